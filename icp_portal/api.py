@@ -1,0 +1,42 @@
+"""The REST API's shared parts: the v1 router, pagination and error format (api.md)."""
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from rest_framework import status
+from rest_framework.exceptions import ValidationError
+from rest_framework.pagination import PageNumberPagination
+from rest_framework.response import Response
+from rest_framework.routers import DefaultRouter
+from rest_framework.views import exception_handler as drf_exception_handler
+
+
+class PortalPagination(PageNumberPagination):
+    """``?page=N&page_size=M`` (max 500) → ``{count, next, previous, results}``."""
+
+    page_size = 50
+    page_size_query_param = "page_size"
+    max_page_size = 500
+
+
+def exception_handler(exc, context):
+    """DRF's handler, plus model validation errors turned into 400 field errors.
+
+    Services raise Django's ``ValidationError``; the API reports it like a serializer
+    error so clients see ``{"field": ["message"]}`` or ``{"detail": "message"}``.
+    """
+    if isinstance(exc, DjangoValidationError):
+        if hasattr(exc, "error_dict"):
+            exc = ValidationError(exc.message_dict)
+        else:
+            return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
+    return drf_exception_handler(exc, context)
+
+
+def build_router() -> DefaultRouter:
+    """Mount every app's API routes (each app's ``api/urls.py`` lists its ``routes``)."""
+    from organizations.api.urls import routes as organization_routes
+
+    router = DefaultRouter()
+    router.include_format_suffixes = False
+    for prefix, viewset, basename in [*organization_routes]:
+        router.register(prefix, viewset, basename=basename)
+    return router

@@ -1,0 +1,8 @@
+"""Routes of the parties' API, mounted under /api/v1/ by icp_portal.api."""
+
+from organizations.api.views import OrganizationViewSet, ReviewerViewSet
+
+routes = [
+    ("organizations", OrganizationViewSet, "organization"),
+    ("reviewers", ReviewerViewSet, "reviewer"),
+]

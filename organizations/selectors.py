@@ -1,0 +1,76 @@
+"""Reads of parties and people: visibility first, then the shared filters."""
+
+from __future__ import annotations
+
+from django.db.models import Count, QuerySet
+
+from organizations.choices import ROLE_BY_KIND, MembershipRole, PortalRole
+from organizations.filtersets import OrganizationFilterSet, ReviewerFilterSet
+from organizations.models import (
+    ApiToken,
+    Membership,
+    Organization,
+    ReviewerProfile,
+    User,
+    is_office_staff,
+)
+
+
+def user_role(user) -> str:
+    """The portal role that decides a person's home page (staff first, then their
+    organization's kind, then the reviewer pool)."""
+    if not getattr(user, "is_authenticated", False):
+        return PortalRole.NONE
+    if is_office_staff(user):
+        return PortalRole.OFFICE
+    membership = user_membership(user)
+    if membership is not None:
+        return ROLE_BY_KIND[membership.organization.kind]
+    if ReviewerProfile.objects.filter(user=user, active=True).exists():
+        return PortalRole.REVIEWER
+    return PortalRole.NONE
+
+
+def user_membership(user) -> Membership | None:
+    """The person's organization membership, or None (cached on the user object)."""
+    if not hasattr(user, "_membership_cache"):
+        user._membership_cache = (
+            Membership.objects.select_related("organization").filter(user=user).first()
+        )
+    return user._membership_cache
+
+
+def organization_list(*, user, filters: dict | None = None) -> QuerySet[Organization]:
+    """Parties the user may see, filtered (kind, q) and with member counts."""
+    queryset = Organization.objects.visible_to(user).annotate(member_count=Count("memberships"))
+    return OrganizationFilterSet(filters or {}, queryset=queryset).qs
+
+
+def organization_members(*, organization: Organization) -> QuerySet[Membership]:
+    return organization.memberships.select_related("user").order_by("user__username")
+
+
+def organization_can_see_members(*, user, organization: Organization) -> bool:
+    """Staff, and the organization's managers, see its member list."""
+    if is_office_staff(user):
+        return True
+    membership = user_membership(user)
+    return bool(
+        membership
+        and membership.organization_id == organization.pk
+        and membership.role == MembershipRole.MANAGER
+    )
+
+
+def reviewer_list(*, user, filters: dict | None = None) -> QuerySet[ReviewerProfile]:
+    queryset = ReviewerProfile.objects.visible_to(user).select_related("user")
+    return ReviewerFilterSet(filters or {}, queryset=queryset).qs
+
+
+def api_tokens_of(*, user: User) -> QuerySet[ApiToken]:
+    return ApiToken.objects.filter(user=user).order_by("-created")
+
+
+def organization_counts_by_kind() -> dict[str, int]:
+    rows = Organization.objects.values("kind").annotate(n=Count("id"))
+    return {row["kind"]: row["n"] for row in rows}
