@@ -1,1 +1,3 @@
-"""Cases (工業合作個案): filing, review, execution and approval. Models arrive with this app's issue."""
+"""Cases (工業合作個案): filing, review, execution and approval.
+
+Models arrive with this app's issue."""

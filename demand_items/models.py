@@ -1,1 +1,3 @@
-"""Demand items (工合需求項目): call rounds, panel scoring and the catalogue. Models arrive with this app's issue."""
+"""Demand items (工合需求項目): call rounds, panel scoring and the catalogue.
+
+Models arrive with this app's issue."""

@@ -1,1 +1,3 @@
-"""Feedback fees (回饋金): rates, bills and payments. Models arrive with this app's issue."""
+"""Feedback fees (回饋金): rates, bills and payments.
+
+Models arrive with this app's issue."""

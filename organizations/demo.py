@@ -19,41 +19,91 @@ DEMO_PASSWORD = "ICP-demo-2011!"
 
 # username, name, e-mail, language, organization (kind, name_zh), role
 DEMO_MEMBERS = [
-    ("raytheon", "John Miller", "offsets@raytheon.example", Language.EN,
-     (OrganizationKind.FOREIGN_CONTRACTOR, "雷神公司"), MembershipRole.MANAGER),
-    ("raytheon2", "Susan Clark", "s.clark@raytheon.example", Language.EN,
-     (OrganizationKind.FOREIGN_CONTRACTOR, "雷神公司"), MembershipRole.MEMBER),
-    ("boeing", "Mary Johnson", "icp@boeing.example", Language.EN,
-     (OrganizationKind.FOREIGN_CONTRACTOR, "波音公司"), MembershipRole.MANAGER),
-    ("kawasaki", "Takeshi Sato", "icp@khi.example", Language.EN,
-     (OrganizationKind.FOREIGN_CONTRACTOR, "川崎重工業株式會社"), MembershipRole.MANAGER),
-    ("aidc", "林志明", "icp@aidc.example", Language.ZH_HANT,
-     (OrganizationKind.DOMESTIC_RECIPIENT, "漢翔航空工業股份有限公司"), MembershipRole.MANAGER),
-    ("proposer", "張美玲", "demand@aerospace-office.example", Language.ZH_HANT,
-     (OrganizationKind.PROPOSING_UNIT, "經濟部航太工業發展推動小組"), MembershipRole.MANAGER),
-    ("mnd", "李建國", "icp@mnd.example", Language.ZH_HANT,
-     (OrganizationKind.PROCURING_AGENCY, "國防部"), MembershipRole.MEMBER),
+    (
+        "raytheon",
+        "John Miller",
+        "offsets@raytheon.example",
+        Language.EN,
+        (OrganizationKind.FOREIGN_CONTRACTOR, "雷神公司"),
+        MembershipRole.MANAGER,
+    ),
+    (
+        "raytheon2",
+        "Susan Clark",
+        "s.clark@raytheon.example",
+        Language.EN,
+        (OrganizationKind.FOREIGN_CONTRACTOR, "雷神公司"),
+        MembershipRole.MEMBER,
+    ),
+    (
+        "boeing",
+        "Mary Johnson",
+        "icp@boeing.example",
+        Language.EN,
+        (OrganizationKind.FOREIGN_CONTRACTOR, "波音公司"),
+        MembershipRole.MANAGER,
+    ),
+    (
+        "kawasaki",
+        "Takeshi Sato",
+        "icp@khi.example",
+        Language.EN,
+        (OrganizationKind.FOREIGN_CONTRACTOR, "川崎重工業株式會社"),
+        MembershipRole.MANAGER,
+    ),
+    (
+        "aidc",
+        "林志明",
+        "icp@aidc.example",
+        Language.ZH_HANT,
+        (OrganizationKind.DOMESTIC_RECIPIENT, "漢翔航空工業股份有限公司"),
+        MembershipRole.MANAGER,
+    ),
+    (
+        "proposer",
+        "張美玲",
+        "demand@aerospace-office.example",
+        Language.ZH_HANT,
+        (OrganizationKind.PROPOSING_UNIT, "經濟部航太工業發展推動小組"),
+        MembershipRole.MANAGER,
+    ),
+    (
+        "mnd",
+        "李建國",
+        "icp@mnd.example",
+        Language.ZH_HANT,
+        (OrganizationKind.PROCURING_AGENCY, "國防部"),
+        MembershipRole.MEMBER,
+    ),
 ]
 
 # username, name, kind, affiliation, fields — the pool sub-committees and panels draw on.
 DEMO_REVIEWERS = [
-    ("reviewer", "陳永華", ReviewerKind.EXPERT, "國立清華大學動力機械工程學系",
-     [Field.AEROSPACE, Field.DEFENCE]),
+    (
+        "reviewer",
+        "陳永華",
+        ReviewerKind.EXPERT,
+        "國立清華大學動力機械工程學系",
+        [Field.AEROSPACE, Field.DEFENCE],
+    ),
     ("expert-wu", "吳振豪", ReviewerKind.EXPERT, "航空太空工業專家", [Field.AEROSPACE]),
     ("expert-huang", "黃淑芬", ReviewerKind.EXPERT, "資通訊產業專家", [Field.THREE_C]),
     ("expert-tsai", "蔡明達", ReviewerKind.EXPERT, "軌道運輸系統專家", [Field.RAIL]),
     ("expert-kuo", "郭文彬", ReviewerKind.EXPERT, "能源產業專家", [Field.ENERGY]),
-    ("assoc-taia", "劉德明", ReviewerKind.ASSOCIATION, "台灣區航太工業同業公會",
-     [Field.AEROSPACE]),
+    ("assoc-taia", "劉德明", ReviewerKind.ASSOCIATION, "台灣區航太工業同業公會", [Field.AEROSPACE]),
     ("official-ida", "周雅惠", ReviewerKind.OFFICIAL, "經濟部工業局", [Field.OTHER]),
     ("official-doit", "許國榮", ReviewerKind.OFFICIAL, "經濟部技術處", [Field.OTHER]),
     ("scholar-lin", "林佳慧", ReviewerKind.SCHOLAR, "國立臺灣大學", [Field.BIOTECH]),
     ("scholar-yang", "楊志偉", ReviewerKind.SCHOLAR, "國立成功大學", [Field.DEFENCE]),
     ("research-itri", "鄭光宇", ReviewerKind.RESEARCH, "財團法人工業技術研究院", [Field.THREE_C]),
-    ("research-ncsist", "謝宗翰", ReviewerKind.RESEARCH, "國防部中山科學研究院",
-     [Field.DEFENCE]),
-    ("research-mirdc", "王俊傑", ReviewerKind.RESEARCH, "財團法人金屬工業研究發展中心",
-     [Field.OTHER]),
+    ("research-ncsist", "謝宗翰", ReviewerKind.RESEARCH, "國防部中山科學研究院", [Field.DEFENCE]),
+    (
+        "research-mirdc",
+        "王俊傑",
+        ReviewerKind.RESEARCH,
+        "財團法人金屬工業研究發展中心",
+        [Field.OTHER],
+    ),
 ]
 
 
@@ -106,8 +156,9 @@ def seed() -> list[str]:
         )
         if created:
             created_orgs += 1
-            event_record(actor=actor, target=organization, action="organization.create",
-                         note="seed_demo")
+            event_record(
+                actor=actor, target=organization, action="organization.create", note="seed_demo"
+            )
 
     office = _demo_user("office", "王怡君", "office@icp.example", Language.ZH_HANT, is_staff=True)
     office.groups.add(office_group)
@@ -126,7 +177,9 @@ def seed() -> list[str]:
             {"user": user},
             {"kind": kind, "affiliation": affiliation, "fields": [str(f) for f in fields]},
         )
-    accounts.append(("reviewer", f"reviewer pool ({len(DEMO_REVIEWERS)} reviewers, e.g. expert-wu)"))
+    accounts.append(
+        ("reviewer", f"reviewer pool ({len(DEMO_REVIEWERS)} reviewers, e.g. expert-wu)")
+    )
 
     lines = [
         f"Organizations: {Organization.objects.count()} ({created_orgs} new).",

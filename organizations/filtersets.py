@@ -22,7 +22,9 @@ class OrganizationFilterSet(django_filters.FilterSet):
 
 class ReviewerFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=ReviewerKind.choices)
-    field = django_filters.ChoiceFilter(label=_("Field"), choices=Field.choices, method="filter_field")
+    field = django_filters.ChoiceFilter(
+        label=_("Field"), choices=Field.choices, method="filter_field"
+    )
     q = django_filters.CharFilter(label=_("Name"), method="filter_q")
 
     class Meta:

@@ -241,7 +241,5 @@ def api_token_issue(
 @transaction.atomic
 def api_token_revoke(*, token: ApiToken, actor: User) -> None:
     """Revoke an API key at once."""
-    event_record(
-        actor=actor, target=token.user, action="api_token.revoke", note=token.token_key
-    )
+    event_record(actor=actor, target=token.user, action="api_token.revoke", note=token.token_key)
     token.delete()

@@ -224,9 +224,7 @@ def _organization_form(request, organization):
         else:
             messages.success(request, _("Saved."))
             return redirect("organization_detail", pk=organization.pk)
-    return render(
-        request, "organizations/form.html", {"form": form, "organization": organization}
-    )
+    return render(request, "organizations/form.html", {"form": form, "organization": organization})
 
 
 # --- Reviewer pool --------------------------------------------------------------------
@@ -238,7 +236,9 @@ def reviewer_list(request):
         request.GET or None, queryset=selectors.reviewer_list(user=request.user)
     )
     return render(
-        request, "organizations/reviewer_list.html", {"filterset": filterset, "reviewers": filterset.qs}
+        request,
+        "organizations/reviewer_list.html",
+        {"filterset": filterset, "reviewers": filterset.qs},
     )
 
 

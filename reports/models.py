@@ -1,1 +1,3 @@
-"""Statistics, dashboards and reports (報告). Models arrive with this app's issue."""
+"""Statistics, dashboards and reports (報告).
+
+Models arrive with this app's issue."""

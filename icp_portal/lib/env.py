@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
+from pathlib import Path
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import environ
@@ -119,5 +120,5 @@ def env_email(name: str, default: str, *, environ_=None) -> dict:
             EMAIL_USE_TLS=query.get("tls") in _TRUE,
         )
     elif parts.scheme == "file":
-        config["EMAIL_FILE_PATH"] = unquote(parts.path) or "/tmp/icp-mail"
+        config["EMAIL_FILE_PATH"] = unquote(parts.path) or str(Path.cwd() / "mail")
     return config

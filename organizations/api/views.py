@@ -27,7 +27,7 @@ class OrganizationViewSet(
     """Parties of the program. Everyone signed in reads what they may see; staff write."""
 
     serializer_class = OrganizationSerializer
-    permission_classes = viewsets.GenericViewSet.permission_classes + [StaffWritePermission]
+    permission_classes = [*viewsets.GenericViewSet.permission_classes, StaffWritePermission]
     filterset_class = OrganizationFilterSet
     ordering_fields = ["name_zh", "name_en", "kind", "country", "id"]
     ordering = ["kind", "name_en"]
@@ -76,7 +76,7 @@ class ReviewerViewSet(
     """The reviewer pool (審查委員庫); staff maintain it, a reviewer reads their own row."""
 
     serializer_class = ReviewerSerializer
-    permission_classes = viewsets.GenericViewSet.permission_classes + [StaffWritePermission]
+    permission_classes = [*viewsets.GenericViewSet.permission_classes, StaffWritePermission]
     filterset_class = ReviewerFilterSet
     ordering_fields = ["user__username", "kind", "affiliation", "id"]
     ordering = ["user__username"]

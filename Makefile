@@ -1,0 +1,69 @@
+# The two commands of the README: `make run` and `make test`.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+MANAGE := $(BIN)/python manage.py
+
+# What `make test` runs against: the real PostgreSQL and Redis (started when down).
+TEST_DATABASE_URL ?= postgres://icp:icp@127.0.0.1:5432/icp_portal
+TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) \
+	CELERY_BROKER_URL=redis://127.0.0.1:6379/15 \
+	SECRET_KEY=test-only-secret-key-for-make-test-not-for-production-0123456789 \
+	ALLOWED_HOSTS=localhost,127.0.0.1,testserver \
+	DJANGO_ALLOW_ASYNC_UNSAFE=true
+
+# Production-like values for `check --deploy` in CI.
+DEPLOY_ENV := DATABASE_URL=$(TEST_DATABASE_URL) \
+	CELERY_BROKER_URL=redis://127.0.0.1:6379/0 \
+	EMAIL_URL=smtp://mail.example.gov.tw:587?tls=1 \
+	SECRET_KEY=ci-deploy-check-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
+	ALLOWED_HOSTS=icp.example.gov.tw DEBUG=false
+
+.PHONY: run test install system-deps-run system-deps-test services messages lint check \
+	deploy-check lock bench clean
+
+run: system-deps-run $(VENV)/.installed messages
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	DEBUG=true $(MANAGE) runserver 127.0.0.1:8000
+
+test: system-deps-test $(VENV)/.installed messages services
+	$(TEST_ENV) $(BIN)/pytest $(PYTEST_ARGS)
+
+install: system-deps-run $(VENV)/.installed messages
+
+system-deps-run:
+	@scripts/system-deps.sh run
+
+system-deps-test:
+	@scripts/system-deps.sh test
+
+services:
+	@scripts/services.sh
+
+$(VENV)/.installed: requirements.lock
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install -q --upgrade pip
+	$(BIN)/python -m pip install -q -r requirements.lock
+	touch $@
+
+messages: $(VENV)/.installed
+	@$(MANAGE) compilemessages -v0 --ignore=.venv
+
+lint: $(VENV)/.installed
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+# Migrations complete and production settings clean.
+check: $(VENV)/.installed services
+	$(TEST_ENV) $(MANAGE) makemigrations --check --dry-run
+	$(DEPLOY_ENV) $(MANAGE) check --deploy --fail-level WARNING
+
+lock:
+	rm -rf /tmp/icp-lock && $(PYTHON) -m venv /tmp/icp-lock
+	/tmp/icp-lock/bin/pip install -q -r requirements.in
+	/tmp/icp-lock/bin/pip freeze | grep -v '^pip==' > requirements.lock
+
+clean:
+	rm -rf $(VENV) db.sqlite3 staticfiles
