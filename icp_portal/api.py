@@ -1,11 +1,13 @@
 """The REST API's shared parts: the v1 router, pagination and error format (api.md)."""
 
+from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
 from rest_framework.response import Response
 from rest_framework.routers import DefaultRouter
+from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
 
@@ -25,7 +27,10 @@ def exception_handler(exc, context):
     """
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
-            exc = ValidationError(exc.message_dict)
+            errors = dict(exc.message_dict)
+            if NON_FIELD_ERRORS in errors:
+                errors[api_settings.NON_FIELD_ERRORS_KEY] = errors.pop(NON_FIELD_ERRORS)
+            exc = ValidationError(errors)
         else:
             return Response({"detail": " ".join(exc.messages)}, status=status.HTTP_400_BAD_REQUEST)
     return drf_exception_handler(exc, context)

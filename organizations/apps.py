@@ -16,5 +16,7 @@ class OrganizationsConfig(AppConfig):
     verbose_name = _("Organizations and people")
 
     def ready(self):
+        from organizations.api import schema  # noqa: F401  (registers the OpenAPI auth scheme)
+
         # After every migrate the office group gets the permissions of all portal models.
         post_migrate.connect(_sync_office_group, sender=self, dispatch_uid="office_group_sync")

@@ -179,13 +179,16 @@ def reviewer_create(
     affiliation: str,
     fields: list[str],
     language: str = "zh-hant",
+    active: bool = True,
     actor: User,
 ) -> ReviewerProfile:
     """Add a reviewer to the pool (審查委員庫) and invite them to sign in."""
     if kind not in ReviewerKind.values:
         raise ValueError(f"Unknown reviewer kind {kind!r}.")
     user = _user_create(username=username, email=email, name=name, language=language)
-    profile = ReviewerProfile(user=user, kind=kind, affiliation=affiliation, fields=fields)
+    profile = ReviewerProfile(
+        user=user, kind=kind, affiliation=affiliation, fields=fields, active=active
+    )
     profile.full_clean()
     profile.save()
     event_record(actor=actor, target=profile, action="reviewer.create")
