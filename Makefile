@@ -5,13 +5,15 @@ VENV := .venv
 BIN := $(VENV)/bin
 MANAGE := $(BIN)/python manage.py
 
-# What `make test` runs against: the real PostgreSQL and Redis (started when down).
+# What `make test` runs against: the real PostgreSQL and Redis (started when down),
+# over plain HTTP (the test client and the live server for browser journeys).
 TEST_DATABASE_URL ?= postgres://icp:icp@127.0.0.1:5432/icp_portal
 TEST_ENV := DATABASE_URL=$(TEST_DATABASE_URL) \
 	CELERY_BROKER_URL=redis://127.0.0.1:6379/15 \
 	SECRET_KEY=test-only-secret-key-for-make-test-not-for-production-0123456789 \
 	ALLOWED_HOSTS=localhost,127.0.0.1,testserver \
-	DJANGO_ALLOW_ASYNC_UNSAFE=true
+	SECURE_SSL_REDIRECT=false SESSION_COOKIE_SECURE=false CSRF_COOKIE_SECURE=false \
+	SECURE_HSTS_SECONDS=0 DJANGO_ALLOW_ASYNC_UNSAFE=true
 
 # Production-like values for `check --deploy` in CI.
 DEPLOY_ENV := DATABASE_URL=$(TEST_DATABASE_URL) \

@@ -18,11 +18,7 @@ from tests.factories import (
 
 
 @pytest.fixture(autouse=True)
-def _http_in_tests(settings):
-    # The test client and the live server speak plain HTTP.
-    settings.SECURE_SSL_REDIRECT = False
-    settings.SESSION_COOKIE_SECURE = False
-    settings.CSRF_COOKIE_SECURE = False
+def _test_settings(settings):
     # The suite runs on the production stack but is not production (seed_demo may run).
     settings.SECURE_DEFAULTS = False
     # No collectstatic in tests: serve assets from the source folders.
