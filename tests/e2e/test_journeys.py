@@ -17,7 +17,9 @@ def test_staff_signs_in_and_sees_the_staff_home(page, live_server, sign_in, offi
     expect(page.get_by_role("link", name="漢翔航空工業股份有限公司")).to_be_visible()
 
 
-def test_contractor_signs_in_in_english(page, live_server, sign_in, contractor_a_member, contractor_b):
+def test_contractor_signs_in_in_english(
+    page, live_server, sign_in, contractor_a_member, contractor_b
+):
     page.goto(f"{live_server.url}/accounts/login/")
     page.select_option("#language-select", "en")
     expect(page.get_by_role("heading", name="Sign in")).to_be_visible()

@@ -53,3 +53,19 @@ def test_member_list_is_for_managers_and_staff_only(
     assert contractor_a_manager.username not in client.get(url).content.decode()
     client.force_login(contractor_a_manager)
     assert contractor_a_member.username in client.get(url).content.decode()
+
+
+def test_organization_list_page_query_count_does_not_grow_with_data(
+    client, office_user, django_assert_max_num_queries
+):
+    from tests.factories import MembershipFactory, OrganizationFactory
+
+    client.force_login(office_user)
+    MembershipFactory(organization=OrganizationFactory())
+    with django_assert_max_num_queries(12) as few:
+        client.get(reverse("organization_list"))
+    for _ in range(30):
+        MembershipFactory(organization=OrganizationFactory())
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        response = client.get(reverse("organization_list"))
+    assert len(response.context["organizations"]) == 31
