@@ -1,3 +1,410 @@
-"""Agreements (工業合作協議書), the credit ledger and balances.
+"""Agreements (工業合作協議書), their procurements, multiplier standards, plan items,
+briefings, and the append-only credit ledger (domain.md §3)."""
 
-Models arrive with this app's issue."""
+from __future__ import annotations
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from agreements.choices import (
+    BRIEFING_DEADLINE_MONTHS,
+    AgreementStatus,
+    CaseUse,
+    ContractCurrency,
+    EntryKind,
+    Mode,
+    PointsCurrency,
+)
+from organizations.choices import OrganizationKind
+from organizations.models import Organization, is_office_staff
+from organizations.selectors import user_membership
+
+MONEY = {"max_digits": 18, "decimal_places": 2}
+
+
+def briefing_deadline(signed_on):
+    """The last day to hold the public briefing (招商說明會): 3 months after signing."""
+    return signed_on + relativedelta(months=BRIEFING_DEADLINE_MONTHS)
+
+
+def _contractor_scope(queryset, user, contractor_field: str):
+    """Staff see all; a contractor's members see their organization's rows; others none."""
+    if not getattr(user, "is_authenticated", False):
+        return queryset.none()
+    if is_office_staff(user):
+        return queryset
+    membership = user_membership(user)
+    if membership is None or membership.organization.kind != OrganizationKind.FOREIGN_CONTRACTOR:
+        return queryset.none()
+    return queryset.filter(**{contractor_field: membership.organization_id})
+
+
+class ProcurementQuerySet(models.QuerySet):
+    def visible_to(self, user) -> ProcurementQuerySet:
+        """Staff see every procurement; a contractor those it holds an agreement on."""
+        if is_office_staff(user):
+            return self
+        return _contractor_scope(self, user, "agreements__contractor").distinct()
+
+
+class Procurement(models.Model):
+    """A government purchase from abroad (購案) that carries an ICP obligation."""
+
+    agency = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="procurements",
+        limit_choices_to={"kind": OrganizationKind.PROCURING_AGENCY},
+        verbose_name=_("procuring agency"),
+    )
+    title_zh = models.CharField(_("title (Chinese)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300)
+    contract_value = models.DecimalField(_("contract value"), **MONEY)
+    contract_currency = models.CharField(
+        _("contract currency"), max_length=3, choices=ContractCurrency.choices
+    )
+    contract_signed_on = models.DateField(_("contract signed on"))
+    history = HistoricalRecords()
+
+    objects = ProcurementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("procurement")
+        verbose_name_plural = _("procurements")
+        ordering = ["-contract_signed_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(contract_value__gt=0),
+                name="procurement_value_positive",
+                violation_error_message=_("The contract value must be positive."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    @property
+    def title(self) -> str:
+        return self.title_en if (get_language() or "").startswith("en") else self.title_zh
+
+    def clean(self):
+        if self.agency_id and self.agency.kind != OrganizationKind.PROCURING_AGENCY:
+            raise ValidationError({"agency": _("The buyer must be a procuring agency.")})
+
+
+class AgreementQuerySet(models.QuerySet):
+    def visible_to(self, user) -> AgreementQuerySet:
+        """Staff see every agreement; a contractor's members only their own; others none."""
+        return _contractor_scope(self, user, "contractor")
+
+
+class Agreement(models.Model):
+    """An industrial cooperation agreement (工業合作協議書) of one contractor on one
+    procurement: the obligation in points that the contractor must discharge."""
+
+    number = models.CharField(_("number"), max_length=40, unique=True)
+    procurement = models.ForeignKey(
+        Procurement,
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        verbose_name=_("procurement"),
+    )
+    contractor = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="agreements",
+        limit_choices_to={"kind": OrganizationKind.FOREIGN_CONTRACTOR},
+        verbose_name=_("contractor"),
+    )
+    currency = models.CharField(_("points currency"), max_length=7, choices=PointsCurrency.choices)
+    # The current obligation; the ledger's obligation entries always add up to it.
+    obligation = models.DecimalField(_("obligation"), **MONEY)
+    signed_on = models.DateField(_("signed on"))
+    execution_ends_on = models.DateField(_("execution ends on"))
+    defence_ratio_min = models.DecimalField(
+        _("minimum defence ratio"),
+        max_digits=5,
+        decimal_places=4,
+        null=True,
+        blank=True,
+        help_text=_("Defence execution ratio clause, e.g. 0.5 = at least 50% to defence."),
+    )
+    status = models.CharField(
+        _("status"),
+        max_length=16,
+        choices=AgreementStatus.choices,
+        default=AgreementStatus.IN_EXECUTION,
+    )
+    # Fixed at signing (the signing date never changes afterwards).
+    briefing_due_on = models.DateField(_("briefing due on"), editable=False)
+    history = HistoricalRecords()
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("agreement")
+        verbose_name_plural = _("agreements")
+        ordering = ["-signed_on", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["procurement", "contractor"],
+                name="agreement_one_per_procurement_and_contractor",
+                violation_error_message=_(
+                    "This contractor already has an agreement on this procurement."
+                ),
+            ),
+            models.CheckConstraint(
+                condition=Q(obligation__gt=0),
+                name="agreement_obligation_positive",
+                violation_error_message=_("The obligation must be positive."),
+            ),
+            models.CheckConstraint(
+                condition=Q(execution_ends_on__gt=models.F("signed_on")),
+                name="agreement_execution_after_signing",
+                violation_error_message=_("Execution must end after the signing date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(defence_ratio_min__isnull=True)
+                | Q(defence_ratio_min__gt=0, defence_ratio_min__lte=1),
+                name="agreement_defence_ratio_range",
+                violation_error_message=_("The defence ratio must be above 0 and at most 1."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    def clean(self):
+        if self.contractor_id and self.contractor.kind != OrganizationKind.FOREIGN_CONTRACTOR:
+            raise ValidationError({"contractor": _("The contractor must be a foreign contractor.")})
+
+    def briefing_overdue(self, today=None) -> bool:
+        """True when the deadline has passed without a briefing held by then.
+
+        Uses ``briefing_held_on_time`` when a selector annotated it (no extra query)."""
+        today = today or timezone.localdate()
+        if today <= self.briefing_due_on:
+            return False
+        held = getattr(self, "briefing_held_on_time", None)
+        if held is None:
+            held = self.briefings.filter(held_on__lte=self.briefing_due_on).exists()
+        return not held
+
+
+class MultiplierStandard(models.Model):
+    """A multiplier standard (乘數標準) for one mode of an agreement, from a date on.
+
+    A newer standard applies to cases decided after it; decided cases keep theirs."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="multipliers", verbose_name=_("agreement")
+    )
+    mode = models.CharField(_("mode"), max_length=32, choices=Mode.choices)
+    min_multiplier = models.DecimalField(_("minimum multiplier"), max_digits=6, decimal_places=2)
+    max_multiplier = models.DecimalField(_("maximum multiplier"), max_digits=6, decimal_places=2)
+    effective_from = models.DateField(_("effective from"))
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("multiplier standard")
+        verbose_name_plural = _("multiplier standards")
+        ordering = ["mode", "-effective_from"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement", "mode", "effective_from"],
+                name="multiplier_one_per_mode_and_date",
+                violation_error_message=_("This mode already has a standard from this date."),
+            ),
+            models.CheckConstraint(
+                condition=Q(min_multiplier__gt=0, max_multiplier__gte=models.F("min_multiplier")),
+                name="multiplier_range_valid",
+                violation_error_message=_(
+                    "Multipliers must be positive and the maximum at least the minimum."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_mode_display()} {self.min_multiplier}–{self.max_multiplier}×"
+
+
+class PlanItem(models.Model):
+    """A planned item of the agreement's ICP plan (工業合作計畫書); a case must match one."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="plan_items", verbose_name=_("agreement")
+    )
+    mode = models.CharField(_("mode"), max_length=32, choices=Mode.choices)
+    title = models.CharField(_("title"), max_length=300)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("plan item")
+        verbose_name_plural = _("plan items")
+        ordering = ["agreement", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Briefing(models.Model):
+    """A public briefing (招商說明會) the contractor held to choose domestic partners."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="briefings", verbose_name=_("agreement")
+    )
+    held_on = models.DateField(_("held on"))
+    title = models.CharField(_("title"), max_length=300)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("briefing")
+        verbose_name_plural = _("briefings")
+        ordering = ["held_on"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on} {self.title}"
+
+
+class CreditBank(models.Model):
+    """A contractor's legacy credit bank (預存/留存額度) in one currency, as carried over
+    from before the 2012-01-01 abolition; retention adds to it and bank draws use it."""
+
+    contractor = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="credit_banks",
+        limit_choices_to={"kind": OrganizationKind.FOREIGN_CONTRACTOR},
+        verbose_name=_("contractor"),
+    )
+    currency = models.CharField(_("points currency"), max_length=7, choices=PointsCurrency.choices)
+    opening_balance = models.DecimalField(_("opening balance"), default=0, **MONEY)
+    opening_as_of = models.DateField(_("opening balance as of"))
+    note = models.TextField(_("note"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("legacy credit bank")
+        verbose_name_plural = _("legacy credit banks")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["contractor", "currency"],
+                name="credit_bank_one_per_contractor_and_currency",
+                violation_error_message=_("This contractor already has a bank in this currency."),
+            ),
+            models.CheckConstraint(
+                condition=Q(opening_balance__gte=0),
+                name="credit_bank_opening_not_negative",
+                violation_error_message=_("The opening balance cannot be negative."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.contractor} {self.currency}"
+
+
+class AppendOnlyError(Exception):
+    """Raised on any attempt to change or delete a ledger entry."""
+
+
+class CreditEntryQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Ledger entries are append-only: post a reversal instead.")
+
+    def delete(self):
+        raise AppendOnlyError("Ledger entries are append-only: post a reversal instead.")
+
+    def visible_to(self, user) -> CreditEntryQuerySet:
+        return _contractor_scope(self, user, "agreement__contractor")
+
+
+class CreditEntry(models.Model):
+    """One immutable movement of credit on an agreement (帳務分錄), domain.md §3.
+
+    ``amount`` is signed and counts toward ``applies_to``: an entry's own kind, or for a
+    reversal the kind of the entry it cancels (with the opposite sign). Balances are sums
+    by ``applies_to`` up to an effective date, so they can be computed in one query.
+    """
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, related_name="entries", verbose_name=_("agreement")
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=EntryKind.choices)
+    applies_to = models.CharField(max_length=16, choices=EntryKind.choices, editable=False)
+    amount = models.DecimalField(_("amount"), **MONEY)
+    currency = models.CharField(_("points currency"), max_length=7, choices=PointsCurrency.choices)
+    use = models.CharField(
+        _("use"),
+        max_length=20,
+        choices=CaseUse.choices,
+        blank=True,
+        help_text=_("The case's use, for the defence share; blank on obligation entries."),
+    )
+    effective_on = models.DateField(_("effective on"), db_index=True)
+    reverses = models.OneToOneField(
+        "self",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="reversed_by",
+        verbose_name=_("reverses"),
+    )
+    note = models.TextField(_("note"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="credit_entries",
+        verbose_name=_("created by"),
+    )
+
+    objects = CreditEntryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("ledger entry")
+        verbose_name_plural = _("ledger entries")
+        ordering = ["effective_on", "id"]
+        indexes = [models.Index(fields=["agreement", "applies_to", "effective_on"])]
+        constraints = [
+            models.CheckConstraint(
+                condition=(Q(kind=EntryKind.REVERSAL) & Q(reverses__isnull=False))
+                | (~Q(kind=EntryKind.REVERSAL) & Q(reverses__isnull=True)),
+                name="credit_entry_reversal_points_at_entry",
+                violation_error_message=_("A reversal, and only a reversal, cancels an entry."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind=EntryKind.REVERSAL) | Q(applies_to=models.F("kind")),
+                name="credit_entry_applies_to_own_kind",
+                violation_error_message=_("An entry counts toward its own kind."),
+            ),
+            models.CheckConstraint(
+                condition=~Q(amount=0),
+                name="credit_entry_amount_not_zero",
+                violation_error_message=_("A ledger entry cannot be zero."),
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=[EntryKind.OBLIGATION, EntryKind.REVERSAL]) | Q(amount__gt=0),
+                name="credit_entry_movement_positive",
+                violation_error_message=_(
+                    "Reserves, releases, credits and bank moves are positive."
+                ),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement} {self.kind} {self.amount} {self.currency}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise AppendOnlyError("Ledger entries are append-only: post a reversal instead.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Ledger entries are append-only: post a reversal instead.")

@@ -36,12 +36,17 @@ def exception_handler(exc, context):
     return drf_exception_handler(exc, context)
 
 
-def build_router() -> DefaultRouter:
-    """Mount every app's API routes (each app's ``api/urls.py`` lists its ``routes``)."""
-    from organizations.api.urls import routes as organization_routes
+def api_urlpatterns() -> list:
+    """Every app's API: its router ``routes`` and any plain ``urlpatterns``."""
+    from agreements.api import urls as agreement_urls
+    from organizations.api import urls as organization_urls
 
+    apps = [organization_urls, agreement_urls]
     router = DefaultRouter()
     router.include_format_suffixes = False
-    for prefix, viewset, basename in [*organization_routes]:
-        router.register(prefix, viewset, basename=basename)
-    return router
+    extra = []
+    for module in apps:
+        for prefix, viewset, basename in module.routes:
+            router.register(prefix, viewset, basename=basename)
+        extra += getattr(module, "urlpatterns", [])
+    return extra + router.urls

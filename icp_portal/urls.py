@@ -6,7 +6,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
-from icp_portal.api import build_router
+from icp_portal.api import api_urlpatterns
 from organizations import views as organization_views
 
 urlpatterns = [
@@ -29,8 +29,9 @@ urlpatterns = [
     path("i18n/setlang/", organization_views.switch_language, name="set_language"),
     path("healthz", organization_views.healthz, name="healthz"),
     path("admin/", admin.site.urls),
-    path("api/v1/", include(build_router().urls)),
+    path("api/v1/", include(api_urlpatterns())),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
+    path("", include("agreements.urls")),
     path("", include("organizations.urls")),
 ]

@@ -18,6 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
+from icp_portal.lib.forms import apply_service_errors
 from organizations import selectors, services
 from organizations.choices import OrganizationKind, PortalRole
 from organizations.decorators import office_required, role_required
@@ -39,15 +40,6 @@ HOME_URL_BY_ROLE = {
     PortalRole.AGENCY: "home_organization",
     PortalRole.NONE: "home_organization",
 }
-
-
-def _form_errors_from(exc: ValidationError, form) -> None:
-    """Put a service's validation error on the form, so nothing is lost from the page."""
-    if hasattr(exc, "error_dict"):
-        for field, errors in exc.message_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, exc.messages)
 
 
 # --- Sign-in --------------------------------------------------------------------------
@@ -178,7 +170,7 @@ def organization_detail(request, pk):
                     organization=organization, actor=request.user, **invite_form.cleaned_data
                 )
             except ValidationError as exc:
-                _form_errors_from(exc, invite_form)
+                apply_service_errors(exc=exc, form=invite_form)
             else:
                 messages.success(
                     request,
@@ -220,7 +212,7 @@ def _organization_form(request, organization):
                     organization=fresh, actor=request.user, **data
                 )
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            apply_service_errors(exc=exc, form=form)
         else:
             messages.success(request, _("Saved."))
             return redirect("organization_detail", pk=organization.pk)
@@ -249,7 +241,7 @@ def reviewer_create(request):
         try:
             profile = services.reviewer_create(actor=request.user, **form.cleaned_data)
         except ValidationError as exc:
-            _form_errors_from(exc, form)
+            apply_service_errors(exc=exc, form=form)
         else:
             messages.success(
                 request,

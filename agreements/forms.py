@@ -1,0 +1,104 @@
+"""Forms of agreements and the ledger: they validate input; services write."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from agreements.models import Agreement, Briefing, MultiplierStandard, PlanItem, Procurement
+from organizations.choices import OrganizationKind
+from organizations.models import Organization
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class InputForm(forms.ModelForm):
+    """A model form that only checks input: the service builds the row and runs the
+    model's validation (constraints, clean) itself, so it is not done twice."""
+
+    def _post_clean(self):
+        pass
+
+
+class ProcurementForm(InputForm):
+    class Meta:
+        model = Procurement
+        fields = [
+            "agency",
+            "title_zh",
+            "title_en",
+            "contract_value",
+            "contract_currency",
+            "contract_signed_on",
+        ]
+        widgets = {"contract_signed_on": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["agency"].queryset = Organization.objects.filter(
+            kind=OrganizationKind.PROCURING_AGENCY
+        ).order_by("name_zh")
+
+
+class AgreementCreateForm(InputForm):
+    class Meta:
+        model = Agreement
+        fields = [
+            "number",
+            "procurement",
+            "contractor",
+            "currency",
+            "obligation",
+            "signed_on",
+            "execution_ends_on",
+            "defence_ratio_min",
+        ]
+        widgets = {"signed_on": DATE, "execution_ends_on": DATE}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contractor"].queryset = Organization.objects.filter(
+            kind=OrganizationKind.FOREIGN_CONTRACTOR
+        ).order_by("name_en")
+        self.fields["procurement"].queryset = Procurement.objects.order_by("-contract_signed_on")
+
+
+class AgreementTermsForm(InputForm):
+    class Meta:
+        model = Agreement
+        fields = ["number", "execution_ends_on", "defence_ratio_min", "status"]
+        widgets = {"execution_ends_on": DATE}
+
+
+class AmendObligationForm(forms.Form):
+    obligation = forms.DecimalField(
+        label=_("New obligation"), max_digits=18, decimal_places=2, min_value=0
+    )
+    effective_on = forms.DateField(label=_("Effective on"), widget=DATE)
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class MultiplierStandardForm(InputForm):
+    class Meta:
+        model = MultiplierStandard
+        fields = ["mode", "min_multiplier", "max_multiplier", "effective_from"]
+        widgets = {"effective_from": DATE}
+
+
+class PlanItemForm(InputForm):
+    class Meta:
+        model = PlanItem
+        fields = ["mode", "title"]
+
+
+class BriefingForm(InputForm):
+    class Meta:
+        model = Briefing
+        fields = ["held_on", "title"]
+        widgets = {"held_on": DATE}
+
+
+class ReverseEntryForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class AsOfForm(forms.Form):
+    as_of = forms.DateField(label=_("As of"), required=False, widget=DATE)

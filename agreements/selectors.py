@@ -1,0 +1,203 @@
+"""Reads of agreements and balances, computed in the database.
+
+Balances are sums of ledger entries by ``applies_to`` up to an effective date:
+``discharged = Σ actual + Σ bank draws − Σ retention`` (retention moves surplus actual
+credit out to the bank), ``reserved = Σ reserves − Σ releases``,
+``outstanding = obligation − discharged``, ``available = obligation − discharged − reserved``.
+Each figure is in the agreement's own currency; different currencies are never added.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+
+from django.db.models import DecimalField, Exists, F, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone
+
+from agreements.choices import DEFAULT_MULTIPLIER_RANGE, DEFENCE_USES, EntryKind
+from agreements.filtersets import AgreementFilterSet
+from agreements.models import Agreement, Briefing, CreditBank, CreditEntry, MultiplierStandard
+
+ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=18, decimal_places=2))
+TWO_PLACES = Decimal("0.01")
+FOUR_PLACES = Decimal("0.0001")
+
+
+def _sum(kind: str, as_of: date, prefix: str = "entries__", defence: bool = False):
+    condition = Q(**{f"{prefix}applies_to": kind, f"{prefix}effective_on__lte": as_of})
+    if defence:
+        condition &= Q(**{f"{prefix}use__in": DEFENCE_USES})
+    return Coalesce(Sum(f"{prefix}amount", filter=condition), ZERO)
+
+
+def _balance_expressions(as_of: date, prefix: str = "entries__") -> dict:
+    """Annotations giving every balance figure; one GROUP BY over the ledger."""
+
+    def s(kind, defence=False):
+        return _sum(kind, as_of, prefix, defence)
+
+    discharged = s(EntryKind.ACTUAL) + s(EntryKind.BANK_DRAW) - s(EntryKind.RETENTION)
+    reserved = s(EntryKind.RESERVE) - s(EntryKind.RELEASE)
+    defence = (
+        s(EntryKind.ACTUAL, True)
+        + s(EntryKind.BANK_DRAW, True)
+        - s(EntryKind.RETENTION, True)
+        + s(EntryKind.RESERVE, True)
+        - s(EntryKind.RELEASE, True)
+    )
+    return {
+        "bal_obligation": s(EntryKind.OBLIGATION),
+        "bal_discharged": discharged,
+        "bal_reserved": reserved,
+        "bal_defence": defence,
+    }
+
+
+@dataclass(frozen=True)
+class Balance:
+    """The balance of an agreement (or of a contractor in one currency) on a date."""
+
+    currency: str
+    as_of: date
+    obligation: Decimal
+    reserved: Decimal
+    discharged: Decimal
+    defence_credit: Decimal
+
+    @property
+    def outstanding(self) -> Decimal:
+        return self.obligation - self.discharged
+
+    @property
+    def available(self) -> Decimal:
+        return self.obligation - self.discharged - self.reserved
+
+    @property
+    def defence_share(self) -> Decimal | None:
+        """Share of reserved + discharged credit on direct or indirect defence cases."""
+        used = self.reserved + self.discharged
+        if used == 0:
+            return None
+        return (self.defence_credit / used).quantize(FOUR_PLACES)
+
+    def as_dict(self) -> dict:
+        return {
+            "currency": self.currency,
+            "as_of": self.as_of,
+            "obligation": self.obligation,
+            "reserved": self.reserved,
+            "discharged": self.discharged,
+            "outstanding": self.outstanding,
+            "available": self.available,
+            "defence_share": self.defence_share,
+        }
+
+
+def balance_of(row, as_of: date, currency: str | None = None) -> Balance:
+    """Read the annotations of ``_balance_expressions`` off a row (model or dict)."""
+    get = row.get if isinstance(row, dict) else (lambda name: getattr(row, name))
+    return Balance(
+        currency=currency or get("currency"),
+        as_of=as_of,
+        obligation=get("bal_obligation"),
+        reserved=get("bal_reserved"),
+        discharged=get("bal_discharged"),
+        defence_credit=get("bal_defence"),
+    )
+
+
+def briefing_on_time():
+    # EXISTS, not a join, so the ledger sums beside it are not multiplied.
+    return Exists(
+        Briefing.objects.filter(agreement=OuterRef("pk"), held_on__lte=OuterRef("briefing_due_on"))
+    )
+
+
+def agreements_with_balances(*, user, filters: dict | None = None, as_of: date | None = None):
+    """Visible agreements, filtered, each annotated with its balance on ``as_of``: one
+    query for the whole list, whatever its length."""
+    as_of = as_of or timezone.localdate()
+    queryset = (
+        Agreement.objects.visible_to(user)
+        .select_related("contractor", "procurement", "procurement__agency")
+        .annotate(**_balance_expressions(as_of), briefing_held_on_time=briefing_on_time())
+        .annotate(bal_available=F("bal_obligation") - F("bal_discharged") - F("bal_reserved"))
+    )
+    return AgreementFilterSet(filters or {}, queryset=queryset).qs
+
+
+def balance_totals(*, agreements: QuerySet[Agreement], as_of: date) -> list[Balance]:
+    """Totals of a list of agreements per currency (one query; currencies kept apart)."""
+    rows = (
+        Agreement.objects.filter(pk__in=agreements.values("pk"))
+        .values("currency")
+        .annotate(**_balance_expressions(as_of))
+        .order_by("currency")
+    )
+    return [balance_of(row, as_of) for row in rows]
+
+
+def agreement_balance(*, agreement: Agreement, as_of: date | None = None) -> Balance:
+    """One agreement's balance on ``as_of`` (one query)."""
+    as_of = as_of or timezone.localdate()
+    row = (
+        Agreement.objects.filter(pk=agreement.pk)
+        .values("currency")
+        .annotate(**_balance_expressions(as_of))
+        .get()
+    )
+    return balance_of(row, as_of)
+
+
+def contractor_balances(*, contractor_id: int, as_of: date | None = None) -> list[Balance]:
+    """A contractor's balance per currency over all its agreements (one query); the
+    currencies are kept apart."""
+    as_of = as_of or timezone.localdate()
+    rows = (
+        Agreement.objects.filter(contractor_id=contractor_id)
+        .values("currency")
+        .annotate(**_balance_expressions(as_of))
+        .order_by("currency")
+    )
+    return [balance_of(row, as_of) for row in rows]
+
+
+def agreement_ledger(*, agreement: Agreement) -> QuerySet[CreditEntry]:
+    return agreement.entries.select_related("created_by", "reverses").order_by("effective_on", "id")
+
+
+def bank_balance(*, bank: CreditBank, as_of: date | None = None) -> Decimal:
+    """A contractor's legacy bank in one currency: opening + retained − drawn."""
+    as_of = as_of or date.max
+    moves = CreditEntry.objects.filter(
+        agreement__contractor_id=bank.contractor_id,
+        currency=bank.currency,
+        effective_on__lte=as_of,
+    ).aggregate(
+        retained=_sum(EntryKind.RETENTION, as_of, prefix=""),
+        drawn=_sum(EntryKind.BANK_DRAW, as_of, prefix=""),
+    )
+    return bank.opening_balance + moves["retained"] - moves["drawn"]
+
+
+def contractor_banks(*, contractor_id: int) -> list[tuple[CreditBank, Decimal]]:
+    return [
+        (bank, bank_balance(bank=bank))
+        for bank in CreditBank.objects.filter(contractor_id=contractor_id).order_by("currency")
+    ]
+
+
+def multiplier_standard_for(*, agreement: Agreement, mode: str, on: date):
+    """The multiplier range of a mode in effect on a date: the latest standard from on or
+    before it, or the default range when the office has set none (domain.md §11)."""
+    standard = (
+        MultiplierStandard.objects.filter(agreement=agreement, mode=mode, effective_from__lte=on)
+        .order_by("-effective_from")
+        .first()
+    )
+    if standard is not None:
+        return standard.min_multiplier, standard.max_multiplier
+    return tuple(Decimal(v) for v in DEFAULT_MULTIPLIER_RANGE)

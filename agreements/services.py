@@ -1,0 +1,456 @@
+"""Writes on agreements and the credit ledger. Every posting goes through here.
+
+The ledger is append-only: services only ever insert entries. A service that could make
+``available`` negative locks the agreement row first (``SELECT … FOR UPDATE``), computes
+the balance inside the lock and refuses with the available figure, so racing requests
+are serialised by the database.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agreements import selectors
+from agreements.choices import LEGACY_BANK_CUTOFF, EntryKind
+from agreements.models import (
+    Agreement,
+    Briefing,
+    CreditBank,
+    CreditEntry,
+    MultiplierStandard,
+    PlanItem,
+    Procurement,
+    briefing_deadline,
+)
+from organizations.models import User
+from organizations.services import event_record
+
+# Kinds whose entries lower `available` when positive (and raise it when reversed).
+_LOWERS_AVAILABLE = {EntryKind.RESERVE, EntryKind.ACTUAL, EntryKind.BANK_DRAW}
+
+
+def _points(value) -> str:
+    return f"{Decimal(value):,.2f}"
+
+
+def _lock(agreement: Agreement) -> Agreement:
+    """Lock the agreement row for the rest of the transaction and return it fresh."""
+    return Agreement.objects.select_for_update().get(pk=agreement.pk)
+
+
+def _post(
+    *,
+    agreement: Agreement,
+    kind: str,
+    amount: Decimal,
+    effective_on: date,
+    actor: User,
+    use: str = "",
+    note: str = "",
+    reverses: CreditEntry | None = None,
+) -> CreditEntry:
+    entry = CreditEntry(
+        agreement=agreement,
+        kind=kind,
+        applies_to=reverses.applies_to if reverses else kind,
+        amount=Decimal(amount),
+        currency=agreement.currency,
+        use=use,
+        effective_on=effective_on,
+        reverses=reverses,
+        note=note,
+        created_by=actor,
+    )
+    entry.full_clean()
+    entry.save()
+    return entry
+
+
+def _require_available(agreement: Agreement, needed: Decimal, what: str) -> None:
+    """Refuse when ``needed`` points do not fit in the agreement's available credit (today
+    and at every later effective date, i.e. over all entries)."""
+    balance = selectors.agreement_balance(agreement=agreement, as_of=date.max)
+    if needed > balance.available:
+        raise ValidationError(
+            _(
+                "%(what)s of %(needed)s %(currency)s does not fit: agreement %(number)s has "
+                "%(available)s %(currency)s available."
+            )
+            % {
+                "what": what,
+                "needed": _points(needed),
+                "currency": agreement.currency,
+                "number": agreement.number,
+                "available": _points(balance.available),
+            },
+            code="insufficient_credit",
+        )
+
+
+def _require_legacy(agreement: Agreement, what: str) -> None:
+    if agreement.signed_on >= LEGACY_BANK_CUTOFF:
+        raise ValidationError(
+            _(
+                "%(what)s is refused: agreement %(number)s was signed on %(signed)s, and the "
+                "credit bank (pre-store, retention) was abolished for agreements signed on or "
+                "after %(cutoff)s."
+            )
+            % {
+                "what": what,
+                "number": agreement.number,
+                "signed": agreement.signed_on.isoformat(),
+                "cutoff": LEGACY_BANK_CUTOFF.isoformat(),
+            },
+            code="legacy_bank_cutoff",
+        )
+
+
+@transaction.atomic
+def procurement_create(*, actor: User, **fields) -> Procurement:
+    """Record a procurement (購案) from abroad."""
+    procurement = Procurement(**fields)
+    procurement.full_clean()
+    procurement.save()
+    event_record(actor=actor, target=procurement, action="procurement.create")
+    return procurement
+
+
+@transaction.atomic
+def procurement_update(*, procurement: Procurement, actor: User, **fields) -> Procurement:
+    for name, value in fields.items():
+        setattr(procurement, name, value)
+    procurement.full_clean()
+    procurement.save()
+    event_record(actor=actor, target=procurement, action="procurement.update")
+    return procurement
+
+
+@transaction.atomic
+def agreement_create(*, actor: User, **fields) -> Agreement:
+    """Record a signed agreement (簽訂協議書) and post its obligation entry on the signing date."""
+    agreement = Agreement(**fields)
+    if agreement.signed_on:
+        agreement.briefing_due_on = briefing_deadline(agreement.signed_on)
+    agreement.full_clean()
+    agreement.save()
+    _post(
+        agreement=agreement,
+        kind=EntryKind.OBLIGATION,
+        amount=agreement.obligation,
+        effective_on=agreement.signed_on,
+        actor=actor,
+        note=_("Agreement signed"),
+    )
+    event_record(actor=actor, target=agreement, action="agreement.sign")
+    return agreement
+
+
+# Fields of an agreement that an amendment may change without touching the ledger.
+AMENDABLE_FIELDS = ("number", "execution_ends_on", "defence_ratio_min", "status")
+
+
+@transaction.atomic
+def agreement_update(*, agreement: Agreement, actor: User, **fields) -> Agreement:
+    """Change an agreement's terms (the obligation: ``agreement_amend_obligation``)."""
+    unknown = set(fields) - set(AMENDABLE_FIELDS)
+    if unknown:
+        raise ValidationError(
+            _("These fields cannot be changed after signing: %(fields)s.")
+            % {"fields": ", ".join(sorted(unknown))}
+        )
+    agreement = _lock(agreement)
+    before = agreement.status
+    for name, value in fields.items():
+        setattr(agreement, name, value)
+    agreement.full_clean()
+    agreement.save()
+    event_record(
+        actor=actor,
+        target=agreement,
+        action="agreement.update",
+        from_status=before,
+        to_status=agreement.status,
+        note=", ".join(sorted(fields)),
+    )
+    return agreement
+
+
+@transaction.atomic
+def agreement_amend_obligation(
+    *, agreement: Agreement, obligation: Decimal, effective_on: date, reason: str, actor: User
+) -> CreditEntry:
+    """Amend the obligation (協議書修約): post the difference as an obligation entry.
+
+    Lowering it below what is already discharged or reserved is refused."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the obligation changes.")})
+    agreement = _lock(agreement)
+    obligation = Decimal(obligation)
+    difference = obligation - agreement.obligation
+    if difference == 0:
+        raise ValidationError({"obligation": _("The obligation is unchanged.")})
+    if difference < 0:
+        _require_available(agreement, -difference, _("Lowering the obligation"))
+    agreement.obligation = obligation
+    agreement.full_clean()
+    agreement.save(update_fields=["obligation"])
+    entry = _post(
+        agreement=agreement,
+        kind=EntryKind.OBLIGATION,
+        amount=difference,
+        effective_on=effective_on,
+        actor=actor,
+        note=reason,
+    )
+    event_record(actor=actor, target=agreement, action="agreement.amend_obligation", note=reason)
+    return entry
+
+
+@transaction.atomic
+def credit_reserve(
+    *,
+    agreement: Agreement,
+    amount: Decimal,
+    effective_on: date,
+    use: str,
+    actor: User,
+    note: str = "",
+) -> CreditEntry:
+    """Reserve credit for a pre-approved case (預核保留). Locks the agreement and refuses a
+    reserve that would make ``available`` negative, naming the available figure."""
+    agreement = _lock(agreement)
+    _require_available(agreement, Decimal(amount), _("A reserve"))
+    return _post(
+        agreement=agreement,
+        kind=EntryKind.RESERVE,
+        amount=amount,
+        effective_on=effective_on,
+        use=use,
+        actor=actor,
+        note=note,
+    )
+
+
+@transaction.atomic
+def credit_release(
+    *, agreement: Agreement, amount: Decimal, effective_on: date, use: str, actor: User, note=""
+) -> CreditEntry:
+    """Release (part of) a reserve: the case was withdrawn, closed short or actually approved."""
+    agreement = _lock(agreement)
+    reserved = selectors.agreement_balance(agreement=agreement, as_of=date.max).reserved
+    if Decimal(amount) > reserved:
+        raise ValidationError(
+            _("Cannot release %(amount)s: only %(reserved)s %(currency)s is reserved.")
+            % {
+                "amount": _points(amount),
+                "reserved": _points(reserved),
+                "currency": agreement.currency,
+            }
+        )
+    return _post(
+        agreement=agreement,
+        kind=EntryKind.RELEASE,
+        amount=amount,
+        effective_on=effective_on,
+        use=use,
+        actor=actor,
+        note=note,
+    )
+
+
+@transaction.atomic
+def credit_post_actual(
+    *, agreement: Agreement, amount: Decimal, effective_on: date, use: str, actor: User, note=""
+) -> CreditEntry:
+    """Post actually approved credit (實核額度), which discharges the obligation."""
+    agreement = _lock(agreement)
+    return _post(
+        agreement=agreement,
+        kind=EntryKind.ACTUAL,
+        amount=amount,
+        effective_on=effective_on,
+        use=use,
+        actor=actor,
+        note=note,
+    )
+
+
+def _lock_bank(agreement: Agreement) -> CreditBank:
+    bank, _created = CreditBank.objects.select_for_update().get_or_create(
+        contractor_id=agreement.contractor_id,
+        currency=agreement.currency,
+        defaults={"opening_as_of": timezone.localdate()},
+    )
+    return bank
+
+
+@transaction.atomic
+def credit_retain(
+    *, agreement: Agreement, amount: Decimal, effective_on: date, actor: User, note: str = ""
+) -> CreditEntry:
+    """Close with credit retention (結案暨額度留存): move surplus actual credit from a legacy
+    agreement into the contractor's bank. Refused for agreements signed from 2012 on."""
+    _require_legacy(agreement, _("Credit retention"))
+    agreement = _lock(agreement)
+    _lock_bank(agreement)
+    balance = selectors.agreement_balance(agreement=agreement, as_of=date.max)
+    surplus = balance.discharged - balance.obligation
+    if Decimal(amount) > surplus:
+        raise ValidationError(
+            _(
+                "Only surplus credit can be retained: agreement %(number)s has %(surplus)s "
+                "%(currency)s of surplus."
+            )
+            % {
+                "number": agreement.number,
+                "surplus": _points(max(surplus, 0)),
+                "currency": agreement.currency,
+            }
+        )
+    return _post(
+        agreement=agreement,
+        kind=EntryKind.RETENTION,
+        amount=amount,
+        effective_on=effective_on,
+        actor=actor,
+        note=note,
+    )
+
+
+@transaction.atomic
+def credit_bank_draw(
+    *, agreement: Agreement, amount: Decimal, effective_on: date, actor: User, note: str = ""
+) -> CreditEntry:
+    """Apply banked credit (預存/留存額度) to a legacy agreement, discharging its obligation.
+    Refused for agreements signed from 2012 on, and beyond the bank's balance."""
+    _require_legacy(agreement, _("A bank draw"))
+    agreement = _lock(agreement)
+    bank = _lock_bank(agreement)
+    available_in_bank = selectors.bank_balance(bank=bank)
+    if Decimal(amount) > available_in_bank:
+        raise ValidationError(
+            _("The bank of %(contractor)s holds only %(balance)s %(currency)s.")
+            % {
+                "contractor": agreement.contractor.name,
+                "balance": _points(available_in_bank),
+                "currency": agreement.currency,
+            }
+        )
+    _require_available(agreement, Decimal(amount), _("A bank draw"))
+    return _post(
+        agreement=agreement,
+        kind=EntryKind.BANK_DRAW,
+        amount=amount,
+        effective_on=effective_on,
+        actor=actor,
+        note=note,
+    )
+
+
+@transaction.atomic
+def credit_entry_reverse(*, entry: CreditEntry, reason: str, actor: User, effective_on=None):
+    """Correct a mistake: post a reversal that cancels ``entry`` (never edit or delete it)."""
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the entry is reversed.")})
+    if entry.kind == EntryKind.REVERSAL:
+        raise ValidationError(_("A reversal cannot itself be reversed; post the entry again."))
+    if CreditEntry.objects.filter(reverses=entry).exists():
+        raise ValidationError(_("This entry has already been reversed."))
+    agreement = _lock(entry.agreement)
+    if entry.applies_to == EntryKind.RETENTION:
+        # The retained credit leaves the bank again: it must still be there.
+        bank = _lock_bank(agreement)
+        if entry.amount > selectors.bank_balance(bank=bank):
+            raise ValidationError(_("The retained credit has already been drawn from the bank."))
+    elif entry.applies_to not in _LOWERS_AVAILABLE:
+        # Cancelling an obligation or a release lowers `available`: the reserve rule holds.
+        _require_available(agreement, entry.amount, _("This reversal"))
+    if entry.kind == EntryKind.OBLIGATION:
+        agreement.obligation -= entry.amount
+        agreement.full_clean()
+        agreement.save(update_fields=["obligation"])
+    reversal = _post(
+        agreement=agreement,
+        kind=EntryKind.REVERSAL,
+        amount=-entry.amount,
+        effective_on=effective_on or entry.effective_on,
+        use=entry.use,
+        actor=actor,
+        note=reason,
+        reverses=entry,
+    )
+    event_record(actor=actor, target=agreement, action="ledger.reverse", note=reason)
+    return reversal
+
+
+@transaction.atomic
+def multiplier_standard_set(
+    *, agreement: Agreement, mode: str, min_multiplier, max_multiplier, effective_from, actor: User
+) -> MultiplierStandard:
+    """Set the multiplier range of a mode from a date on (decided cases keep theirs)."""
+    standard = MultiplierStandard(
+        agreement=agreement,
+        mode=mode,
+        min_multiplier=min_multiplier,
+        max_multiplier=max_multiplier,
+        effective_from=effective_from,
+    )
+    standard.full_clean()
+    standard.save()
+    event_record(actor=actor, target=agreement, action="multiplier.set", note=str(standard))
+    return standard
+
+
+@transaction.atomic
+def plan_item_add(*, agreement: Agreement, mode: str, title: str, actor: User) -> PlanItem:
+    """Add a planned item to the agreement's ICP plan (工業合作計畫書)."""
+    item = PlanItem(agreement=agreement, mode=mode, title=title)
+    item.full_clean()
+    item.save()
+    event_record(actor=actor, target=agreement, action="plan_item.add", note=title)
+    return item
+
+
+@transaction.atomic
+def briefing_record(*, agreement: Agreement, held_on: date, title: str, actor: User) -> Briefing:
+    """Record a public briefing (招商說明會) held for the agreement."""
+    briefing = Briefing(agreement=agreement, held_on=held_on, title=title)
+    briefing.full_clean()
+    if held_on < agreement.signed_on:
+        raise ValidationError(
+            {"held_on": _("A briefing cannot be before the agreement's signing.")}
+        )
+    briefing.save()
+    event_record(actor=actor, target=agreement, action="briefing.record", note=title)
+    return briefing
+
+
+@transaction.atomic
+def credit_bank_open(
+    *, contractor, currency: str, opening_balance, opening_as_of: date, actor: User, note=""
+) -> CreditBank:
+    """Carry over a contractor's legacy bank (pre-stored or retained credit before 2012)."""
+    if opening_as_of >= LEGACY_BANK_CUTOFF and Decimal(opening_balance) > 0:
+        raise ValidationError(
+            {
+                "opening_as_of": _("Banked credit can only come from before %(cutoff)s.")
+                % {"cutoff": LEGACY_BANK_CUTOFF.isoformat()}
+            }
+        )
+    bank = CreditBank(
+        contractor=contractor,
+        currency=currency,
+        opening_balance=opening_balance,
+        opening_as_of=opening_as_of,
+        note=note,
+    )
+    bank.full_clean()
+    bank.save()
+    event_record(actor=actor, target=contractor, action="credit_bank.open", note=currency)
+    return bank

@@ -1,0 +1,319 @@
+"""Pages of agreements and the ledger. Staff list, open, create and amend agreements; a
+contractor reads its own, in its language. Excel exports of the list and of a ledger."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agreements import selectors, services
+from agreements.filtersets import AgreementFilterSet
+from agreements.forms import (
+    AgreementCreateForm,
+    AgreementTermsForm,
+    AmendObligationForm,
+    AsOfForm,
+    BriefingForm,
+    MultiplierStandardForm,
+    PlanItemForm,
+    ProcurementForm,
+    ReverseEntryForm,
+)
+from agreements.models import Agreement, CreditEntry
+from icp_portal.lib.forms import service_form_page
+from icp_portal.lib.xlsx import xlsx_response
+from organizations.decorators import office_required
+from organizations.models import is_office_staff
+
+# Sortable columns of the list: ?sort=<key> or ?sort=-<key>.
+SORTS = {
+    "number": "number",
+    "signed_on": "signed_on",
+    "contractor": "contractor__name_en",
+    "obligation": "bal_obligation",
+    "discharged": "bal_discharged",
+    "reserved": "bal_reserved",
+    "available": "bal_available",
+}
+
+
+def _as_of(request):
+    form = AsOfForm(request.GET or None)
+    as_of = form.cleaned_data.get("as_of") if form.is_valid() else None
+    return form, as_of or timezone.localdate()
+
+
+def _listed_agreements(request):
+    as_of_form, as_of = _as_of(request)
+    filterset = AgreementFilterSet(request.GET or None)
+    filters = filterset.form.data if filterset.is_bound and filterset.is_valid() else {}
+    queryset = selectors.agreements_with_balances(user=request.user, filters=filters, as_of=as_of)
+    sort = request.GET.get("sort", "-signed_on")
+    key = SORTS.get(sort.lstrip("-"))
+    if key:
+        queryset = queryset.order_by(("-" if sort.startswith("-") else "") + key, "id")
+    else:
+        sort = "-signed_on"
+    return filterset, as_of_form, as_of, sort, queryset
+
+
+def agreement_list(request):
+    """Agreements with their balances on a date (staff: all; contractor: its own)."""
+    if request.GET.get("format") == "xlsx":
+        return agreement_list_xlsx(request)
+    filterset, as_of_form, as_of, sort, queryset = _listed_agreements(request)
+    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    rows = [(agreement, selectors.balance_of(agreement, as_of)) for agreement in page]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "filterset": filterset,
+        "as_of_form": as_of_form,
+        "as_of": as_of,
+        "sort": sort,
+        "rows": rows,
+        "totals": selectors.balance_totals(agreements=queryset, as_of=as_of),
+        "is_staff": is_office_staff(request.user),
+        "query": query.urlencode(),
+    }
+    return render(request, "agreements/list.html", context)
+
+
+def agreement_list_xlsx(request):
+    _filterset, _form, as_of, _sort, queryset = _listed_agreements(request)
+    rows = ((agreement, selectors.balance_of(agreement, as_of)) for agreement in queryset)
+    headers = [
+        _("Number"),
+        _("Contractor"),
+        _("Procurement"),
+        _("Procuring agency"),
+        _("Currency"),
+        _("Signed on"),
+        _("Execution ends on"),
+        _("Status"),
+        _("Obligation"),
+        _("Reserved"),
+        _("Discharged"),
+        _("Outstanding"),
+        _("Available"),
+        _("Defence share"),
+    ]
+    data = [
+        [
+            a.number,
+            a.contractor.name,
+            a.procurement.title,
+            a.procurement.agency.name,
+            a.currency,
+            a.signed_on,
+            a.execution_ends_on,
+            a.get_status_display(),
+            b.obligation,
+            b.reserved,
+            b.discharged,
+            b.outstanding,
+            b.available,
+            b.defence_share,
+        ]
+        for a, b in rows
+    ]
+    return xlsx_response(
+        filename=f"agreements-{as_of:%Y%m%d}.xlsx",
+        sheet=_("Agreements"),
+        headers=headers,
+        rows=data,
+    )
+
+
+def _visible_agreement(request, pk) -> Agreement:
+    return get_object_or_404(
+        Agreement.objects.visible_to(request.user).select_related(
+            "contractor", "procurement", "procurement__agency"
+        ),
+        pk=pk,
+    )
+
+
+def agreement_detail(request, pk):
+    """One agreement: balance on a date, ledger, multipliers, plan items, briefings."""
+    agreement = _visible_agreement(request, pk)
+    as_of_form, as_of = _as_of(request)
+    context = {
+        "agreement": agreement,
+        "as_of_form": as_of_form,
+        "as_of": as_of,
+        "balance": selectors.agreement_balance(agreement=agreement, as_of=as_of),
+        "ledger": selectors.agreement_ledger(agreement=agreement),
+        "multipliers": agreement.multipliers.order_by("mode", "-effective_from"),
+        "plan_items": agreement.plan_items.order_by("id"),
+        "briefings": agreement.briefings.order_by("held_on"),
+        "briefing_overdue": agreement.briefing_overdue(),
+        "is_staff": is_office_staff(request.user),
+    }
+    return render(request, "agreements/detail.html", context)
+
+
+def agreement_ledger_xlsx(request, pk):
+    agreement = _visible_agreement(request, pk)
+    headers = [
+        _("Entry"),
+        _("Effective on"),
+        _("Kind"),
+        _("Amount"),
+        _("Currency"),
+        _("Use"),
+        _("Reverses"),
+        _("Note"),
+        _("Recorded at"),
+        _("Recorded by"),
+    ]
+    data = [
+        [
+            e.pk,
+            e.effective_on,
+            e.get_kind_display(),
+            e.amount,
+            e.currency,
+            e.get_use_display(),
+            e.reverses_id,
+            e.note,
+            timezone.localtime(e.created_at),
+            e.created_by.username,
+        ]
+        for e in selectors.agreement_ledger(agreement=agreement)
+    ]
+    return xlsx_response(
+        filename=f"ledger-{agreement.number}.xlsx", sheet=_("Ledger"), headers=headers, rows=data
+    )
+
+
+def _detail_url(agreement_or_row) -> str:
+    agreement_id = getattr(agreement_or_row, "agreement_id", None) or agreement_or_row.pk
+    return reverse("agreement_detail", args=[agreement_id])
+
+
+@office_required
+def procurement_create(request):
+    return service_form_page(
+        request,
+        form=ProcurementForm(request.POST or None),
+        call=lambda data: services.procurement_create(actor=request.user, **data),
+        template="agreements/form.html",
+        context={"title": _("Record a procurement")},
+        success=lambda _row: reverse("agreement_create"),
+        message=_("The procurement was recorded."),
+    )
+
+
+@office_required
+def agreement_create(request):
+    return service_form_page(
+        request,
+        form=AgreementCreateForm(request.POST or None),
+        call=lambda data: services.agreement_create(actor=request.user, **data),
+        template="agreements/form.html",
+        context={"title": _("Record a signed agreement")},
+        success=_detail_url,
+        message=_("The agreement was recorded and its obligation posted to the ledger."),
+    )
+
+
+def _staff_agreement_form(request, pk, form_class, call, title, message, instance=False):
+    if not is_office_staff(request.user):
+        raise PermissionDenied
+    agreement = get_object_or_404(Agreement, pk=pk)
+    kwargs = {"instance": agreement} if instance else {}
+    return service_form_page(
+        request,
+        form=form_class(request.POST or None, **kwargs),
+        call=lambda data: call(agreement, data),
+        template="agreements/form.html",
+        context={"title": title, "agreement": agreement},
+        success=lambda _row: _detail_url(agreement),
+        message=message,
+    )
+
+
+def agreement_edit(request, pk):
+    return _staff_agreement_form(
+        request,
+        pk,
+        AgreementTermsForm,
+        lambda a, data: services.agreement_update(
+            agreement=Agreement.objects.get(pk=a.pk), actor=request.user, **data
+        ),
+        _("Amend the agreement's terms"),
+        _("Saved."),
+        instance=True,
+    )
+
+
+def agreement_amend_obligation(request, pk):
+    return _staff_agreement_form(
+        request,
+        pk,
+        AmendObligationForm,
+        lambda a, data: services.agreement_amend_obligation(
+            agreement=a, actor=request.user, **data
+        ),
+        _("Amend the obligation"),
+        _("The obligation was amended; the difference is in the ledger."),
+    )
+
+
+def multiplier_add(request, pk):
+    return _staff_agreement_form(
+        request,
+        pk,
+        MultiplierStandardForm,
+        lambda a, data: services.multiplier_standard_set(agreement=a, actor=request.user, **data),
+        _("Set a multiplier standard"),
+        _("The multiplier standard was set."),
+    )
+
+
+def plan_item_add(request, pk):
+    return _staff_agreement_form(
+        request,
+        pk,
+        PlanItemForm,
+        lambda a, data: services.plan_item_add(agreement=a, actor=request.user, **data),
+        _("Add a plan item"),
+        _("The plan item was added."),
+    )
+
+
+def briefing_add(request, pk):
+    return _staff_agreement_form(
+        request,
+        pk,
+        BriefingForm,
+        lambda a, data: services.briefing_record(agreement=a, actor=request.user, **data),
+        _("Record a briefing"),
+        _("The briefing was recorded."),
+    )
+
+
+@office_required
+def entry_reverse(request, pk, entry_id):
+    entry = get_object_or_404(
+        CreditEntry.objects.select_related("agreement"), pk=entry_id, agreement_id=pk
+    )
+    return service_form_page(
+        request,
+        form=ReverseEntryForm(request.POST or None),
+        call=lambda data: services.credit_entry_reverse(entry=entry, actor=request.user, **data),
+        template="agreements/form.html",
+        context={
+            "title": _("Reverse a ledger entry"),
+            "agreement": entry.agreement,
+            "entry": entry,
+        },
+        success=lambda _row: _detail_url(entry.agreement),
+        message=_("The entry was reversed."),
+    )
