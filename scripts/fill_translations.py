@@ -16,15 +16,18 @@ table = runpy.run_path(sys.argv[1])
 po = polib.pofile(str(PO))
 missing = []
 for entry in po:
+    filled = False
     if entry.msgid_plural:
         text = table.get("PLURAL", {}).get(entry.msgid)
         if text:
             entry.msgstr_plural = {0: text}
+            filled = True
     elif entry.msgid in table["T"]:
         entry.msgstr = table["T"][entry.msgid]
-    if "fuzzy" in entry.flags and (entry.msgstr or entry.msgstr_plural.get(0)):
+        filled = True
+    if filled and "fuzzy" in entry.flags:
         entry.flags.remove("fuzzy")
-    if not (entry.msgstr or entry.msgstr_plural.get(0)):
+    if "fuzzy" in entry.flags or not (entry.msgstr or entry.msgstr_plural.get(0)):
         missing.append(entry.msgid)
 po.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
 po.metadata["Language"] = "zh_Hant"

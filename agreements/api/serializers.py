@@ -1,5 +1,6 @@
 """Serializers of agreements and credits (api.md "Agreements and credits")."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from agreements.models import (
@@ -51,6 +52,14 @@ class AgreementSerializer(serializers.ModelSerializer):
             "briefing_overdue",
         ]
         read_only_fields = ["briefing_due_on"]
+        extra_kwargs = {
+            "contractor": {
+                "error_messages": {"does_not_exist": _("No foreign contractor has id {pk_value}.")}
+            },
+            "procurement": {
+                "error_messages": {"does_not_exist": _("No procurement has id {pk_value}.")}
+            },
+        }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

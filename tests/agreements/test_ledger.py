@@ -7,6 +7,7 @@ from decimal import Decimal
 import pytest
 from django.core.exceptions import ValidationError
 from django.db import DatabaseError, connection, transaction
+from django.utils import translation
 
 from agreements import selectors, services
 from agreements.choices import CaseUse, EntryKind, PointsCurrency
@@ -14,6 +15,13 @@ from agreements.models import AppendOnlyError, CreditEntry
 from tests.factories import make_agreement
 
 D = Decimal
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    # Messages are asserted in English; the Chinese ones are checked in the last test.
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture
@@ -138,9 +146,12 @@ def test_the_database_refuses_a_raw_update_and_delete(agreement):
         f"UPDATE {table} SET amount = 1 WHERE id = %s",
         f"DELETE FROM {table} WHERE id = %s",
     ):
-        with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-            with connection.cursor() as cursor:
-                cursor.execute(sql, [entry.pk])
+        with (
+            pytest.raises(DatabaseError, match="append-only"),
+            transaction.atomic(),
+            connection.cursor() as cursor,
+        ):
+            cursor.execute(sql, [entry.pk])
     assert CreditEntry.objects.get(pk=entry.pk).amount == D("100000000.00")
 
 
@@ -164,7 +175,7 @@ def test_amending_the_obligation_posts_the_difference_and_refuses_going_below_us
         use=CaseUse.INDUSTRY,
         actor=office_user,
     )
-    with pytest.raises(ValidationError, match="10,000,000.00 USD_PTS available"):
+    with pytest.raises(ValidationError, match=r"10,000,000\.00 USD_PTS available"):
         services.agreement_amend_obligation(
             agreement=agreement,
             obligation=D("60000000.00"),
@@ -226,7 +237,7 @@ def test_retention_and_bank_draws_follow_the_2012_cutoff(
     if allowed:
         retain()
         draw()
-        ((bank, balance),) = selectors.contractor_banks(contractor_id=contractor_a.pk)
+        ((_bank, balance),) = selectors.contractor_banks(contractor_id=contractor_a.pk)
         assert balance == D("500000.00")
         assert selectors.agreement_balance(agreement=other).discharged == D("1500000.00")
         assert selectors.agreement_balance(agreement=agreement).discharged == D("10000000.00")
@@ -253,7 +264,7 @@ def test_a_bank_draw_beyond_the_banked_credit_is_refused(office_user, contractor
         signed_on=date(2010, 1, 5),
         obligation="5000000.00",
     )
-    with pytest.raises(ValidationError, match="holds only 1,000,000.00 USD_PTS"):
+    with pytest.raises(ValidationError, match=r"holds only 1,000,000\.00 USD_PTS"):
         services.credit_bank_draw(
             agreement=agreement,
             amount=D("1000000.01"),
@@ -348,3 +359,15 @@ def test_briefing_overdue_three_months_after_signing_without_a_briefing(agreemen
         agreement=agreement, held_on=date(2011, 5, 20), title="招商說明會", actor=office_user
     )
     assert agreement.briefing_overdue(today=date(2011, 6, 2)) is False
+
+
+def test_the_refusal_speaks_the_users_language(agreement, office_user):
+    with translation.override("zh-hant"), pytest.raises(ValidationError) as refused:
+        services.credit_reserve(
+            agreement=agreement,
+            amount=D("100000000.01"),
+            effective_on=date(2011, 4, 1),
+            use=CaseUse.INDUSTRY,
+            actor=office_user,
+        )
+    assert "可用額度為 100,000,000.00 USD_PTS" in str(refused.value)
