@@ -69,3 +69,8 @@ lock:
 
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
+
+# Benchmarks print JSON figures; SCALES="1 10 100" for the issue's three sizes.
+SCALES ?= 1
+bench: $(VENV)/.installed services
+	for n in $(SCALES); do $(BIN)/python -m bench.balances --scale $$n || exit 1; done

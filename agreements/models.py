@@ -29,6 +29,9 @@ from organizations.selectors import user_membership
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
 
+EXECUTION_AFTER_SIGNING = _("Execution must end after the signing date.")
+
+
 def briefing_deadline(signed_on):
     """The last day to hold the public briefing (招商說明會): 3 months after signing."""
     return signed_on + relativedelta(months=BRIEFING_DEADLINE_MONTHS)
@@ -168,7 +171,7 @@ class Agreement(models.Model):
             models.CheckConstraint(
                 condition=Q(execution_ends_on__gt=models.F("signed_on")),
                 name="agreement_execution_after_signing",
-                violation_error_message=_("Execution must end after the signing date."),
+                violation_error_message=EXECUTION_AFTER_SIGNING,
             ),
             models.CheckConstraint(
                 condition=Q(defence_ratio_min__isnull=True)
@@ -182,8 +185,14 @@ class Agreement(models.Model):
         return self.number
 
     def clean(self):
+        errors = {}
         if self.contractor_id and self.contractor.kind != OrganizationKind.FOREIGN_CONTRACTOR:
-            raise ValidationError({"contractor": _("The contractor must be a foreign contractor.")})
+            errors["contractor"] = _("The contractor must be a foreign contractor.")
+        if self.signed_on and self.execution_ends_on and self.execution_ends_on <= self.signed_on:
+            # Also a database constraint; here it is said on the field the person must fix.
+            errors["execution_ends_on"] = EXECUTION_AFTER_SIGNING
+        if errors:
+            raise ValidationError(errors)
 
     def briefing_overdue(self, today=None) -> bool:
         """True when the deadline has passed without a briefing held by then.

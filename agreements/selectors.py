@@ -13,46 +13,46 @@ from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 
-from django.db.models import DecimalField, Exists, F, OuterRef, Q, QuerySet, Sum, Value
+from django.db.models import Case, DecimalField, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-from agreements.choices import DEFAULT_MULTIPLIER_RANGE, DEFENCE_USES, EntryKind
+from agreements.choices import DEFAULT_MULTIPLIER_RANGE, DEFENCE_USES, EntryKind, PointsCurrency
 from agreements.filtersets import AgreementFilterSet
 from agreements.models import Agreement, Briefing, CreditBank, CreditEntry, MultiplierStandard
 
-ZERO = Value(Decimal("0.00"), output_field=DecimalField(max_digits=18, decimal_places=2))
+MONEY_FIELD = DecimalField(max_digits=18, decimal_places=2)
+ZERO = Value(Decimal("0.00"), output_field=MONEY_FIELD)
 TWO_PLACES = Decimal("0.01")
 FOUR_PLACES = Decimal("0.0001")
 
 
-def _sum(kind: str, as_of: date, prefix: str = "entries__", defence: bool = False):
-    condition = Q(**{f"{prefix}applies_to": kind, f"{prefix}effective_on__lte": as_of})
+def _signed_sum(signs: dict[str, int], as_of: date, prefix: str, defence: bool = False):
+    """Σ sign × amount over entries whose ``applies_to`` is in ``signs``, up to ``as_of``:
+    one aggregate per figure, however many kinds it nets."""
+    cases = [
+        When(**{f"{prefix}applies_to": kind}, then=F(f"{prefix}amount") * sign)
+        for kind, sign in signs.items()
+    ]
+    condition = Q(**{f"{prefix}effective_on__lte": as_of, f"{prefix}applies_to__in": list(signs)})
     if defence:
         condition &= Q(**{f"{prefix}use__in": DEFENCE_USES})
-    return Coalesce(Sum(f"{prefix}amount", filter=condition), ZERO)
+    return Coalesce(Sum(Case(*cases, output_field=MONEY_FIELD), filter=condition), ZERO)
+
+
+# How each kind counts toward each figure (a reversal counts toward what it cancels).
+OBLIGATION = {EntryKind.OBLIGATION: 1}
+DISCHARGED = {EntryKind.ACTUAL: 1, EntryKind.BANK_DRAW: 1, EntryKind.RETENTION: -1}
+RESERVED = {EntryKind.RESERVE: 1, EntryKind.RELEASE: -1}
 
 
 def _balance_expressions(as_of: date, prefix: str = "entries__") -> dict:
     """Annotations giving every balance figure; one GROUP BY over the ledger."""
-
-    def s(kind, defence=False):
-        return _sum(kind, as_of, prefix, defence)
-
-    discharged = s(EntryKind.ACTUAL) + s(EntryKind.BANK_DRAW) - s(EntryKind.RETENTION)
-    reserved = s(EntryKind.RESERVE) - s(EntryKind.RELEASE)
-    defence = (
-        s(EntryKind.ACTUAL, True)
-        + s(EntryKind.BANK_DRAW, True)
-        - s(EntryKind.RETENTION, True)
-        + s(EntryKind.RESERVE, True)
-        - s(EntryKind.RELEASE, True)
-    )
     return {
-        "bal_obligation": s(EntryKind.OBLIGATION),
-        "bal_discharged": discharged,
-        "bal_reserved": reserved,
-        "bal_defence": defence,
+        "bal_obligation": _signed_sum(OBLIGATION, as_of, prefix),
+        "bal_discharged": _signed_sum(DISCHARGED, as_of, prefix),
+        "bal_reserved": _signed_sum(RESERVED, as_of, prefix),
+        "bal_defence": _signed_sum({**DISCHARGED, **RESERVED}, as_of, prefix, defence=True),
     }
 
 
@@ -66,6 +66,10 @@ class Balance:
     reserved: Decimal
     discharged: Decimal
     defence_credit: Decimal
+
+    @property
+    def currency_label(self) -> str:
+        return PointsCurrency(self.currency).label
 
     @property
     def outstanding(self) -> Decimal:
@@ -82,18 +86,6 @@ class Balance:
         if used == 0:
             return None
         return (self.defence_credit / used).quantize(FOUR_PLACES)
-
-    def as_dict(self) -> dict:
-        return {
-            "currency": self.currency,
-            "as_of": self.as_of,
-            "obligation": self.obligation,
-            "reserved": self.reserved,
-            "discharged": self.discharged,
-            "outstanding": self.outstanding,
-            "available": self.available,
-            "defence_share": self.defence_share,
-        }
 
 
 def balance_of(row, as_of: date, currency: str | None = None) -> Balance:
@@ -127,6 +119,32 @@ def agreements_with_balances(*, user, filters: dict | None = None, as_of: date |
         .annotate(bal_available=F("bal_obligation") - F("bal_discharged") - F("bal_reserved"))
     )
     return AgreementFilterSet(filters or {}, queryset=queryset).qs
+
+
+def agreements_filtered(*, user, filters: dict | None = None) -> QuerySet[Agreement]:
+    """Visible agreements through the shared FilterSet (no balances: cheap to count)."""
+    queryset = Agreement.objects.visible_to(user)
+    return AgreementFilterSet(filters or {}, queryset=queryset).qs
+
+
+def balances_of(*, agreements: list[dict], as_of: date) -> dict[int, Balance]:
+    """Balances of a page of agreements (dicts with ``id`` and ``currency``), by id, in one
+    query over the ledger: grouped by agreement with the date in WHERE, so PostgreSQL reads
+    only those agreements' entries through the index, whatever the ledger's size."""
+    sums = (
+        CreditEntry.objects.filter(
+            agreement_id__in=[a["id"] for a in agreements], effective_on__lte=as_of
+        )
+        .values("agreement_id")
+        .annotate(**_balance_expressions(as_of, prefix=""))
+        .order_by()
+    )
+    by_id = {row["agreement_id"]: row for row in sums}
+    empty = dict.fromkeys(("bal_obligation", "bal_discharged", "bal_reserved", "bal_defence"), 0)
+    return {
+        a["id"]: balance_of(by_id.get(a["id"], empty), as_of, currency=a["currency"])
+        for a in agreements
+    }
 
 
 def balance_totals(*, agreements: QuerySet[Agreement], as_of: date) -> list[Balance]:
@@ -176,11 +194,8 @@ def bank_balance(*, bank: CreditBank, as_of: date | None = None) -> Decimal:
         agreement__contractor_id=bank.contractor_id,
         currency=bank.currency,
         effective_on__lte=as_of,
-    ).aggregate(
-        retained=_sum(EntryKind.RETENTION, as_of, prefix=""),
-        drawn=_sum(EntryKind.BANK_DRAW, as_of, prefix=""),
-    )
-    return bank.opening_balance + moves["retained"] - moves["drawn"]
+    ).aggregate(net=_signed_sum({EntryKind.RETENTION: 1, EntryKind.BANK_DRAW: -1}, as_of, ""))
+    return bank.opening_balance + moves["net"]
 
 
 def contractor_banks(*, contractor_id: int) -> list[tuple[CreditBank, Decimal]]:

@@ -145,7 +145,6 @@ def agreement_create(*, actor: User, **fields) -> Agreement:
         amount=agreement.obligation,
         effective_on=agreement.signed_on,
         actor=actor,
-        note=_("Agreement signed"),
     )
     event_record(actor=actor, target=agreement, action="agreement.sign")
     return agreement

@@ -109,7 +109,7 @@ def agreement_list_xlsx(request):
             a.contractor.name,
             a.procurement.title,
             a.procurement.agency.name,
-            a.currency,
+            a.get_currency_display(),
             a.signed_on,
             a.execution_ends_on,
             a.get_status_display(),
@@ -148,7 +148,7 @@ def agreement_detail(request, pk):
         "as_of_form": as_of_form,
         "as_of": as_of,
         "balance": selectors.agreement_balance(agreement=agreement, as_of=as_of),
-        "ledger": selectors.agreement_ledger(agreement=agreement),
+        "ledger": _numbered(selectors.agreement_ledger(agreement=agreement)),
         "multipliers": agreement.multipliers.order_by("mode", "-effective_from"),
         "plan_items": agreement.plan_items.order_by("id"),
         "briefings": agreement.briefings.order_by("held_on"),
@@ -156,6 +156,14 @@ def agreement_detail(request, pk):
         "is_staff": is_office_staff(request.user),
     }
     return render(request, "agreements/detail.html", context)
+
+
+def _numbered(entries) -> list[tuple[int, object, int | None]]:
+    """Ledger rows numbered within the agreement (1, 2, 3…), each reversal pointing at the
+    line it cancels: database ids would show gaps from other agreements."""
+    entries = list(entries)
+    line_of = {entry.pk: line for line, entry in enumerate(entries, start=1)}
+    return [(line_of[e.pk], e, line_of.get(e.reverses_id)) for e in entries]
 
 
 def agreement_ledger_xlsx(request, pk):
@@ -174,18 +182,18 @@ def agreement_ledger_xlsx(request, pk):
     ]
     data = [
         [
-            e.pk,
+            line,
             e.effective_on,
             e.get_kind_display(),
             e.amount,
-            e.currency,
+            e.get_currency_display(),
             e.get_use_display(),
-            e.reverses_id,
+            reversed_line,
             e.note,
             timezone.localtime(e.created_at),
             e.created_by.username,
         ]
-        for e in selectors.agreement_ledger(agreement=agreement)
+        for line, e, reversed_line in _numbered(selectors.agreement_ledger(agreement=agreement))
     ]
     return xlsx_response(
         filename=f"ledger-{agreement.number}.xlsx", sheet=_("Ledger"), headers=headers, rows=data

@@ -32,6 +32,8 @@ for entry in po:
 po.metadata["Plural-Forms"] = "nplurals=1; plural=0;"
 po.metadata["Language"] = "zh_Hant"
 po.metadata["Content-Type"] = "text/plain; charset=UTF-8"
+for obsolete in po.obsolete_entries():
+    po.remove(obsolete)
 po.metadata_is_fuzzy = False
 po.metadata["Project-Id-Version"] = "icp-portal"
 po.save()

@@ -139,6 +139,24 @@ class ReverseSerializer(serializers.Serializer):
     effective_on = serializers.DateField(required=False)
 
 
+def balance_json(balance, **ids) -> dict:
+    """A balance as api.md writes it (amounts as two-decimal strings, the share with four),
+    built directly: the figures are computed already, and this is the hot path that REST
+    clients poll for every agreement at once. ``BalanceSerializer`` documents the shape."""
+    share = balance.defence_share
+    return {
+        **ids,
+        "currency": balance.currency,
+        "as_of": balance.as_of.isoformat(),
+        "obligation": f"{balance.obligation:.2f}",
+        "reserved": f"{balance.reserved:.2f}",
+        "discharged": f"{balance.discharged:.2f}",
+        "outstanding": f"{balance.outstanding:.2f}",
+        "available": f"{balance.available:.2f}",
+        "defence_share": None if share is None else f"{share:.4f}",
+    }
+
+
 class BalanceSerializer(serializers.Serializer):
     agreement = serializers.IntegerField(required=False)
     contractor = serializers.IntegerField(required=False)

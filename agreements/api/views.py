@@ -22,6 +22,7 @@ from agreements.api.serializers import (
     PlanItemSerializer,
     ProcurementSerializer,
     ReverseSerializer,
+    balance_json,
 )
 from agreements.filtersets import AgreementFilterSet, CreditEntryFilterSet, ProcurementFilterSet
 from agreements.models import Agreement, Procurement
@@ -38,10 +39,6 @@ def _as_of(request):
     return serializer.validated_data.get("as_of") or timezone.localdate()
 
 
-def _balance_row(balance, **ids) -> dict:
-    return {**ids, **balance.as_dict()}
-
-
 class _StaffWriteViewSet(viewsets.GenericViewSet):
     permission_classes = [*viewsets.GenericViewSet.permission_classes, StaffWritePermission]
 
@@ -54,6 +51,8 @@ class ProcurementViewSet(
     _StaffWriteViewSet,
 ):
     """Procurements (購案); staff write, contractors read those they hold agreements on."""
+
+    lookup_value_regex = r"\d+"
 
     serializer_class = ProcurementSerializer
     filterset_class = ProcurementFilterSet
@@ -84,6 +83,8 @@ class AgreementViewSet(
 ):
     """Agreements (工業合作協議書) and their sub-resources; staff write, a contractor reads
     its own, others get 404."""
+
+    lookup_value_regex = r"\d+"
 
     serializer_class = AgreementSerializer
     filterset_class = AgreementFilterSet
@@ -206,11 +207,13 @@ class AgreementViewSet(
         """The balance on ``as_of``: obligation, reserved, discharged, outstanding, available."""
         agreement = self.get_object()
         balance = selectors.agreement_balance(agreement=agreement, as_of=_as_of(request))
-        return Response(BalanceSerializer(_balance_row(balance, agreement=agreement.pk)).data)
+        return Response(balance_json(balance, agreement=agreement.pk))
 
 
 class BalanceListView(ListAPIView):
-    """One balance row per visible agreement: what REST clients poll (one query a page)."""
+    """One balance row per visible agreement: what REST clients poll. The page of
+    agreements is counted and sliced without the ledger; then one aggregate query gives
+    the page's balances, so the cost per page is constant whatever the data size."""
 
     serializer_class = BalanceSerializer
     filterset_class = AgreementFilterSet
@@ -221,20 +224,18 @@ class BalanceListView(ListAPIView):
         return super().get(request, *args, **kwargs)
 
     def get_queryset(self):
-        self.as_of = _as_of(self.request)
-        return selectors.agreements_with_balances(
-            user=self.request.user, as_of=self.as_of
-        ).order_by("id")
+        return selectors.agreements_filtered(user=self.request.user).order_by("id")
 
-    def get_serializer(self, instance=None, *args, **kwargs):
-        if instance is not None and kwargs.get("many"):
-            instance = [
-                _balance_row(
-                    selectors.balance_of(a, self.as_of), agreement=a.pk, contractor=a.contractor_id
-                )
-                for a in instance
-            ]
-        return super().get_serializer(instance, *args, **kwargs)
+    def list(self, request, *args, **kwargs):
+        as_of = _as_of(request)
+        agreements = self.filter_queryset(self.get_queryset())
+        page = self.paginate_queryset(agreements.values("id", "contractor_id", "currency"))
+        balances = selectors.balances_of(agreements=page, as_of=as_of)
+        rows = [
+            balance_json(balances[a["id"]], agreement=a["id"], contractor=a["contractor_id"])
+            for a in page
+        ]
+        return self.get_paginated_response(rows)
 
 
 class ContractorBalanceView(RetrieveAPIView):
@@ -253,9 +254,10 @@ class ContractorBalanceView(RetrieveAPIView):
             {"currency": bank.currency, "balance": f"{balance:.2f}"}
             for bank, balance in selectors.contractor_banks(contractor_id=organization.pk)
         ]
-        data = {
-            "organization": organization.pk,
-            "balances": [b.as_dict() for b in balances],
-            "banks": banks,
-        }
-        return Response(ContractorBalanceSerializer(data).data)
+        return Response(
+            {
+                "organization": organization.pk,
+                "balances": [balance_json(balance) for balance in balances],
+                "banks": banks,
+            }
+        )

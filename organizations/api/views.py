@@ -26,6 +26,8 @@ class OrganizationViewSet(
 ):
     """Parties of the program. Everyone signed in reads what they may see; staff write."""
 
+    lookup_value_regex = r"\d+"
+
     serializer_class = OrganizationSerializer
     permission_classes = [*viewsets.GenericViewSet.permission_classes, StaffWritePermission]
     filterset_class = OrganizationFilterSet
@@ -74,6 +76,8 @@ class ReviewerViewSet(
     viewsets.GenericViewSet,
 ):
     """The reviewer pool (審查委員庫); staff maintain it, a reviewer reads their own row."""
+
+    lookup_value_regex = r"\d+"
 
     serializer_class = ReviewerSerializer
     permission_classes = [*viewsets.GenericViewSet.permission_classes, StaffWritePermission]

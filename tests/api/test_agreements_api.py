@@ -388,3 +388,18 @@ def test_balances_query_count_is_the_same_for_10_and_1000_agreements(
     with django_assert_num_queries(len(ten.captured_queries)):
         response = api_client.get("/api/v1/balances/", {"page_size": 500})
     assert response.json()["count"] == 1000 and len(response.json()["results"]) == 500
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/api/v1/agreements/abc/",
+        "/api/v1/agreements/1.5/balance/",
+        "/api/v1/procurements/x/",
+        "/api/v1/organizations/%20/",
+        "/api/v1/reviewers/null/",
+    ],
+)
+def test_malformed_ids_are_404_never_500(api_client, office_user, path):
+    api_client.force_authenticate(office_user)
+    assert api_client.get(path).status_code == 404
