@@ -53,7 +53,8 @@ class ProcurementFilterSet(django_filters.FilterSet):
 
 class CreditEntryFilterSet(django_filters.FilterSet):
     kind = django_filters.ChoiceFilter(label=_("Kind"), choices=EntryKind.choices)
+    case = django_filters.NumberFilter(label=_("Case"), field_name="case_id")
 
     class Meta:
         model = CreditEntry
-        fields = ["kind"]
+        fields = ["kind", "case"]

@@ -365,6 +365,23 @@ class CreditEntry(models.Model):
         related_name="reversed_by",
         verbose_name=_("reverses"),
     )
+    # Where the entry came from (the case and the committee meeting whose minutes posted it).
+    case = models.ForeignKey(
+        "cases.Case",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger_entries",
+        verbose_name=_("case"),
+    )
+    meeting = models.ForeignKey(
+        "committee.Meeting",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="ledger_entries",
+        verbose_name=_("meeting"),
+    )
     note = models.TextField(_("note"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(

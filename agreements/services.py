@@ -54,8 +54,12 @@ def _post(
     use: str = "",
     note: str = "",
     reverses: CreditEntry | None = None,
+    case=None,
+    meeting=None,
 ) -> CreditEntry:
     entry = CreditEntry(
+        case=case,
+        meeting=meeting,
         agreement=agreement,
         kind=kind,
         applies_to=reverses.applies_to if reverses else kind,
@@ -93,7 +97,8 @@ def _require_available(agreement: Agreement, needed: Decimal, what: str) -> None
         )
 
 
-def _require_legacy(agreement: Agreement, what: str) -> None:
+def require_legacy_agreement(agreement: Agreement, what: str) -> None:
+    """Refuse bank mechanisms on agreements signed on or after the 2012-01-01 cut-off."""
     if agreement.signed_on >= LEGACY_BANK_CUTOFF:
         raise ValidationError(
             _(
@@ -220,6 +225,8 @@ def credit_reserve(
     use: str,
     actor: User,
     note: str = "",
+    case=None,
+    meeting=None,
 ) -> CreditEntry:
     """Reserve credit for a pre-approved case (預核保留). Locks the agreement and refuses a
     reserve that would make ``available`` negative, naming the available figure."""
@@ -233,12 +240,22 @@ def credit_reserve(
         use=use,
         actor=actor,
         note=note,
+        case=case,
+        meeting=meeting,
     )
 
 
 @transaction.atomic
 def credit_release(
-    *, agreement: Agreement, amount: Decimal, effective_on: date, use: str, actor: User, note=""
+    *,
+    agreement: Agreement,
+    amount: Decimal,
+    effective_on: date,
+    use: str,
+    actor: User,
+    note="",
+    case=None,
+    meeting=None,
 ) -> CreditEntry:
     """Release (part of) a reserve: the case was withdrawn, closed short or actually approved."""
     agreement = _lock(agreement)
@@ -260,12 +277,22 @@ def credit_release(
         use=use,
         actor=actor,
         note=note,
+        case=case,
+        meeting=meeting,
     )
 
 
 @transaction.atomic
 def credit_post_actual(
-    *, agreement: Agreement, amount: Decimal, effective_on: date, use: str, actor: User, note=""
+    *,
+    agreement: Agreement,
+    amount: Decimal,
+    effective_on: date,
+    use: str,
+    actor: User,
+    note="",
+    case=None,
+    meeting=None,
 ) -> CreditEntry:
     """Post actually approved credit (實核額度), which discharges the obligation."""
     agreement = _lock(agreement)
@@ -277,6 +304,8 @@ def credit_post_actual(
         use=use,
         actor=actor,
         note=note,
+        case=case,
+        meeting=meeting,
     )
 
 
@@ -291,11 +320,18 @@ def _lock_bank(agreement: Agreement) -> CreditBank:
 
 @transaction.atomic
 def credit_retain(
-    *, agreement: Agreement, amount: Decimal, effective_on: date, actor: User, note: str = ""
+    *,
+    agreement: Agreement,
+    amount: Decimal,
+    effective_on: date,
+    actor: User,
+    note: str = "",
+    case=None,
+    meeting=None,
 ) -> CreditEntry:
     """Close with credit retention (結案暨額度留存): move surplus actual credit from a legacy
     agreement into the contractor's bank. Refused for agreements signed from 2012 on."""
-    _require_legacy(agreement, _("Credit retention"))
+    require_legacy_agreement(agreement, _("Credit retention"))
     agreement = _lock(agreement)
     _lock_bank(agreement)
     balance = selectors.agreement_balance(agreement=agreement, as_of=date.max)
@@ -319,6 +355,8 @@ def credit_retain(
         effective_on=effective_on,
         actor=actor,
         note=note,
+        case=case,
+        meeting=meeting,
     )
 
 
@@ -328,7 +366,7 @@ def credit_bank_draw(
 ) -> CreditEntry:
     """Apply banked credit (預存/留存額度) to a legacy agreement, discharging its obligation.
     Refused for agreements signed from 2012 on, and beyond the bank's balance."""
-    _require_legacy(agreement, _("A bank draw"))
+    require_legacy_agreement(agreement, _("A bank draw"))
     agreement = _lock(agreement)
     bank = _lock_bank(agreement)
     available_in_bank = selectors.bank_balance(bank=bank)

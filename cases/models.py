@@ -1,3 +1,296 @@
-"""Cases (工業合作個案): filing, review, execution and approval.
+"""Cases (工業合作個案), their activities, documents, checklist confirmations, reviews,
+checkpoints and quarterly progress reports (domain.md §4, §8)."""
 
-Models arrive with this app's issue."""
+from __future__ import annotations
+
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+
+from dateutil.relativedelta import relativedelta
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from agreements.choices import CaseUse, Mode
+from agreements.models import MONEY, Agreement, PlanItem
+from cases.choices import (
+    EXPORT_RESTRICTION_YEARS,
+    PROGRESS_REPORT_GRACE_DAYS,
+    CaseStatus,
+    ChecklistResult,
+    DocumentKind,
+    SubcommitteeOutcome,
+)
+from organizations.choices import Field, OrganizationKind
+from organizations.models import Organization, is_office_staff
+from organizations.selectors import user_membership
+
+CENT = Decimal("0.01")
+
+
+def credits_of(value: Decimal, multiplier: Decimal) -> Decimal:
+    """A case's credit = value × multiplier, rounded half up to two decimals (§11)."""
+    return (Decimal(value) * Decimal(multiplier)).quantize(CENT, rounding=ROUND_HALF_UP)
+
+
+class CaseQuerySet(models.QuerySet):
+    def visible_to(self, user) -> CaseQuerySet:
+        """Staff see every case; a contractor's members their own; a reviewer the cases on
+        the agendas of meetings they sit on; nobody else any."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if is_office_staff(user):
+            return self
+        membership = user_membership(user)
+        if membership and membership.organization.kind == OrganizationKind.FOREIGN_CONTRACTOR:
+            return self.filter(agreement__contractor_id=membership.organization_id)
+        if hasattr(user, "reviewer_profile"):
+            return self.filter(agenda_items__meeting__members__user=user).distinct()
+        return self.none()
+
+
+class Case(models.Model):
+    """An industrial cooperation case (工業合作個案) a contractor runs under an agreement."""
+
+    number = models.CharField(_("number"), max_length=30, unique=True)
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, related_name="cases", verbose_name=_("agreement")
+    )
+    plan_item = models.ForeignKey(
+        PlanItem,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="cases",
+        verbose_name=_("plan item"),
+    )
+    title_zh = models.CharField(_("title (Chinese)"), max_length=300)
+    title_en = models.CharField(_("title (English)"), max_length=300)
+    use = models.CharField(_("use"), max_length=20, choices=CaseUse.choices)
+    field = models.CharField(_("field"), max_length=16, choices=Field.choices)
+    status = models.CharField(
+        _("status"), max_length=24, choices=CaseStatus.choices, default=CaseStatus.DRAFT
+    )
+    starts_on = models.DateField(_("starts on"))
+    ends_on = models.DateField(_("ends on"))
+    description = models.TextField(_("description"), blank=True)
+    initial_review_opinion = models.TextField(_("initial review opinion"), blank=True)
+    subcommittee_outcome = models.CharField(
+        _("sub-committee outcome"), max_length=16, choices=SubcommitteeOutcome.choices, blank=True
+    )
+    office_request = models.TextField(
+        _("office's request"), blank=True, help_text=_("What the office asks the contractor for.")
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    history = HistoricalRecords()
+
+    objects = CaseQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case")
+        verbose_name_plural = _("cases")
+        ordering = ["-created_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(ends_on__gt=models.F("starts_on")),
+                name="case_ends_after_start",
+                violation_error_message=_("The schedule must end after it starts."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.number} {self.title}"
+
+    @property
+    def title(self) -> str:
+        return self.title_en if (get_language() or "").startswith("en") else self.title_zh
+
+    @property
+    def contractor_id(self) -> int:
+        return self.agreement.contractor_id
+
+    @property
+    def requested_credits(self) -> Decimal:
+        return sum((a.requested_credits for a in self.activities.all()), Decimal("0.00"))
+
+    @property
+    def pre_approved_credits(self) -> Decimal:
+        return sum((a.pre_approved_credits or 0 for a in self.activities.all()), Decimal("0.00"))
+
+    @property
+    def actual_credits(self) -> Decimal:
+        return sum((a.actual_credits or 0 for a in self.activities.all()), Decimal("0.00"))
+
+
+class Activity(models.Model):
+    """One activity of a case: a mode, a domestic recipient, a value and its multiplier."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="activities", verbose_name=_("case")
+    )
+    mode = models.CharField(_("mode"), max_length=32, choices=Mode.choices)
+    recipient = models.ForeignKey(
+        Organization,
+        on_delete=models.PROTECT,
+        related_name="activities",
+        limit_choices_to={"kind": OrganizationKind.DOMESTIC_RECIPIENT},
+        verbose_name=_("domestic recipient"),
+    )
+    value = models.DecimalField(_("value"), **MONEY)
+    requested_multiplier = models.DecimalField(
+        _("requested multiplier"), max_digits=6, decimal_places=2
+    )
+    requested_credits = models.DecimalField(_("requested credits"), editable=False, **MONEY)
+    approved_multiplier = models.DecimalField(
+        _("approved multiplier"), max_digits=6, decimal_places=2, null=True, blank=True
+    )
+    pre_approved_credits = models.DecimalField(
+        _("pre-approved credits"), null=True, blank=True, **MONEY
+    )
+    actual_credits = models.DecimalField(_("actual credits"), null=True, blank=True, **MONEY)
+    transfer_completed_on = models.DateField(
+        _("technology transfer completed on"), null=True, blank=True
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("activity")
+        verbose_name_plural = _("activities")
+        ordering = ["case", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(value__gt=0, requested_multiplier__gt=0),
+                name="activity_value_and_multiplier_positive",
+                violation_error_message=_("Value and multiplier must be positive."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_mode_display()} · {self.recipient}"
+
+    @property
+    def export_restricted_until(self) -> date | None:
+        """The recipient may not move the technology's production abroad until then (§8)."""
+        if self.mode != Mode.TECHNOLOGY_TRANSFER or self.transfer_completed_on is None:
+            return None
+        return self.transfer_completed_on + relativedelta(years=EXPORT_RESTRICTION_YEARS)
+
+
+def _document_path(document: CaseDocument, filename: str) -> str:
+    # Private storage: never under a public URL; served by a view that checks access.
+    return f"private/cases/{document.case_id}/{document.token}.pdf"
+
+
+class CaseDocument(models.Model):
+    """A PDF attached to a case: application, plan, commitments, evidence."""
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="documents", verbose_name=_("case")
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=DocumentKind.choices)
+    activity = models.ForeignKey(
+        Activity,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="documents",
+        verbose_name=_("activity"),
+    )
+    token = models.CharField(max_length=32, unique=True, editable=False)
+    file = models.FileField(upload_to=_document_path, max_length=200)
+    original_name = models.CharField(_("file name"), max_length=200)
+    size = models.PositiveIntegerField(_("size"))
+    sha256 = models.CharField(max_length=64)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("document")
+        verbose_name_plural = _("documents")
+        ordering = ["uploaded_at", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class ChecklistConfirmation(models.Model):
+    """A person's confirmation of a checklist item the portal cannot compute."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="checklist_confirmations")
+    code = models.CharField(max_length=40)
+    result = models.CharField(max_length=8, choices=ChecklistResult.choices)
+    note = models.TextField(blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    confirmed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "code"], name="checklist_one_per_item")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.code}={self.result}"
+
+
+class Checkpoint(models.Model):
+    """A checkpoint (查核點) of the case's schedule."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="checkpoints")
+    title = models.CharField(_("title"), max_length=300)
+    due_on = models.DateField(_("due on"))
+    done_on = models.DateField(_("done on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["due_on", "id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class ProgressReport(models.Model):
+    """A quarterly progress report (每季進度報告) filed by the contractor."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="progress_reports")
+    year = models.PositiveSmallIntegerField(_("year"))
+    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    progress = models.TextField(_("progress"))
+    percent_complete = models.PositiveSmallIntegerField(_("percent complete"))
+    filed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    filed_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["year", "quarter"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "year", "quarter"],
+                name="progress_report_one_per_quarter",
+                violation_error_message=_("A report for this quarter was already filed."),
+            ),
+            models.CheckConstraint(
+                condition=Q(quarter__gte=1, quarter__lte=4, percent_complete__lte=100),
+                name="progress_report_quarter_and_percent",
+                violation_error_message=_("Quarter is 1–4 and progress at most 100%."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.year}Q{self.quarter}"
+
+
+def progress_report_due_on(year: int, quarter: int) -> date:
+    """Due 15 days after the calendar quarter ends (§11)."""
+    quarter_end = date(year, 3 * quarter, 1) + relativedelta(months=1, days=-1)
+    return quarter_end + relativedelta(days=PROGRESS_REPORT_GRACE_DAYS)

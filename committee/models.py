@@ -1,3 +1,164 @@
-"""Committee meetings (推動小組會議), agendas, packets and minutes.
+"""Meetings of the promotion committee (工業合作推動小組會議), industry sub-committees
+(產業分組委員會) and demand-item panels; their agendas, opinions, conflicts of interest and
+decisions (the minutes)."""
 
-Models arrive with this app's issue."""
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from cases.choices import SubcommitteeOutcome
+from cases.models import Case
+from committee.choices import AgendaKind, MeetingKind, MeetingStatus, Outcome
+from organizations.models import ReviewerProfile, is_office_staff
+
+
+class MeetingQuerySet(models.QuerySet):
+    def visible_to(self, user) -> MeetingQuerySet:
+        """Staff see every meeting; a reviewer the meetings they sit on."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if is_office_staff(user):
+            return self
+        return self.filter(members__user=user).distinct()
+
+
+class Meeting(models.Model):
+    """A meeting: promotion committee (numbered per year, about four a year), an industry
+    sub-committee, or a demand-item panel."""
+
+    kind = models.CharField(_("kind"), max_length=24, choices=MeetingKind.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    number = models.PositiveSmallIntegerField(_("number"))
+    held_on = models.DateField(_("held on"))
+    title = models.CharField(_("title"), max_length=200, blank=True)
+    status = models.CharField(
+        _("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
+    )
+    members = models.ManyToManyField(
+        ReviewerProfile, blank=True, related_name="meetings", verbose_name=_("members")
+    )
+    minutes_approved_on = models.DateField(_("minutes approved on"), null=True, blank=True)
+    minutes_approved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    history = HistoricalRecords()
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        ordering = ["-held_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "year", "number"],
+                name="meeting_number_per_kind_and_year",
+                violation_error_message=_("This meeting number is already used this year."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_kind_display()} #{self.number}"
+
+
+class AgendaItem(models.Model):
+    """An item on a meeting's agenda: a case to pre-approve, actually approve, extend…"""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
+    kind = models.CharField(_("kind"), max_length=20, choices=AgendaKind.choices)
+    case = models.ForeignKey(
+        Case, on_delete=models.PROTECT, related_name="agenda_items", verbose_name=_("case")
+    )
+    note = models.TextField(_("note"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["meeting", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "case", "kind"],
+                name="agenda_item_once_per_meeting",
+                violation_error_message=_("This case is already on the agenda for that."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.case.number}"
+
+
+class Decision(models.Model):
+    """The decision on one agenda item, as the minutes record it; applied when the minutes
+    are approved (then it can no longer change)."""
+
+    agenda_item = models.OneToOneField(
+        AgendaItem, on_delete=models.CASCADE, related_name="decision"
+    )
+    outcome = models.CharField(_("outcome"), max_length=24, choices=Outcome.choices)
+    note = models.TextField(_("note"), blank=True)
+    new_ends_on = models.DateField(_("new end date"), null=True, blank=True)
+    # [{"activity": id, "approved_multiplier": "15.00"}] or [{"activity": id, "actual_credits": …}]
+    activities = models.JSONField(_("activities"), default=list, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    def __str__(self) -> str:
+        return f"{self.agenda_item}: {self.get_outcome_display()}"
+
+
+class Opinion(models.Model):
+    """A sub-committee reviewer's opinion form (審查意見) on a case."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="opinions")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="opinions")
+    reviewer = models.ForeignKey(ReviewerProfile, on_delete=models.PROTECT, related_name="opinions")
+    opinion = models.TextField(_("opinion"))
+    recommendation = models.CharField(
+        _("recommendation"), max_length=16, choices=SubcommitteeOutcome.choices
+    )
+    filed_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["filed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "case", "reviewer"], name="opinion_one_per_reviewer_and_case"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} on {self.case_id}"
+
+
+class ConflictDeclaration(models.Model):
+    """A member's declared conflict of interest (利益迴避): they cannot file on that item."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="conflicts")
+    reviewer = models.ForeignKey(
+        ReviewerProfile, on_delete=models.PROTECT, related_name="conflicts"
+    )
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
+    )
+    reason = models.TextField(_("reason"))
+    declared_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "reviewer", "case"],
+                name="conflict_once_per_item",
+                violation_error_message=_("This conflict is already declared."),
+            ),
+            models.CheckConstraint(condition=Q(case__isnull=False), name="conflict_names_an_item"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reviewer} × {self.case_id}"

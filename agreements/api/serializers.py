@@ -106,9 +106,6 @@ class BriefingSerializer(serializers.ModelSerializer):
 
 class CreditEntrySerializer(serializers.ModelSerializer):
     created_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
-    # Cases and committee meetings arrive with their own issue; until then null.
-    case = serializers.SerializerMethodField()
-    meeting = serializers.SerializerMethodField()
 
     class Meta:
         model = CreditEntry
@@ -126,12 +123,6 @@ class CreditEntrySerializer(serializers.ModelSerializer):
             "created_by",
             "note",
         ]
-
-    def get_case(self, entry) -> int | None:
-        return getattr(entry, "case_id", None)
-
-    def get_meeting(self, entry) -> int | None:
-        return getattr(entry, "meeting_id", None)
 
 
 class ReverseSerializer(serializers.Serializer):

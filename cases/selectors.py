@@ -1,0 +1,180 @@
+"""Reads of cases: visibility, the work queue, the computed checklist, the case's ledger
+effect and its timeline."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Q, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from agreements import selectors as agreement_selectors
+from agreements.choices import EntryKind, Mode
+from cases.choices import ChecklistResult, DocumentKind
+from cases.filtersets import CaseFilterSet
+from cases.models import Case, progress_report_due_on
+from organizations.models import AuditEvent
+
+# The basic requirements checklist (基本要件檢視表), domain.md §4 step 2. Items the
+# portal computes, and items a person confirms.
+COMPUTED = {
+    "commitments": _("Commitments attached (fee; export control for technology transfer)"),
+    "no_bad_record": _("Contractor has no bad record"),
+    "matches_plan": _("Activities match the agreement's ICP plan"),
+    "fits_available": _("Requested credits fit in the agreement's available credit"),
+    "briefing_after_contract": _("Briefing held after the procurement contract was signed"),
+}
+CONFIRMED = {
+    "forms_complete": _("Forms complete and in format"),
+    "chosen_publicly": _("Domestic recipients chosen publicly"),
+}
+CHECKLIST_CODES = {**COMPUTED, **CONFIRMED}
+
+
+def case_list(*, user, filters: dict | None = None) -> QuerySet[Case]:
+    """Visible cases through the shared filters, with what lists show."""
+    queryset = Case.objects.visible_to(user).select_related("agreement", "agreement__contractor")
+    return CaseFilterSet(filters or {}, queryset=queryset).qs
+
+
+def case_open_reserve(case: Case) -> Decimal:
+    """What the case still holds reserved on its agreement (reserves − releases)."""
+    sums = case.ledger_entries.aggregate(
+        reserved=Sum("amount", filter=Q(applies_to=EntryKind.RESERVE)),
+        released=Sum("amount", filter=Q(applies_to=EntryKind.RELEASE)),
+    )
+    return (sums["reserved"] or Decimal("0.00")) - (sums["released"] or Decimal("0.00"))
+
+
+def checklist(case: Case) -> list[dict]:
+    """Each item with pass / fail / unknown; a person's confirmation overrides."""
+    agreement = case.agreement
+    activities = list(case.activities.select_related("recipient"))
+    requested = sum((a.requested_credits for a in activities), Decimal("0.00"))
+    plan_modes = set(agreement.plan_items.values_list("mode", flat=True))
+    briefings = list(agreement.briefings.values_list("held_on", flat=True))
+    contract_signed = agreement.procurement.contract_signed_on
+
+    def verdict(ok: bool | None) -> str:
+        if ok is None:
+            return ChecklistResult.UNKNOWN
+        return ChecklistResult.PASS if ok else ChecklistResult.FAIL
+
+    computed = {
+        "commitments": verdict(
+            not [m for m in missing_documents(case) if m not in _basic_documents()]
+        ),
+        "no_bad_record": verdict(not agreement.contractor.bad_record),
+        "matches_plan": verdict(
+            (case.plan_item_id is not None)
+            or (bool(plan_modes) and all(a.mode in plan_modes for a in activities))
+            if activities
+            else None
+        ),
+        "fits_available": verdict(
+            requested
+            <= agreement_selectors.agreement_balance(agreement=agreement, as_of=date.max).available
+            + case_open_reserve(case)
+        ),
+        "briefing_after_contract": verdict(
+            any(held >= contract_signed for held in briefings) if briefings else False
+        ),
+    }
+    confirmations = {c.code: c for c in case.checklist_confirmations.select_related("confirmed_by")}
+    items = []
+    for code, label in CHECKLIST_CODES.items():
+        confirmation = confirmations.get(code)
+        result = computed.get(code, ChecklistResult.UNKNOWN)
+        if confirmation is not None:
+            result = confirmation.result
+        items.append(
+            {
+                "code": code,
+                "label": str(label),
+                "result": result,
+                "computed": code in computed,
+                "confirmed_by": confirmation.confirmed_by.username if confirmation else None,
+            }
+        )
+    return items
+
+
+def missing_documents(case: Case) -> list[str]:
+    """What must be attached before submitting: application and plan; each profit-making
+    recipient's fee commitment; each technology transfer's export-control commitment."""
+    kinds = set(case.documents.values_list("kind", "activity_id"))
+    present = {kind for kind, _activity in kinds}
+    missing = []
+    for kind in (DocumentKind.APPLICATION, DocumentKind.PLAN):
+        if kind not in present:
+            missing.append(str(DocumentKind(kind).label))
+    for activity in case.activities.select_related("recipient"):
+        if (
+            activity.recipient.profit_making
+            and (DocumentKind.FEE_COMMITMENT, activity.pk) not in kinds
+        ):
+            missing.append(
+                gettext("fee commitment of %(recipient)s") % {"recipient": activity.recipient.name}
+            )
+        if (
+            activity.mode == Mode.TECHNOLOGY_TRANSFER
+            and (DocumentKind.EXPORT_CONTROL_COMMITMENT, activity.pk) not in kinds
+        ):
+            missing.append(
+                gettext("export control commitment of %(recipient)s")
+                % {"recipient": activity.recipient.name}
+            )
+    return missing
+
+
+def _basic_documents() -> set[str]:
+    return {str(DocumentKind(k).label) for k in (DocumentKind.APPLICATION, DocumentKind.PLAN)}
+
+
+def case_events(case: Case) -> QuerySet[AuditEvent]:
+    """The case's timeline: every event with who, when, from → to and the note."""
+    return (
+        AuditEvent.objects.filter(
+            target_type=ContentType.objects.get_for_model(Case), target_id=str(case.pk)
+        )
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+
+
+def case_ledger(case: Case):
+    return case.ledger_entries.select_related("meeting", "created_by").order_by(
+        "effective_on", "id"
+    )
+
+
+def progress_report_status(case: Case, today: date | None = None) -> list[dict]:
+    """Each quarter of the case's schedule so far: due date, filed or not, overdue or not."""
+    today = today or timezone.localdate()
+    filed = {(r.year, r.quarter): r for r in case.progress_reports.all()}
+    rows = []
+    year, quarter = case.starts_on.year, (case.starts_on.month - 1) // 3 + 1
+    while date(year, 3 * quarter - 2, 1) <= min(today, case.ends_on):
+        due = progress_report_due_on(year, quarter)
+        report = filed.get((year, quarter))
+        rows.append(
+            {
+                "year": year,
+                "quarter": quarter,
+                "due_on": due,
+                "report": report,
+                "overdue": report is None and today > due,
+            }
+        )
+        quarter += 1
+        if quarter == 5:
+            year, quarter = year + 1, 1
+    return rows
+
+
+def technology_transfer_activities(case: Case):
+    return case.activities.filter(mode=Mode.TECHNOLOGY_TRANSFER)

@@ -1,0 +1,468 @@
+"""Writes on cases: filing, documents, the office's checks and reviews, execution, and the
+committee's decisions (applied only from approved minutes). Every status change goes
+through ``cases.workflow`` and leaves an event (who, when, from → to, note)."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agreements import selectors as agreement_selectors
+from agreements import services as ledger
+from cases import notifications, selectors, workflow
+from cases.choices import MAX_UPLOAD_BYTES, CaseStatus, DocumentKind, SubcommitteeOutcome
+from cases.models import (
+    Activity,
+    Case,
+    CaseDocument,
+    ChecklistConfirmation,
+    ProgressReport,
+    credits_of,
+)
+from organizations.choices import OrganizationKind
+from organizations.models import Organization, User
+from organizations.services import event_record
+
+PDF_MAGIC = b"%PDF-"
+
+
+def case_transition(case: Case, name: str, actor: User, note: str = "", *, as_committee=False):
+    """Make a transition of the workflow table and write its event (the only way)."""
+    transition = workflow.check(case, name, actor, as_committee=as_committee)
+    before = case.status
+    if transition.target is not None:
+        case.status = transition.target
+        case.save(update_fields=["status"])
+    event_record(
+        actor=actor,
+        target=case,
+        action=f"case.{name}",
+        from_status=before,
+        to_status=case.status,
+        note=note,
+    )
+    return case
+
+
+def _lock(case: Case) -> Case:
+    return Case.objects.select_for_update().select_related("agreement").get(pk=case.pk)
+
+
+def recipient_refusal(recipient: Organization) -> str | None:
+    """Why a domestic recipient cannot be named on a new activity, or None."""
+    if recipient.kind != OrganizationKind.DOMESTIC_RECIPIENT:
+        return _("%(name)s is not a domestic recipient.") % {"name": recipient.name}
+    if recipient.barred:
+        return _("%(name)s is barred from ICP cases for breaching technology export control.") % {
+            "name": recipient.name
+        }
+    if recipient.fee_blocked:
+        return _(
+            "%(name)s has an overdue feedback fee and cannot join a new case until it pays "
+            "or the committee waives it."
+        ) % {"name": recipient.name}
+    return None
+
+
+def _replace_activities(case: Case, activities: list[dict]) -> None:
+    if not activities:
+        raise ValidationError({"activities": _("A case needs at least one activity.")})
+    errors = []
+    for index, data in enumerate(activities, start=1):
+        refusal = recipient_refusal(data["recipient"])
+        if refusal:
+            errors.append(_("Activity %(n)s: %(why)s") % {"n": index, "why": refusal})
+    if errors:
+        raise ValidationError({"activities": errors})
+    case.activities.all().delete()
+    for data in activities:
+        activity = Activity(
+            case=case,
+            mode=data["mode"],
+            recipient=data["recipient"],
+            value=Decimal(data["value"]),
+            requested_multiplier=Decimal(data["requested_multiplier"]),
+        )
+        activity.requested_credits = credits_of(activity.value, activity.requested_multiplier)
+        activity.full_clean()
+        activity.save()
+
+
+def _next_number(agreement) -> str:
+    year = timezone.localdate().year
+    count = Case.objects.filter(number__startswith=f"C-{year}-").count()
+    return f"C-{year}-{count + 1:04d}"
+
+
+@transaction.atomic
+def case_create(*, agreement, actor: User, activities: list[dict], **fields) -> Case:
+    """Start a case (draft) under an agreement, in English or Chinese, with its activities."""
+    if workflow.role_of(actor, Case(agreement=agreement)) not in (
+        workflow.CONTRACTOR,
+        workflow.OFFICE,
+    ):
+        raise ValidationError(_("Only the agreement's contractor or the office can file a case."))
+    case = Case(agreement=agreement, created_by=actor, number=_next_number(agreement), **fields)
+    case.full_clean()
+    case.save()
+    _replace_activities(case, activities)
+    event_record(actor=actor, target=case, action="case.create", to_status=case.status)
+    return case
+
+
+@transaction.atomic
+def case_update(*, case: Case, actor: User, activities: list[dict] | None = None, **fields) -> Case:
+    """Edit a case while it is with the contractor (draft, supplement, renegotiation)."""
+    case = _lock(case)
+    if case.status not in workflow.EDITABLE:
+        raise workflow.TransitionNotAllowed(case, "edit")
+    if workflow.role_of(actor, case) not in (workflow.CONTRACTOR, workflow.OFFICE):
+        raise ValidationError(_("Only the agreement's contractor or the office can edit a case."))
+    for name, value in fields.items():
+        setattr(case, name, value)
+    case.full_clean()
+    case.save()
+    if activities is not None:
+        _replace_activities(case, activities)
+    event_record(actor=actor, target=case, action="case.update")
+    return case
+
+
+@transaction.atomic
+def document_upload(
+    *, case: Case, kind: str, upload, actor: User, activity: Activity | None = None
+) -> CaseDocument:
+    """Attach a PDF to a case. The file's bytes must be a PDF (not just its name), within
+    the size limit; it is stored privately under a random name."""
+    if workflow.role_of(actor, case) is None:
+        raise ValidationError(_("You may not add documents to this case."))
+    if kind not in DocumentKind.values:
+        raise ValidationError({"kind": _("Unknown document kind.")})
+    if activity is not None and activity.case_id != case.pk:
+        raise ValidationError({"activity": _("That activity belongs to another case.")})
+    if upload.size > MAX_UPLOAD_BYTES:
+        raise ValidationError(
+            {"file": _("The file is larger than %(mb)s MB.") % {"mb": MAX_UPLOAD_BYTES // 2**20}}
+        )
+    content = upload.read()
+    if not content.startswith(PDF_MAGIC):
+        raise ValidationError({"file": _("Only PDF files are accepted; this file is not a PDF.")})
+    document = CaseDocument(
+        case=case,
+        kind=kind,
+        activity=activity,
+        token=secrets.token_hex(16),
+        original_name=(getattr(upload, "name", "") or "document.pdf")[-200:],
+        size=len(content),
+        sha256=hashlib.sha256(content).hexdigest(),
+        uploaded_by=actor,
+    )
+    document.file.save("document.pdf", ContentFile(content), save=False)
+    document.save()
+    event_record(actor=actor, target=case, action="case.document", note=document.original_name)
+    return document
+
+
+@transaction.atomic
+def case_submit(*, case: Case, actor: User) -> Case:
+    """The contractor submits the case (送件) for pre-approval."""
+    case = _lock(case)
+    workflow.check(case, "submit", actor)
+    contractor = case.agreement.contractor
+    if contractor.bad_record:
+        raise ValidationError(
+            _("%(name)s has a bad record (不良紀錄) and cannot submit new cases.")
+            % {"name": contractor.name}
+        )
+    errors = [
+        refusal
+        for activity in case.activities.select_related("recipient")
+        if (refusal := recipient_refusal(activity.recipient))
+    ]
+    missing = selectors.missing_documents(case)
+    if missing:
+        errors.append(_("Missing documents: %(list)s.") % {"list": "; ".join(missing)})
+    if errors:
+        raise ValidationError(errors)
+    case.submitted_at = timezone.now()
+    case.save(update_fields=["submitted_at"])
+    case_transition(case, "submit", actor)
+    notifications.case_received(case)
+    return case
+
+
+@transaction.atomic
+def case_start_checklist(*, case: Case, actor: User) -> Case:
+    case = _lock(case)
+    return case_transition(case, "start_checklist", actor)
+
+
+@transaction.atomic
+def checklist_confirm(*, case: Case, code: str, result: str, actor: User, note: str = ""):
+    """A person confirms a checklist item the portal cannot compute (or overrides)."""
+    if workflow.role_of(actor, case) != workflow.OFFICE:
+        raise ValidationError(_("Only the office confirms checklist items."))
+    if code not in selectors.CHECKLIST_CODES:
+        raise ValidationError({"code": _("Unknown checklist item.")})
+    confirmation, _created = ChecklistConfirmation.objects.update_or_create(
+        case=case, code=code, defaults={"result": result, "note": note, "confirmed_by": actor}
+    )
+    event_record(actor=actor, target=case, action="case.checklist", note=f"{code}={result}")
+    return confirmation
+
+
+@transaction.atomic
+def case_initial_review(*, case: Case, opinion: str, actor: User) -> Case:
+    """The office's initial review opinion (初審意見); the checklist must have no failure."""
+    case = _lock(case)
+    workflow.check(case, "initial_review", actor)
+    failed = [item["label"] for item in selectors.checklist(case) if item["result"] == "fail"]
+    if failed:
+        raise ValidationError(
+            _("The basic requirements checklist fails: %(items)s.") % {"items": "; ".join(failed)}
+        )
+    if not opinion.strip():
+        raise ValidationError({"opinion": _("Write the initial review opinion.")})
+    case.initial_review_opinion = opinion
+    case.save(update_fields=["initial_review_opinion"])
+    return case_transition(case, "initial_review", actor, note=opinion)
+
+
+@transaction.atomic
+def case_return_for_supplement(*, case: Case, request: str, actor: User) -> Case:
+    """Send the case back to the contractor with the office's request (須再補充資料)."""
+    case = _lock(case)
+    if not request.strip():
+        raise ValidationError({"request": _("Say what the contractor must supply.")})
+    case.office_request = request
+    case.save(update_fields=["office_request"])
+    case_transition(case, "return_for_supplement", actor, note=request)
+    notifications.supplement_requested(case)
+    return case
+
+
+@transaction.atomic
+def case_subcommittee_review(*, case: Case, outcome: str, actor: User, note: str = "") -> Case:
+    """Record the sub-committee's outcome: pass, forward, supplement or returned."""
+    case = _lock(case)
+    names = {
+        SubcommitteeOutcome.PASS: "subcommittee_pass",
+        SubcommitteeOutcome.FORWARD: "subcommittee_pass",
+        SubcommitteeOutcome.SUPPLEMENT: "subcommittee_supplement",
+        SubcommitteeOutcome.RETURNED: "subcommittee_return",
+    }
+    if outcome not in names:
+        raise ValidationError({"outcome": _("Unknown outcome.")})
+    workflow.check(case, names[outcome], actor)
+    case.subcommittee_outcome = outcome
+    update = ["subcommittee_outcome"]
+    if outcome == SubcommitteeOutcome.SUPPLEMENT:
+        case.office_request = note
+        update.append("office_request")
+    case.save(update_fields=update)
+    case_transition(case, names[outcome], actor, note=note)
+    if outcome == SubcommitteeOutcome.SUPPLEMENT:
+        notifications.supplement_requested(case)
+    return case
+
+
+@transaction.atomic
+def case_withdraw(*, case: Case, actor: User, reason: str = "") -> Case:
+    """Withdraw a case before the committee decides (撤案)."""
+    case = _lock(case)
+    return case_transition(case, "withdraw", actor, note=reason)
+
+
+@transaction.atomic
+def progress_report_file(
+    *, case: Case, year: int, quarter: int, progress: str, percent_complete: int, actor: User
+) -> ProgressReport:
+    """The contractor files a quarterly progress report; the first one starts execution."""
+    case = _lock(case)
+    if workflow.role_of(actor, case) not in (workflow.CONTRACTOR, workflow.OFFICE):
+        raise ValidationError(_("Only the case's contractor files its progress reports."))
+    if case.status == CaseStatus.PRE_APPROVED:
+        case_transition(case, "start_execution", actor)
+    if case.status != CaseStatus.IN_EXECUTION:
+        raise workflow.TransitionNotAllowed(case, "progress_report")
+    report = ProgressReport(
+        case=case,
+        year=year,
+        quarter=quarter,
+        progress=progress,
+        percent_complete=percent_complete,
+        filed_by=actor,
+    )
+    report.full_clean()
+    report.save()
+    event_record(actor=actor, target=case, action="case.progress_report", note=f"{year}Q{quarter}")
+    return report
+
+
+@transaction.atomic
+def case_request_actual_approval(*, case: Case, actor: User, note: str = "") -> Case:
+    """The contractor asks for actual approval (申請實核), with evidence documents."""
+    case = _lock(case)
+    workflow.check(case, "request_actual_approval", actor)
+    if not case.documents.filter(kind=DocumentKind.PROGRESS_EVIDENCE).exists():
+        raise ValidationError(_("Attach the completion evidence (PDF) first."))
+    return case_transition(case, "request_actual_approval", actor, note=note)
+
+
+# --- Applied from approved minutes (committee.services.minutes_approve) -------------------
+
+
+def _activities_by_id(case: Case, rows: list[dict], field: str) -> dict[Activity, Decimal]:
+    activities = {a.pk: a for a in case.activities.all()}
+    given = {}
+    for row in rows:
+        activity = activities.get(int(row.get("activity", 0) or 0))
+        if activity is None:
+            raise ValidationError(
+                _("Case %(number)s has no activity %(id)s.")
+                % {"number": case.number, "id": row.get("activity")}
+            )
+        given[activity] = Decimal(str(row[field]))
+    if set(given) != set(activities.values()):
+        raise ValidationError(
+            _("The decision on case %(number)s must give every activity's %(what)s.")
+            % {"number": case.number, "what": field.replace("_", " ")}
+        )
+    return given
+
+
+def case_pre_approve(*, case: Case, activities: list[dict], meeting, actor: User) -> Case:
+    """Pre-approval (預核): approved multipliers within the agreement's standard in force on
+    the meeting's date → credits per activity → one reserve entry for the case."""
+    case = _lock(case)
+    workflow.check(case, "pre_approve", actor, as_committee=True)
+    multipliers = _activities_by_id(case, activities, "approved_multiplier")
+    total = Decimal("0.00")
+    for activity, multiplier in multipliers.items():
+        low, high = agreement_selectors.multiplier_standard_for(
+            agreement=case.agreement, mode=activity.mode, on=meeting.held_on
+        )
+        if not low <= multiplier <= high:
+            raise ValidationError(
+                _(
+                    "Case %(number)s: the multiplier %(m)s for %(mode)s is outside the "
+                    "agreement's standard %(low)s–%(high)s."
+                )
+                % {
+                    "number": case.number,
+                    "m": multiplier,
+                    "mode": activity.get_mode_display(),
+                    "low": low,
+                    "high": high,
+                }
+            )
+        activity.approved_multiplier = multiplier
+        activity.pre_approved_credits = credits_of(activity.value, multiplier)
+        activity.save(update_fields=["approved_multiplier", "pre_approved_credits"])
+        total += activity.pre_approved_credits
+    try:
+        ledger.credit_reserve(
+            agreement=case.agreement,
+            amount=total,
+            effective_on=meeting.held_on,
+            use=case.use,
+            actor=actor,
+            case=case,
+            meeting=meeting,
+            note=str(meeting),
+        )
+    except ValidationError as refused:
+        raise ValidationError(
+            _("Case %(number)s: %(why)s")
+            % {"number": case.number, "why": " ".join(refused.messages)}
+        ) from refused
+    return case_transition(case, "pre_approve", actor, note=str(meeting), as_committee=True)
+
+
+def _release_open_reserve(case: Case, meeting, actor: User, note: str) -> Decimal:
+    reserved = selectors.case_open_reserve(case)
+    if reserved > 0:
+        ledger.credit_release(
+            agreement=case.agreement,
+            amount=reserved,
+            effective_on=meeting.held_on,
+            use=case.use,
+            actor=actor,
+            case=case,
+            meeting=meeting,
+            note=note,
+        )
+    return reserved
+
+
+def case_actual_approve(*, case: Case, activities: list[dict], meeting, actor: User) -> Case:
+    """Actual approval (實核): release the case's reserve and post the actual credits."""
+    case = _lock(case)
+    workflow.check(case, "actual_approve", actor, as_committee=True)
+    credits = _activities_by_id(case, activities, "actual_credits")
+    total = Decimal("0.00")
+    for activity, amount in credits.items():
+        if amount < 0:
+            raise ValidationError(_("Actual credits cannot be negative."))
+        activity.actual_credits = amount.quantize(Decimal("0.01"))
+        activity.save(update_fields=["actual_credits"])
+        total += activity.actual_credits
+    _release_open_reserve(case, meeting, actor, str(meeting))
+    if total > 0:
+        ledger.credit_post_actual(
+            agreement=case.agreement,
+            amount=total,
+            effective_on=meeting.held_on,
+            use=case.use,
+            actor=actor,
+            case=case,
+            meeting=meeting,
+            note=str(meeting),
+        )
+    case_transition(case, "actual_approve", actor, note=str(meeting), as_committee=True)
+    return case
+
+
+def case_committeecase_transition(
+    *, case: Case, name: str, meeting, actor: User, note: str = "", new_ends_on: date | None = None
+) -> Case:
+    """The other committee decisions: reject, renegotiate, extend, note on record, close
+    (optionally with retention on a legacy agreement), withdraw."""
+    case = _lock(case)
+    workflow.check(case, name, actor, as_committee=True)
+    label = f"{meeting}: {note}".strip(": ")
+    if name == "extend":
+        if new_ends_on is None or new_ends_on <= case.ends_on:
+            raise ValidationError(
+                _("Case %(number)s: an extension needs a new end date after %(end)s.")
+                % {"number": case.number, "end": case.ends_on.isoformat()}
+            )
+        case.ends_on = new_ends_on
+        case.save(update_fields=["ends_on"])
+        label = f"{label} → {new_ends_on.isoformat()}"
+    if name in ("close", "close_with_retention", "withdraw_by_committee"):
+        _release_open_reserve(case, meeting, actor, label)
+    if name == "close_with_retention":
+        agreement = case.agreement
+        ledger.require_legacy_agreement(agreement, _("Closure with credit retention"))
+        balance = agreement_selectors.agreement_balance(agreement=agreement, as_of=date.max)
+        surplus = balance.discharged - balance.obligation
+        if surplus > 0:
+            ledger.credit_retain(
+                agreement=agreement,
+                amount=surplus,
+                effective_on=meeting.held_on,
+                actor=actor,
+                case=case,
+                meeting=meeting,
+                note=label,
+            )
+    return case_transition(case, name, actor, note=label, as_committee=True)

@@ -1,0 +1,50 @@
+"""Choices of meetings, agendas and decisions."""
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class MeetingKind(models.TextChoices):
+    PROMOTION_COMMITTEE = "promotion_committee", _("Promotion committee")
+    SUBCOMMITTEE = "subcommittee", _("Industry sub-committee")
+    DEMAND_PANEL = "demand_panel", _("Demand-item panel")
+
+
+class MeetingStatus(models.TextChoices):
+    PLANNED = "planned", _("Planned")
+    MINUTES_APPROVED = "minutes_approved", _("Minutes approved")
+
+
+class AgendaKind(models.TextChoices):
+    PRE_APPROVAL = "pre_approval", _("Pre-approval")
+    ACTUAL_APPROVAL = "actual_approval", _("Actual approval")
+    EXTENSION = "extension", _("Extension")
+    ON_RECORD = "on_record", _("On record")
+    CLOSURE = "closure", _("Closure")
+    WITHDRAWAL = "withdrawal", _("Withdrawal")
+    CASE_REVIEW = "case_review", _("Case review (sub-committee)")
+
+
+class Outcome(models.TextChoices):
+    APPROVED = "approved", _("Approved")
+    REJECTED = "rejected", _("Rejected")
+    RENEGOTIATE = "renegotiate", _("Renegotiate")
+    EXTENDED = "extended", _("Extended")
+    NOTED = "noted", _("Noted")
+    CLOSED = "closed", _("Closed")
+    CLOSED_WITH_RETENTION = "closed_with_retention", _("Closed with credit retention")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# Which outcomes fit which agenda item.
+OUTCOMES_BY_KIND = {
+    AgendaKind.PRE_APPROVAL: {Outcome.APPROVED, Outcome.REJECTED, Outcome.RENEGOTIATE},
+    AgendaKind.ACTUAL_APPROVAL: {Outcome.APPROVED, Outcome.REJECTED},
+    AgendaKind.EXTENSION: {Outcome.EXTENDED, Outcome.REJECTED},
+    AgendaKind.ON_RECORD: {Outcome.NOTED},
+    AgendaKind.CLOSURE: {Outcome.CLOSED, Outcome.CLOSED_WITH_RETENTION},
+    AgendaKind.WITHDRAWAL: {Outcome.WITHDRAWN, Outcome.REJECTED},
+}
+
+# A sub-committee seats 5 to 7 reviewers, experts more than half (domain.md §4).
+SUBCOMMITTEE_SIZE = (5, 7)

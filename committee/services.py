@@ -1,0 +1,312 @@
+"""Writes on meetings: members, agendas, opinions, conflicts, decisions, and approving the
+minutes — which applies every decision at once, in one transaction, exactly once."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from cases import notifications
+from cases import services as case_services
+from cases.choices import CaseStatus, SubcommitteeOutcome
+from cases.models import Case
+from cases.workflow import TransitionNotAllowed
+from committee.choices import AgendaKind, MeetingKind, MeetingStatus, Outcome
+from committee.models import (
+    OUTCOMES_BY_KIND,
+    SUBCOMMITTEE_SIZE,
+    AgendaItem,
+    ConflictDeclaration,
+    Decision,
+    Meeting,
+    Opinion,
+)
+from organizations.choices import ReviewerKind
+from organizations.models import ReviewerProfile, User
+from organizations.services import event_record
+
+
+def _check_members(kind: str, members: list[ReviewerProfile]) -> None:
+    if kind != MeetingKind.SUBCOMMITTEE:
+        return
+    low, high = SUBCOMMITTEE_SIZE
+    experts = sum(1 for m in members if m.kind == ReviewerKind.EXPERT)
+    if not low <= len(members) <= high:
+        raise ValidationError(
+            {
+                "members": _("A sub-committee seats %(low)s to %(high)s reviewers, not %(n)s.")
+                % {"low": low, "high": high, "n": len(members)}
+            }
+        )
+    if experts * 2 <= len(members):
+        raise ValidationError(
+            {
+                "members": _("Experts must be more than half of a sub-committee: %(e)s of %(n)s.")
+                % {"e": experts, "n": len(members)}
+            }
+        )
+
+
+@transaction.atomic
+def meeting_create(
+    *,
+    kind: str,
+    year: int,
+    number: int,
+    held_on: date,
+    actor: User,
+    members: list[ReviewerProfile] = (),
+    title: str = "",
+) -> Meeting:
+    """Plan a meeting; a sub-committee must have 5–7 members, experts more than half."""
+    members = list(members)
+    _check_members(kind, members)
+    meeting = Meeting(kind=kind, year=year, number=number, held_on=held_on, title=title)
+    meeting.full_clean()
+    meeting.save()
+    meeting.members.set(members)
+    event_record(actor=actor, target=meeting, action="meeting.create")
+    return meeting
+
+
+@transaction.atomic
+def meeting_set_members(*, meeting: Meeting, members: list[ReviewerProfile], actor: User):
+    _require_open(meeting)
+    _check_members(meeting.kind, list(members))
+    meeting.members.set(members)
+    event_record(actor=actor, target=meeting, action="meeting.members")
+    return meeting
+
+
+def _require_open(meeting: Meeting) -> None:
+    if meeting.status == MeetingStatus.MINUTES_APPROVED:
+        raise ValidationError(_("The minutes of this meeting are approved; it cannot change."))
+
+
+# Which case statuses an agenda item of each kind takes, and the transition it makes now.
+AGENDA_RULES = {
+    (MeetingKind.SUBCOMMITTEE, AgendaKind.CASE_REVIEW): ("send_to_subcommittee",),
+    (MeetingKind.PROMOTION_COMMITTEE, AgendaKind.PRE_APPROVAL): ("put_on_agenda",),
+    (MeetingKind.PROMOTION_COMMITTEE, AgendaKind.ACTUAL_APPROVAL): (),
+    (MeetingKind.PROMOTION_COMMITTEE, AgendaKind.EXTENSION): (),
+    (MeetingKind.PROMOTION_COMMITTEE, AgendaKind.ON_RECORD): (),
+    (MeetingKind.PROMOTION_COMMITTEE, AgendaKind.CLOSURE): (),
+    (MeetingKind.PROMOTION_COMMITTEE, AgendaKind.WITHDRAWAL): (),
+}
+# The statuses from which a case may go on a promotion-committee agenda for each kind.
+AGENDA_SOURCES = {
+    AgendaKind.ACTUAL_APPROVAL: (CaseStatus.ACTUAL_REQUESTED,),
+    AgendaKind.EXTENSION: (CaseStatus.PRE_APPROVED, CaseStatus.IN_EXECUTION),
+    AgendaKind.ON_RECORD: (
+        CaseStatus.PRE_APPROVED,
+        CaseStatus.IN_EXECUTION,
+        CaseStatus.ACTUAL_REQUESTED,
+    ),
+    AgendaKind.CLOSURE: (
+        CaseStatus.PRE_APPROVED,
+        CaseStatus.IN_EXECUTION,
+        CaseStatus.ACTUALLY_APPROVED,
+    ),
+    AgendaKind.WITHDRAWAL: (
+        CaseStatus.PRE_APPROVED,
+        CaseStatus.IN_EXECUTION,
+        CaseStatus.ACTUAL_REQUESTED,
+    ),
+}
+
+
+@transaction.atomic
+def agenda_add(*, meeting: Meeting, case: Case, kind: str, actor: User, note: str = ""):
+    """Put a case on a meeting's agenda. A sub-committee reviews cases after the initial
+    review; the promotion committee pre-approves cases the sub-committee passed or
+    forwarded, and takes actual approvals, extensions, records, closures, withdrawals."""
+    _require_open(meeting)
+    rule = AGENDA_RULES.get((meeting.kind, kind))
+    if rule is None:
+        raise ValidationError({"kind": _("This meeting does not take that kind of item.")})
+    case = Case.objects.select_for_update().select_related("agreement").get(pk=case.pk)
+    if kind == AgendaKind.PRE_APPROVAL and case.subcommittee_outcome not in (
+        SubcommitteeOutcome.PASS,
+        SubcommitteeOutcome.FORWARD,
+    ):
+        raise ValidationError(
+            _("Case %(number)s has not passed (or been forwarded by) a sub-committee.")
+            % {"number": case.number}
+        )
+    sources = AGENDA_SOURCES.get(kind)
+    if sources is not None and case.status not in sources:
+        raise TransitionNotAllowed(case, f"agenda_{kind}")
+    item = AgendaItem(meeting=meeting, case=case, kind=kind, note=note)
+    item.full_clean()
+    for name in rule:
+        case_services.case_transition(case, name, actor, note=str(meeting))
+    item.save()
+    event_record(actor=actor, target=meeting, action="agenda.add", note=f"{kind} {case.number}")
+    return item
+
+
+def _is_member(meeting: Meeting, user) -> ReviewerProfile:
+    profile = getattr(user, "reviewer_profile", None)
+    if profile is None or not meeting.members.filter(pk=profile.pk).exists():
+        raise ValidationError(_("Only the meeting's members may do this."))
+    return profile
+
+
+@transaction.atomic
+def conflict_declare(*, meeting: Meeting, case: Case, reason: str, actor: User):
+    """A member declares a conflict of interest (利益迴避) on an item of the agenda."""
+    profile = _is_member(meeting, actor)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason for the conflict.")})
+    declaration = ConflictDeclaration(meeting=meeting, reviewer=profile, case=case, reason=reason)
+    declaration.full_clean()
+    declaration.save()
+    event_record(actor=actor, target=meeting, action="conflict.declare", note=case.number)
+    return declaration
+
+
+@transaction.atomic
+def opinion_file(
+    *, meeting: Meeting, case: Case, opinion: str, recommendation: str, actor: User
+) -> Opinion:
+    """A sub-committee reviewer files (or revises) an opinion on a case of the agenda."""
+    _require_open(meeting)
+    profile = _is_member(meeting, actor)
+    if meeting.kind != MeetingKind.SUBCOMMITTEE:
+        raise ValidationError(_("Opinions are filed at sub-committee meetings."))
+    if not meeting.agenda.filter(case=case).exists():
+        raise ValidationError({"case": _("This case is not on the meeting's agenda.")})
+    if ConflictDeclaration.objects.filter(meeting=meeting, reviewer=profile, case=case).exists():
+        raise ValidationError(
+            _("You declared a conflict of interest on case %(number)s and cannot file an opinion.")
+            % {"number": case.number}
+        )
+    if recommendation not in SubcommitteeOutcome.values:
+        raise ValidationError({"recommendation": _("Unknown recommendation.")})
+    row, _created = Opinion.objects.update_or_create(
+        meeting=meeting,
+        case=case,
+        reviewer=profile,
+        defaults={"opinion": opinion, "recommendation": recommendation},
+    )
+    event_record(actor=actor, target=meeting, action="opinion.file", note=case.number)
+    return row
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    meeting: Meeting,
+    agenda_item: AgendaItem,
+    outcome: str,
+    actor: User,
+    note: str = "",
+    activities: list[dict] | None = None,
+    new_ends_on: date | None = None,
+) -> Decision:
+    """Record (or change) the decision on an agenda item, until the minutes are approved."""
+    _require_open(meeting)
+    if agenda_item.meeting_id != meeting.pk:
+        raise ValidationError({"agenda_item": _("That item is on another meeting's agenda.")})
+    if outcome not in OUTCOMES_BY_KIND.get(agenda_item.kind, set()):
+        raise ValidationError({"outcome": _("This outcome does not fit the agenda item.")})
+    approved = outcome == Outcome.APPROVED
+    if approved and agenda_item.kind in (AgendaKind.PRE_APPROVAL, AgendaKind.ACTUAL_APPROVAL):
+        field = (
+            "approved_multiplier"
+            if agenda_item.kind == AgendaKind.PRE_APPROVAL
+            else "actual_credits"
+        )
+        if not activities or any(field not in row or "activity" not in row for row in activities):
+            raise ValidationError({"activities": _("Give each activity's %(f)s.") % {"f": field}})
+    if outcome == Outcome.EXTENDED and new_ends_on is None:
+        raise ValidationError({"new_ends_on": _("An extension needs the new end date.")})
+    decision, _created = Decision.objects.update_or_create(
+        agenda_item=agenda_item,
+        defaults={
+            "outcome": outcome,
+            "note": note,
+            "activities": [{k: str(v) for k, v in row.items()} for row in (activities or [])],
+            "new_ends_on": new_ends_on,
+            "decided_by": actor,
+        },
+    )
+    event_record(
+        actor=actor, target=meeting, action="decision.record", note=f"{agenda_item} → {outcome}"
+    )
+    return decision
+
+
+def _apply(decision: Decision, meeting: Meeting, actor: User) -> None:
+    item = decision.agenda_item
+    case = item.case
+    kind, outcome = item.kind, decision.outcome
+    if kind == AgendaKind.PRE_APPROVAL and outcome == Outcome.APPROVED:
+        case_services.case_pre_approve(
+            case=case, activities=decision.activities, meeting=meeting, actor=actor
+        )
+    elif kind == AgendaKind.ACTUAL_APPROVAL and outcome == Outcome.APPROVED:
+        case_services.case_actual_approve(
+            case=case, activities=decision.activities, meeting=meeting, actor=actor
+        )
+    else:
+        name = {
+            (AgendaKind.PRE_APPROVAL, Outcome.REJECTED): "reject",
+            (AgendaKind.PRE_APPROVAL, Outcome.RENEGOTIATE): "renegotiate",
+            (AgendaKind.ACTUAL_APPROVAL, Outcome.REJECTED): "actual_reject",
+            (AgendaKind.EXTENSION, Outcome.EXTENDED): "extend",
+            (AgendaKind.ON_RECORD, Outcome.NOTED): "note_on_record",
+            (AgendaKind.CLOSURE, Outcome.CLOSED): "close",
+            (AgendaKind.CLOSURE, Outcome.CLOSED_WITH_RETENTION): "close_with_retention",
+            (AgendaKind.WITHDRAWAL, Outcome.WITHDRAWN): "withdraw_by_committee",
+        }.get((kind, outcome))
+        if name is None:  # a rejected extension or withdrawal: on record, no change
+            name = "note_on_record"
+        case_services.case_committee_transition(
+            case=case,
+            name=name,
+            meeting=meeting,
+            actor=actor,
+            note=decision.note,
+            new_ends_on=decision.new_ends_on,
+        )
+    notifications.decision_made(case, decision)
+
+
+@transaction.atomic
+def minutes_approve(*, meeting: Meeting, actor: User, approved_on: date | None = None) -> Meeting:
+    """Approve the minutes: apply every decision (ledger reserves, releases and actual
+    credits; case statuses) in one transaction. A meeting's minutes are applied once; if
+    any decision cannot be applied (e.g. a pre-approval beyond `available`), nothing is."""
+    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
+    if meeting.status == MeetingStatus.MINUTES_APPROVED:
+        raise ValidationError(
+            _("The minutes of %(meeting)s were already approved on %(date)s.")
+            % {"meeting": meeting, "date": meeting.minutes_approved_on.isoformat()}
+        )
+    if meeting.kind != MeetingKind.PROMOTION_COMMITTEE:
+        raise ValidationError(_("Only promotion-committee minutes carry decisions."))
+    items = list(meeting.agenda.select_related("case", "decision").order_by("id"))
+    undecided = [str(i) for i in items if not hasattr(i, "decision")]
+    if undecided:
+        raise ValidationError(
+            _("Some agenda items have no decision: %(items)s.") % {"items": "; ".join(undecided)}
+        )
+    for item in items:
+        _apply(item.decision, meeting, actor)
+    meeting.status = MeetingStatus.MINUTES_APPROVED
+    meeting.minutes_approved_on = approved_on or timezone.localdate()
+    meeting.minutes_approved_by = actor
+    meeting.save(update_fields=["status", "minutes_approved_on", "minutes_approved_by"])
+    event_record(
+        actor=actor,
+        target=meeting,
+        action="minutes.approve",
+        from_status=MeetingStatus.PLANNED,
+        to_status=meeting.status,
+    )
+    return meeting
