@@ -294,3 +294,23 @@ def progress_report_due_on(year: int, quarter: int) -> date:
     """Due 15 days after the calendar quarter ends (§11)."""
     quarter_end = date(year, 3 * quarter, 1) + relativedelta(months=1, days=-1)
     return quarter_end + relativedelta(days=PROGRESS_REPORT_GRACE_DAYS)
+
+
+class ProgressReminder(models.Model):
+    """A reminder e-mail sent for a quarter's report (so a task run twice sends it once)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="progress_reminders")
+    year = models.PositiveSmallIntegerField()
+    quarter = models.PositiveSmallIntegerField()
+    overdue = models.BooleanField()
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "year", "quarter", "overdue"], name="progress_reminder_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.year}Q{self.quarter} {'overdue' if self.overdue else 'due'}"

@@ -24,6 +24,7 @@ from cases.models import (
     Case,
     CaseDocument,
     ChecklistConfirmation,
+    ProgressReminder,
     ProgressReport,
     credits_of,
 )
@@ -466,3 +467,42 @@ def case_committeecase_transition(
                 note=label,
             )
     return case_transition(case, name, actor, note=label, as_committee=True)
+
+
+# How many days before the due date the contractor is reminded.
+PROGRESS_REMINDER_DAYS_BEFORE = 7
+
+
+@transaction.atomic
+def progress_reports_remind(*, today: date, actor: User) -> int:
+    """Remind contractors of the last quarter's report when due within a week, and the
+    contractor and the office when overdue. Each reminder is claimed in the database
+    first, so running this twice (or in two workers) sends it once."""
+    sent = 0
+    cases = Case.objects.filter(status=CaseStatus.IN_EXECUTION).select_related("agreement")
+    for case in cases:
+        rows = selectors.progress_report_status(case, today=today)
+        if not rows:
+            continue
+        for row in rows[-2:]:
+            if row["report"] is not None:
+                continue
+            overdue = today > row["due_on"]
+            due_soon = (row["due_on"] - today).days <= PROGRESS_REMINDER_DAYS_BEFORE
+            if not (overdue or due_soon):
+                continue
+            _reminder, created = ProgressReminder.objects.get_or_create(
+                case=case, year=row["year"], quarter=row["quarter"], overdue=overdue
+            )
+            if created:
+                notifications.progress_report_reminder(
+                    case, row["year"], row["quarter"], row["due_on"], overdue
+                )
+                event_record(
+                    actor=actor,
+                    target=case,
+                    action="case.progress_reminder",
+                    note=f"{row['year']}Q{row['quarter']} overdue={overdue}",
+                )
+                sent += 1
+    return sent

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.utils.translation import gettext as _
 
 from cases.choices import CaseStatus as S
+from icp_portal.lib.errors import Conflict
 from organizations.models import is_office_staff
 from organizations.selectors import user_membership
 
@@ -94,7 +95,7 @@ TRANSITIONS: dict[str, Transition] = {
 }
 
 
-class TransitionNotAllowed(Exception):
+class TransitionNotAllowed(Conflict):
     """The case's status does not allow this transition (HTTP 409)."""
 
     def __init__(self, case, name: str):

@@ -15,10 +15,15 @@ from cases import services as case_services
 from cases.choices import CaseStatus, SubcommitteeOutcome
 from cases.models import Case
 from cases.workflow import TransitionNotAllowed
-from committee.choices import AgendaKind, MeetingKind, MeetingStatus, Outcome
-from committee.models import (
+from committee.choices import (
     OUTCOMES_BY_KIND,
     SUBCOMMITTEE_SIZE,
+    AgendaKind,
+    MeetingKind,
+    MeetingStatus,
+    Outcome,
+)
+from committee.models import (
     AgendaItem,
     ConflictDeclaration,
     Decision,

@@ -10,6 +10,8 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
+from icp_portal.lib.errors import Conflict
+
 
 class PortalPagination(PageNumberPagination):
     """``?page=N&page_size=M`` (max 500) → ``{count, next, previous, results}``."""
@@ -25,6 +27,8 @@ def exception_handler(exc, context):
     Services raise Django's ``ValidationError``; the API reports it like a serializer
     error so clients see ``{"field": ["message"]}`` or ``{"detail": "message"}``.
     """
+    if isinstance(exc, Conflict):
+        return Response({"detail": str(exc), "status": exc.status}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):
         if hasattr(exc, "error_dict"):
             errors = dict(exc.message_dict)
@@ -39,9 +43,11 @@ def exception_handler(exc, context):
 def api_urlpatterns() -> list:
     """Every app's API: its router ``routes`` and any plain ``urlpatterns``."""
     from agreements.api import urls as agreement_urls
+    from cases.api import urls as case_urls
+    from committee.api import urls as committee_urls
     from organizations.api import urls as organization_urls
 
-    apps = [organization_urls, agreement_urls]
+    apps = [organization_urls, agreement_urls, case_urls, committee_urls]
     router = DefaultRouter()
     router.include_format_suffixes = False
     extra = []

@@ -209,6 +209,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "icp_portal.health",
         "schedule": crontab(minute="*/15"),
     },
+    "progress-report-reminders-daily": {
+        "task": "cases.remind_progress_reports",
+        "schedule": crontab(hour=8, minute=0),
+    },
 }
 
 REST_FRAMEWORK = {

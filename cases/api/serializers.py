@@ -1,0 +1,156 @@
+"""Serializers of cases (api.md "Cases"): they validate input; services write."""
+
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from rest_framework import serializers
+
+from cases.choices import ChecklistResult, SubcommitteeOutcome
+from cases.models import Activity, Case, CaseDocument, ProgressReport
+from organizations.choices import OrganizationKind
+from organizations.models import AuditEvent, Organization
+
+
+class ActivitySerializer(serializers.ModelSerializer):
+    recipient = serializers.PrimaryKeyRelatedField(
+        queryset=Organization.objects.filter(kind=OrganizationKind.DOMESTIC_RECIPIENT),
+        error_messages={"does_not_exist": _("No domestic recipient has id {pk_value}.")},
+    )
+    export_restricted_until = serializers.DateField(read_only=True)
+
+    class Meta:
+        model = Activity
+        fields = [
+            "id",
+            "mode",
+            "recipient",
+            "value",
+            "requested_multiplier",
+            "requested_credits",
+            "approved_multiplier",
+            "pre_approved_credits",
+            "actual_credits",
+            "transfer_completed_on",
+            "export_restricted_until",
+        ]
+        read_only_fields = [
+            "requested_credits",
+            "approved_multiplier",
+            "pre_approved_credits",
+            "actual_credits",
+        ]
+
+
+class CaseSerializer(serializers.ModelSerializer):
+    activities = ActivitySerializer(many=True)
+
+    class Meta:
+        model = Case
+        fields = [
+            "id",
+            "number",
+            "agreement",
+            "title_zh",
+            "title_en",
+            "use",
+            "field",
+            "status",
+            "starts_on",
+            "ends_on",
+            "description",
+            "plan_item",
+            "initial_review_opinion",
+            "subcommittee_outcome",
+            "office_request",
+            "submitted_at",
+            "activities",
+        ]
+        read_only_fields = [
+            "number",
+            "status",
+            "initial_review_opinion",
+            "subcommittee_outcome",
+            "office_request",
+            "submitted_at",
+        ]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance is not None and not isinstance(self.instance, list):
+            self.fields["agreement"].read_only = True
+
+    def validate(self, data):
+        agreement = data.get("agreement") or getattr(self.instance, "agreement", None)
+        plan_item = data.get("plan_item")
+        if (
+            plan_item is not None
+            and agreement is not None
+            and plan_item.agreement_id != agreement.pk
+        ):
+            raise serializers.ValidationError(
+                {"plan_item": _("That plan item is another agreement's.")}
+            )
+        return data
+
+
+class DocumentSerializer(serializers.ModelSerializer):
+    file = serializers.FileField(write_only=True)
+    download = serializers.SerializerMethodField()
+
+    class Meta:
+        model = CaseDocument
+        fields = [
+            "id",
+            "kind",
+            "activity",
+            "file",
+            "original_name",
+            "size",
+            "uploaded_at",
+            "download",
+        ]
+        read_only_fields = ["original_name", "size", "uploaded_at"]
+
+    def get_download(self, document) -> str:
+        return reverse("case-document-file", args=[document.case_id, document.pk])
+
+
+class ChecklistItemSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    label = serializers.CharField(read_only=True)
+    result = serializers.ChoiceField(ChecklistResult.choices)
+    confirmed_by = serializers.CharField(read_only=True, allow_null=True)
+    note = serializers.CharField(write_only=True, required=False, allow_blank=True)
+
+
+class EventSerializer(serializers.ModelSerializer):
+    actor = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = AuditEvent
+        fields = ["at", "actor", "action", "from_status", "to_status", "note"]
+
+
+class ProgressReportSerializer(serializers.ModelSerializer):
+    filed_by = serializers.SlugRelatedField(slug_field="username", read_only=True)
+
+    class Meta:
+        model = ProgressReport
+        fields = ["id", "year", "quarter", "progress", "percent_complete", "filed_by", "filed_at"]
+        read_only_fields = ["filed_by", "filed_at"]
+
+
+class SupplementSerializer(serializers.Serializer):
+    request = serializers.CharField(max_length=5000)
+
+
+class InitialReviewSerializer(serializers.Serializer):
+    opinion = serializers.CharField(max_length=10000)
+
+
+class SubcommitteeReviewSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(SubcommitteeOutcome.choices)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class WithdrawSerializer(serializers.Serializer):
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=5000)

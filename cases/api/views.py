@@ -1,0 +1,220 @@
+"""API of cases: the same services as the pages; visibility by queryset (404 outside)."""
+
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from cases import selectors, services, workflow
+from cases.api.serializers import (
+    CaseSerializer,
+    ChecklistItemSerializer,
+    DocumentSerializer,
+    EventSerializer,
+    InitialReviewSerializer,
+    ProgressReportSerializer,
+    SubcommitteeReviewSerializer,
+    SupplementSerializer,
+    WithdrawSerializer,
+)
+from cases.filtersets import CaseFilterSet
+from cases.models import Case
+
+
+def _activities(data) -> list[dict]:
+    return [
+        {
+            "mode": row["mode"],
+            "recipient": row["recipient"],
+            "value": row["value"],
+            "requested_multiplier": row["requested_multiplier"],
+        }
+        for row in data
+    ]
+
+
+class CaseViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Cases (工業合作個案). Contractors file and follow their own; the office reviews;
+    the committee decides through meetings (see /meetings/)."""
+
+    lookup_value_regex = r"\d+"
+    serializer_class = CaseSerializer
+    filterset_class = CaseFilterSet
+    ordering_fields = ["submitted_at", "number", "id", "status"]
+    parser_classes = [JSONParser, MultiPartParser]
+
+    def get_queryset(self):
+        return (
+            Case.objects.visible_to(self.request.user)
+            .select_related("agreement")
+            .prefetch_related("activities")
+            .order_by("id")
+        )
+
+    def _case(self) -> Case:
+        return self.get_object()
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        agreement = data.pop("agreement")
+        if workflow.role_of(self.request.user, Case(agreement=agreement)) is None:
+            raise PermissionDenied()
+        serializer.instance = services.case_create(
+            agreement=agreement,
+            actor=self.request.user,
+            activities=_activities(data.pop("activities")),
+            **data,
+        )
+
+    def perform_update(self, serializer):
+        data = dict(serializer.validated_data)
+        activities = data.pop("activities", None)
+        serializer.instance = services.case_update(
+            case=serializer.instance,
+            actor=self.request.user,
+            activities=_activities(activities) if activities is not None else None,
+            **data,
+        )
+
+    def _done(self, case, code=status.HTTP_200_OK):
+        case = Case.objects.prefetch_related("activities").get(pk=case.pk)
+        return Response(CaseSerializer(case).data, status=code)
+
+    def _input(self, serializer_class):
+        serializer = serializer_class(data=self.request.data)
+        serializer.is_valid(raise_exception=True)
+        return serializer.validated_data
+
+    @extend_schema(request=None, responses=CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        """The contractor submits the case for pre-approval."""
+        return self._done(services.case_submit(case=self._case(), actor=request.user))
+
+    @extend_schema(request=None, responses=CaseSerializer)
+    @action(detail=True, methods=["post"], url_path="start-checklist")
+    def start_checklist(self, request, pk=None):
+        return self._done(services.case_start_checklist(case=self._case(), actor=request.user))
+
+    @extend_schema(request=SupplementSerializer, responses=CaseSerializer)
+    @action(detail=True, methods=["post"], url_path="return-for-supplement")
+    def return_for_supplement(self, request, pk=None):
+        data = self._input(SupplementSerializer)
+        return self._done(
+            services.case_return_for_supplement(case=self._case(), actor=request.user, **data)
+        )
+
+    @extend_schema(request=InitialReviewSerializer, responses=CaseSerializer)
+    @action(detail=True, methods=["post"], url_path="initial-review")
+    def initial_review(self, request, pk=None):
+        data = self._input(InitialReviewSerializer)
+        return self._done(
+            services.case_initial_review(case=self._case(), actor=request.user, **data)
+        )
+
+    @extend_schema(request=SubcommitteeReviewSerializer, responses=CaseSerializer)
+    @action(detail=True, methods=["post"], url_path="subcommittee-review")
+    def subcommittee_review(self, request, pk=None):
+        data = self._input(SubcommitteeReviewSerializer)
+        return self._done(
+            services.case_subcommittee_review(case=self._case(), actor=request.user, **data)
+        )
+
+    @extend_schema(request=None, responses=CaseSerializer)
+    @action(detail=True, methods=["post"], url_path="request-actual-approval")
+    def request_actual_approval(self, request, pk=None):
+        return self._done(
+            services.case_request_actual_approval(case=self._case(), actor=request.user)
+        )
+
+    @extend_schema(request=WithdrawSerializer, responses=CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def withdraw(self, request, pk=None):
+        data = self._input(WithdrawSerializer)
+        return self._done(services.case_withdraw(case=self._case(), actor=request.user, **data))
+
+    @extend_schema(request=ProgressReportSerializer, responses=ProgressReportSerializer(many=True))
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="progress-reports",
+        serializer_class=ProgressReportSerializer,
+    )
+    def progress_reports(self, request, pk=None):
+        """Quarterly progress reports (每季進度報告)."""
+        case = self._case()
+        if request.method == "POST":
+            data = self._input(ProgressReportSerializer)
+            report = services.progress_report_file(case=case, actor=request.user, **data)
+            return Response(ProgressReportSerializer(report).data, status=status.HTTP_201_CREATED)
+        page = self.paginate_queryset(case.progress_reports.select_related("filed_by"))
+        return self.get_paginated_response(ProgressReportSerializer(page, many=True).data)
+
+    @extend_schema(request=ChecklistItemSerializer, responses=ChecklistItemSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], serializer_class=ChecklistItemSerializer)
+    def checklist(self, request, pk=None):
+        """The basic requirements checklist; staff confirm an item with POST."""
+        case = self._case()
+        if request.method == "POST":
+            data = self._input(ChecklistItemSerializer)
+            services.checklist_confirm(case=case, actor=request.user, **data)
+        return Response(ChecklistItemSerializer(selectors.checklist(case), many=True).data)
+
+    @extend_schema(responses=EventSerializer(many=True))
+    @action(detail=True, methods=["get"], serializer_class=EventSerializer)
+    def events(self, request, pk=None):
+        """The case's history: who, when, from → to, note."""
+        page = self.paginate_queryset(selectors.case_events(self._case()))
+        return self.get_paginated_response(EventSerializer(page, many=True).data)
+
+    @extend_schema(request=DocumentSerializer, responses=DocumentSerializer(many=True))
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=DocumentSerializer,
+        parser_classes=[MultiPartParser],
+    )
+    def documents(self, request, pk=None):
+        """PDF documents of the case (multipart upload: kind, activity, file)."""
+        case = self._case()
+        if request.method == "POST":
+            serializer = DocumentSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            data = serializer.validated_data
+            document = services.document_upload(
+                case=case,
+                kind=data["kind"],
+                upload=data["file"],
+                activity=data.get("activity"),
+                actor=request.user,
+            )
+            return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
+        page = self.paginate_queryset(case.documents.order_by("id"))
+        return self.get_paginated_response(DocumentSerializer(page, many=True).data)
+
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path=r"documents/(?P<document_id>\d+)/file",
+        url_name="document-file",
+    )
+    def document_file(self, request, pk=None, document_id=None):
+        """Download a document: only for people who can see the case."""
+        document = get_object_or_404(self._case().documents, pk=document_id)
+        return FileResponse(
+            document.file.open("rb"),
+            as_attachment=True,
+            filename=document.original_name,
+            content_type="application/pdf",
+        )

@@ -1,0 +1,79 @@
+"""Serializers of meetings (api.md "Committee")."""
+
+from rest_framework import serializers
+
+from cases.choices import SubcommitteeOutcome
+from cases.models import Case
+from committee.choices import Outcome
+from committee.models import AgendaItem, ConflictDeclaration, Decision, Meeting, Opinion
+from organizations.models import ReviewerProfile
+
+
+class MeetingSerializer(serializers.ModelSerializer):
+    members = serializers.PrimaryKeyRelatedField(
+        many=True, queryset=ReviewerProfile.objects.filter(active=True), required=False
+    )
+
+    class Meta:
+        model = Meeting
+        fields = [
+            "id",
+            "kind",
+            "year",
+            "number",
+            "held_on",
+            "title",
+            "status",
+            "members",
+            "minutes_approved_on",
+        ]
+        read_only_fields = ["status", "minutes_approved_on"]
+
+
+class AgendaItemSerializer(serializers.ModelSerializer):
+    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    decision = serializers.SerializerMethodField()
+
+    class Meta:
+        model = AgendaItem
+        fields = ["id", "kind", "case", "note", "decision"]
+
+    def get_decision(self, item) -> str | None:
+        decision = getattr(item, "decision", None)
+        return decision.outcome if decision else None
+
+
+class DecisionSerializer(serializers.ModelSerializer):
+    agenda_item = serializers.PrimaryKeyRelatedField(queryset=AgendaItem.objects.all())
+    outcome = serializers.ChoiceField(Outcome.choices)
+    activities = serializers.ListField(child=serializers.DictField(), required=False)
+
+    class Meta:
+        model = Decision
+        fields = ["id", "agenda_item", "outcome", "note", "new_ends_on", "activities", "updated_at"]
+        read_only_fields = ["updated_at"]
+
+
+class OpinionSerializer(serializers.ModelSerializer):
+    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    recommendation = serializers.ChoiceField(SubcommitteeOutcome.choices)
+    reviewer = serializers.SlugRelatedField(slug_field="user__username", read_only=True)
+
+    class Meta:
+        model = Opinion
+        fields = ["id", "case", "reviewer", "opinion", "recommendation", "filed_at"]
+        read_only_fields = ["filed_at"]
+
+
+class ConflictSerializer(serializers.ModelSerializer):
+    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    reviewer = serializers.SlugRelatedField(slug_field="user__username", read_only=True)
+
+    class Meta:
+        model = ConflictDeclaration
+        fields = ["id", "case", "reviewer", "reason", "declared_at"]
+        read_only_fields = ["declared_at"]
+
+
+class ApproveMinutesSerializer(serializers.Serializer):
+    approved_on = serializers.DateField(required=False)

@@ -1,0 +1,5 @@
+"""Routes of the committee's API, mounted under /api/v1/ by icp_portal.api."""
+
+from committee.api.views import MeetingViewSet
+
+routes = [("meetings", MeetingViewSet, "meeting")]
