@@ -432,7 +432,7 @@ def case_actual_approve(*, case: Case, activities: list[dict], meeting, actor: U
     return case
 
 
-def case_committeecase_transition(
+def case_committee_transition(
     *, case: Case, name: str, meeting, actor: User, note: str = "", new_ends_on: date | None = None
 ) -> Case:
     """The other committee decisions: reject, renegotiate, extend, note on record, close

@@ -267,6 +267,11 @@ SPECTACULAR_SETTINGS = {
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
     "COMPONENT_SPLIT_REQUEST": True,
+    "ENUM_NAME_OVERRIDES": {
+        "IndustryFieldEnum": "organizations.choices.Field",
+        "SubcommitteeOutcomeEnum": "cases.choices.SubcommitteeOutcome",
+        "DecisionOutcomeEnum": "committee.choices.Outcome",
+    },
 }
 
 LOGGING = {

@@ -33,5 +33,7 @@ urlpatterns = [
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="swagger-ui"),
     path("", include("agreements.urls")),
+    path("", include("cases.urls")),
+    path("", include("committee.urls")),
     path("", include("organizations.urls")),
 ]

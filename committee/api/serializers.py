@@ -57,7 +57,7 @@ class DecisionSerializer(serializers.ModelSerializer):
 class OpinionSerializer(serializers.ModelSerializer):
     case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
     recommendation = serializers.ChoiceField(SubcommitteeOutcome.choices)
-    reviewer = serializers.SlugRelatedField(slug_field="user__username", read_only=True)
+    reviewer = serializers.CharField(source="reviewer.user.username", read_only=True)
 
     class Meta:
         model = Opinion
@@ -67,7 +67,7 @@ class OpinionSerializer(serializers.ModelSerializer):
 
 class ConflictSerializer(serializers.ModelSerializer):
     case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
-    reviewer = serializers.SlugRelatedField(slug_field="user__username", read_only=True)
+    reviewer = serializers.CharField(source="reviewer.user.username", read_only=True)
 
     class Meta:
         model = ConflictDeclaration

@@ -1,0 +1,192 @@
+"""Forms of cases: filing (with its activities), documents, the office's checks and
+reviews, and the contractor's execution steps. They validate input; services write."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agreements.choices import Mode
+from agreements.forms import DATE, InputForm
+from cases.choices import ChecklistResult, DocumentKind, SubcommitteeOutcome
+from cases.models import Case
+from cases.selectors import CONFIRMED
+from organizations.choices import OrganizationKind
+from organizations.models import Organization
+
+BLANK = [("", "---------")]
+MULTIPLIER = {"max_digits": 6, "decimal_places": 2, "min_value": Decimal("0")}
+
+
+def _text(rows: int = 3) -> forms.Textarea:
+    return forms.Textarea(attrs={"rows": rows})
+
+
+class CaseForm(InputForm):
+    """The case itself; its activities come in ``ActivityFormSet``."""
+
+    class Meta:
+        model = Case
+        fields = [
+            "title_en",
+            "title_zh",
+            "use",
+            "field",
+            "starts_on",
+            "ends_on",
+            "plan_item",
+            "description",
+        ]
+        widgets = {"starts_on": DATE, "ends_on": DATE, "description": _text(4)}
+
+    def __init__(self, *args, agreement, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["plan_item"].queryset = agreement.plan_items.order_by("id")
+        self.fields["plan_item"].required = False
+        self.fields["plan_item"].help_text = _(
+            "The item of the agreement's ICP plan it carries out."
+        )
+
+    def clean(self):
+        data = super().clean()
+        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
+        if starts_on and ends_on and ends_on <= starts_on:
+            self.add_error("ends_on", _("The schedule must end after it starts."))
+        return data
+
+
+class RecipientChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.name
+
+
+class ActivityForm(forms.Form):
+    """One activity row: mode, domestic recipient, value and requested multiplier."""
+
+    mode = forms.ChoiceField(label=_("Mode"), choices=BLANK + list(Mode.choices))
+    recipient = RecipientChoiceField(
+        label=_("Domestic recipient"),
+        queryset=Organization.objects.filter(kind=OrganizationKind.DOMESTIC_RECIPIENT).order_by(
+            "name_zh"
+        ),
+    )
+    value = forms.DecimalField(
+        label=_("Value"), max_digits=18, decimal_places=2, min_value=Decimal("0.01")
+    )
+    requested_multiplier = forms.DecimalField(label=_("Requested multiplier"), **MULTIPLIER)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in self.fields.items():
+            css = "form-select" if isinstance(field.widget, forms.Select) else "form-control"
+            field.widget.attrs.update(
+                {"class": f"{css} form-control-sm", "aria-label": field.label}
+            )
+            if name in ("value", "requested_multiplier"):
+                field.widget.attrs.update({"step": "0.01", "inputmode": "decimal"})
+        self.fields["mode"].widget.attrs["class"] = "form-select form-select-sm"
+        self.fields["recipient"].widget.attrs["class"] = "form-select form-select-sm"
+
+    def clean_requested_multiplier(self):
+        multiplier = self.cleaned_data["requested_multiplier"]
+        if multiplier <= 0:
+            raise forms.ValidationError(_("The multiplier must be positive."))
+        return multiplier
+
+
+ActivityFormSet = forms.formset_factory(ActivityForm, extra=1, can_delete=True)
+
+
+def activities_of(formset) -> list[dict]:
+    """The rows the contractor kept: filled in and not marked for removal."""
+    return [
+        {
+            key: form.cleaned_data[key]
+            for key in ("mode", "recipient", "value", "requested_multiplier")
+        }
+        for form in formset.forms
+        if form.cleaned_data and not form.cleaned_data.get("DELETE")
+    ]
+
+
+class ActivityChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj.get_mode_display()} · {obj.recipient.name}"
+
+
+class DocumentUploadForm(forms.Form):
+    kind = forms.ChoiceField(label=_("Kind"), choices=DocumentKind.choices)
+    activity = ActivityChoiceField(
+        label=_("Activity"),
+        queryset=None,
+        required=False,
+        help_text=_("For a commitment: the activity (recipient) it is for."),
+    )
+    file = forms.FileField(
+        label=_("File (PDF)"),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,.pdf"}),
+    )
+
+    def __init__(self, *args, case, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["activity"].queryset = case.activities.select_related("recipient")
+
+
+class ChecklistConfirmForm(forms.Form):
+    code = forms.ChoiceField(choices=list(CONFIRMED.items()), widget=forms.HiddenInput)
+    result = forms.ChoiceField(label=_("Result"), choices=ChecklistResult.choices)
+    note = forms.CharField(label=_("Note"), required=False, max_length=500)
+
+
+class ActionForm(forms.Form):
+    """A transition without input (submit, start the checklist)."""
+
+
+class InitialReviewForm(forms.Form):
+    opinion = forms.CharField(label=_("Initial review opinion"), widget=_text(4))
+
+
+class SupplementRequestForm(forms.Form):
+    request = forms.CharField(label=_("What the contractor must supply"), widget=_text(3))
+
+
+class SubcommitteeOutcomeForm(forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Sub-committee outcome"), choices=BLANK + list(SubcommitteeOutcome.choices)
+    )
+    note = forms.CharField(
+        label=_("Note"),
+        required=False,
+        widget=_text(2),
+        help_text=_("For “supplementary material required”: what the contractor must supply."),
+    )
+
+
+class WithdrawForm(forms.Form):
+    reason = forms.CharField(label=_("Reason"), required=False, widget=_text(2))
+
+
+class ActualApprovalRequestForm(forms.Form):
+    note = forms.CharField(label=_("Note"), required=False, widget=_text(2))
+
+
+class ProgressReportForm(forms.Form):
+    year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
+    quarter = forms.TypedChoiceField(
+        label=_("Quarter"), coerce=int, choices=[(q, f"Q{q}") for q in range(1, 5)]
+    )
+    percent_complete = forms.IntegerField(label=_("Percent complete"), min_value=0, max_value=100)
+    progress = forms.CharField(label=_("Progress"), widget=_text(4))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            today = timezone.localdate()
+            # The report usually covers the quarter that just ended.
+            quarter = (today.month - 1) // 3
+            year = today.year if quarter else today.year - 1
+            self.initial.setdefault("year", year)
+            self.initial.setdefault("quarter", quarter or 4)

@@ -1,0 +1,533 @@
+"""Pages of cases: the work queue (staff), a contractor's own cases, a reviewer's assigned
+cases; the case page with its activities, documents, checklist, reviews, ledger effect and
+timeline; filing and editing; and one small POST view per workflow action. Views pick the
+case through ``Case.objects.visible_to`` (404 outside scope), validate with forms and call
+the services; a refused transition comes back as a message, a refused input on its form."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, DecimalField, F, OuterRef, Subquery, Sum
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from agreements.models import Agreement
+from cases import selectors, services, workflow
+from cases.choices import CaseStatus
+from cases.filtersets import CaseFilterSet
+from cases.forms import (
+    ActionForm,
+    ActivityFormSet,
+    ActualApprovalRequestForm,
+    CaseForm,
+    ChecklistConfirmForm,
+    DocumentUploadForm,
+    InitialReviewForm,
+    ProgressReportForm,
+    SubcommitteeOutcomeForm,
+    SupplementRequestForm,
+    WithdrawForm,
+    activities_of,
+)
+from cases.models import Activity, Case
+from cases.workflow import TransitionNotAllowed
+from icp_portal.lib.forms import apply_service_errors
+from organizations.choices import PortalRole
+from organizations.selectors import user_role
+
+PAGE_SIZE = 50
+# Statuses in which the case is over: no more documents or actions from the page.
+FINISHED = (CaseStatus.RETURNED, CaseStatus.REJECTED, CaseStatus.CLOSED, CaseStatus.WITHDRAWN)
+# From pre-approval on, the case owes quarterly progress reports.
+REPORTING = (
+    CaseStatus.PRE_APPROVED,
+    CaseStatus.IN_EXECUTION,
+    CaseStatus.ACTUAL_REQUESTED,
+    CaseStatus.ACTUALLY_APPROVED,
+    CaseStatus.CLOSED,
+)
+# The small forms of the case page, keyed by the action (also their HTML prefix).
+ACTION_FORMS = {
+    "submit": ActionForm,
+    "start_checklist": ActionForm,
+    "initial_review": InitialReviewForm,
+    "return_for_supplement": SupplementRequestForm,
+    "subcommittee": SubcommitteeOutcomeForm,
+    "withdraw": WithdrawForm,
+    "request_actual_approval": ActualApprovalRequestForm,
+    "progress_report": ProgressReportForm,
+}
+SUBCOMMITTEE_ACTIONS = ("subcommittee_pass", "subcommittee_supplement", "subcommittee_return")
+# What the timeline calls each event ("case.<action>").
+EVENT_LABELS = {
+    "create": gettext_lazy("Filed as a draft"),
+    "update": gettext_lazy("Edited"),
+    "document": gettext_lazy("Document attached"),
+    "checklist": gettext_lazy("Checklist item confirmed"),
+    "progress_report": gettext_lazy("Progress report filed"),
+    "submit": gettext_lazy("Submitted"),
+    "start_checklist": gettext_lazy("Basic requirements check started"),
+    "initial_review": gettext_lazy("Initial review opinion"),
+    "return_for_supplement": gettext_lazy("Returned to the contractor for supplement"),
+    "send_to_subcommittee": gettext_lazy("Sent to a sub-committee"),
+    "subcommittee_pass": gettext_lazy("Sub-committee: passed or forwarded"),
+    "subcommittee_supplement": gettext_lazy("Sub-committee: supplementary material required"),
+    "subcommittee_return": gettext_lazy("Sub-committee: returned"),
+    "put_on_agenda": gettext_lazy("Put on the committee's agenda"),
+    "pre_approve": gettext_lazy("Pre-approved"),
+    "reject": gettext_lazy("Rejected"),
+    "renegotiate": gettext_lazy("To renegotiate"),
+    "start_execution": gettext_lazy("Execution started"),
+    "request_actual_approval": gettext_lazy("Actual approval requested"),
+    "actual_approve": gettext_lazy("Actually approved"),
+    "actual_reject": gettext_lazy("Actual approval not granted"),
+    "extend": gettext_lazy("Extended"),
+    "note_on_record": gettext_lazy("Taken on record"),
+    "close": gettext_lazy("Closed"),
+    "close_with_retention": gettext_lazy("Closed with credit retention"),
+    "withdraw_by_committee": gettext_lazy("Withdrawn by the committee"),
+    "withdraw": gettext_lazy("Withdrawn"),
+}
+STATUS_LABELS = dict(CaseStatus.choices)
+
+
+def _visible_case(request, pk) -> Case:
+    return get_object_or_404(
+        Case.objects.visible_to(request.user).select_related(
+            "agreement", "agreement__contractor", "agreement__procurement", "plan_item"
+        ),
+        pk=pk,
+    )
+
+
+def _detail_url(case) -> str:
+    return reverse("case_detail", args=[case.pk])
+
+
+# --- Lists ------------------------------------------------------------------------------
+
+
+def _requested_credits():
+    """Each case's requested credits in the list's one query (no per-row sums)."""
+    return Subquery(
+        Activity.objects.filter(case=OuterRef("pk"))
+        .order_by()
+        .values("case")
+        .annotate(total=Sum("requested_credits"))
+        .values("total"),
+        output_field=DecimalField(max_digits=18, decimal_places=2),
+    )
+
+
+def case_list(request):
+    """Staff: the work queue, oldest submitted first, with filters. A contractor: its own
+    cases. A reviewer: the cases on the agendas of the meetings they sit on."""
+    role = user_role(request.user)
+    if role not in (PortalRole.OFFICE, PortalRole.CONTRACTOR, PortalRole.REVIEWER):
+        raise PermissionDenied
+    filterset = CaseFilterSet(request.GET or None)
+    filters = filterset.form.data if filterset.is_bound and filterset.is_valid() else {}
+    queryset = (
+        selectors.case_list(user=request.user, filters=filters)
+        .annotate(requested=_requested_credits())
+        .order_by(F("submitted_at").asc(nulls_last=True), "created_at", "id")
+    )
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    without_status = filters.copy() if filters else {}
+    if without_status:
+        without_status.pop("status", None)
+    counts = dict(
+        selectors.case_list(user=request.user, filters=without_status)
+        .order_by()
+        .values_list("status")
+        .annotate(n=Count("id", distinct=True))
+    )
+    by_status = [
+        (value, label, counts[value]) for value, label in CaseStatus.choices if value in counts
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    status_query = query.copy()
+    status_query.pop("status", None)
+    context = {
+        "page": page,
+        "filterset": filterset,
+        "selected_statuses": filterset.form["status"].value() or [],
+        "by_status": by_status,
+        "is_staff": role == PortalRole.OFFICE,
+        "role": role,
+        "query": query.urlencode(),
+        "status_query": status_query.urlencode(),
+    }
+    return render(request, "cases/list.html", context)
+
+
+# --- The case page ------------------------------------------------------------------------
+
+
+def _totals(activities) -> dict:
+    """The case's requested, pre-approved and actual credits; None where nothing is yet."""
+
+    def total(name):
+        values = [getattr(a, name) for a in activities if getattr(a, name) is not None]
+        return sum(values, Decimal("0.00")) if values else None
+
+    return {name: total(f"{name}_credits") for name in ("requested", "pre_approved", "actual")}
+
+
+def _case_page(request, case: Case, bound: dict | None = None, upload_form=None):
+    """The case page; ``bound`` holds a refused action's form to show with its errors."""
+    user = request.user
+    role = workflow.role_of(user, case)
+    staff = role == workflow.OFFICE
+    actions = workflow.allowed(case, user)
+    bound = bound or {}
+    forms = {key: bound.get(key) or form(prefix=key) for key, form in ACTION_FORMS.items()}
+    checklist = selectors.checklist(case)
+    confirm_forms = {}
+    if staff and case.status in workflow.UNDER_REVIEW:
+        for item in checklist:
+            if not item["computed"]:
+                confirm_forms[item["code"]] = bound.get(f"confirm-{item['code']}") or (
+                    ChecklistConfirmForm(
+                        prefix=f"confirm-{item['code']}",
+                        initial={"code": item["code"], "result": item["result"]},
+                    )
+                )
+    checklist_rows = [(item, confirm_forms.get(item["code"])) for item in checklist]
+    opinions = case.opinions.select_related("reviewer__user", "meeting")
+    if not staff:
+        # Reviewers' opinions are the office's working papers: a reviewer sees their own.
+        opinions = opinions.filter(reviewer__user=user)
+    can_upload = role is not None and case.status not in FINISHED
+    activities = list(case.activities.select_related("recipient"))
+    context = {
+        "case": case,
+        "role": role,
+        "is_staff": staff,
+        "is_contractor": role == workflow.CONTRACTOR,
+        "actions": actions,
+        "forms": forms,
+        "can_edit": role is not None and case.status in workflow.EDITABLE,
+        "can_record_subcommittee": any(name in actions for name in SUBCOMMITTEE_ACTIONS),
+        "can_schedule": staff and ("send_to_subcommittee" in actions or "put_on_agenda" in actions),
+        "can_file_progress": role == workflow.CONTRACTOR
+        and case.status in (CaseStatus.PRE_APPROVED, CaseStatus.IN_EXECUTION),
+        "activities": activities,
+        "totals": _totals(activities),
+        "documents": case.documents.select_related(
+            "activity", "activity__recipient", "uploaded_by"
+        ),
+        "missing_documents": selectors.missing_documents(case)
+        if case.status in workflow.EDITABLE
+        else [],
+        "upload_form": upload_form or (DocumentUploadForm(case=case) if can_upload else None),
+        "checklist_rows": checklist_rows,
+        "opinions": opinions,
+        "agenda_items": case.agenda_items.select_related("meeting", "decision").order_by(
+            "meeting__held_on", "id"
+        )
+        if staff
+        else [],
+        "ledger": selectors.case_ledger(case),
+        "open_reserve": selectors.case_open_reserve(case),
+        "progress_reports": selectors.progress_report_status(case)
+        if case.status in REPORTING
+        else [],
+        "events": [
+            (
+                event,
+                EVENT_LABELS.get(event.action.removeprefix("case."), event.action),
+                STATUS_LABELS.get(event.from_status, event.from_status),
+                STATUS_LABELS.get(event.to_status, event.to_status),
+            )
+            for event in selectors.case_events(case)
+        ],
+    }
+    return render(request, "cases/detail.html", context)
+
+
+def case_detail(request, pk):
+    """One case, for the people who may see it (404 for anybody else)."""
+    return _case_page(request, _visible_case(request, pk))
+
+
+def _refused(request, form, exc: ValidationError) -> None:
+    apply_service_errors(form, exc)
+    messages.error(request, " ".join(exc.messages))
+
+
+def _case_action(request, pk, key: str, call, message: str, form_class=None):
+    """POST of one small form on the case page → its service. A refused transition is a
+    message on the case page; refused input shows on the form."""
+    case = _visible_case(request, pk)
+    form = (form_class or ACTION_FORMS[key])(request.POST, prefix=key)
+    if form.is_valid():
+        try:
+            call(case, form.cleaned_data)
+        except TransitionNotAllowed as exc:
+            messages.error(request, str(exc))
+            return redirect(_detail_url(case))
+        except ValidationError as exc:
+            _refused(request, form, exc)
+        else:
+            messages.success(request, message)
+            return redirect(_detail_url(case))
+    else:
+        messages.error(request, _("The action was not done: see the form below."))
+    case.refresh_from_db()
+    return _case_page(request, case, bound={key: form})
+
+
+@require_POST
+def case_submit(request, pk):
+    return _case_action(
+        request,
+        pk,
+        "submit",
+        lambda case, data: services.case_submit(case=case, actor=request.user),
+        _("The case was submitted to the ICP office."),
+    )
+
+
+@require_POST
+def case_start_checklist(request, pk):
+    return _case_action(
+        request,
+        pk,
+        "start_checklist",
+        lambda case, data: services.case_start_checklist(case=case, actor=request.user),
+        _("The basic requirements check has started."),
+    )
+
+
+@require_POST
+def case_initial_review(request, pk):
+    return _case_action(
+        request,
+        pk,
+        "initial_review",
+        lambda case, data: services.case_initial_review(
+            case=case, opinion=data["opinion"], actor=request.user
+        ),
+        _("The initial review opinion was recorded."),
+    )
+
+
+@require_POST
+def case_return_for_supplement(request, pk):
+    return _case_action(
+        request,
+        pk,
+        "return_for_supplement",
+        lambda case, data: services.case_return_for_supplement(
+            case=case, request=data["request"], actor=request.user
+        ),
+        _("The case went back to the contractor with your request."),
+    )
+
+
+@require_POST
+def case_subcommittee_review(request, pk):
+    return _case_action(
+        request,
+        pk,
+        "subcommittee",
+        lambda case, data: services.case_subcommittee_review(
+            case=case, outcome=data["outcome"], note=data["note"], actor=request.user
+        ),
+        _("The sub-committee's outcome was recorded."),
+    )
+
+
+@require_POST
+def case_withdraw(request, pk):
+    return _case_action(
+        request,
+        pk,
+        "withdraw",
+        lambda case, data: services.case_withdraw(
+            case=case, reason=data["reason"], actor=request.user
+        ),
+        _("The case was withdrawn."),
+    )
+
+
+@require_POST
+def case_request_actual_approval(request, pk):
+    return _case_action(
+        request,
+        pk,
+        "request_actual_approval",
+        lambda case, data: services.case_request_actual_approval(
+            case=case, note=data["note"], actor=request.user
+        ),
+        _("Actual approval was requested."),
+    )
+
+
+@require_POST
+def progress_report_file(request, pk):
+    return _case_action(
+        request,
+        pk,
+        "progress_report",
+        lambda case, data: services.progress_report_file(case=case, actor=request.user, **data),
+        _("The progress report was filed."),
+    )
+
+
+@require_POST
+def checklist_confirm(request, pk, code):
+    if code not in selectors.CONFIRMED:
+        raise PermissionDenied
+    key = f"confirm-{code}"
+    return _case_action(
+        request,
+        pk,
+        key,
+        lambda case, data: services.checklist_confirm(
+            case=case,
+            code=data["code"],
+            result=data["result"],
+            note=data["note"],
+            actor=request.user,
+        ),
+        _("The checklist item was confirmed."),
+        form_class=ChecklistConfirmForm,
+    )
+
+
+# --- Documents ----------------------------------------------------------------------------
+
+
+@require_POST
+def document_upload(request, pk):
+    """Attach a PDF (the service checks the bytes, not the name, and the size)."""
+    case = _visible_case(request, pk)
+    form = DocumentUploadForm(request.POST, request.FILES, case=case)
+    if form.is_valid():
+        try:
+            services.document_upload(
+                case=case,
+                kind=form.cleaned_data["kind"],
+                upload=form.cleaned_data["file"],
+                activity=form.cleaned_data["activity"],
+                actor=request.user,
+            )
+        except TransitionNotAllowed as exc:
+            messages.error(request, str(exc))
+            return redirect(_detail_url(case))
+        except ValidationError as exc:
+            _refused(request, form, exc)
+        else:
+            messages.success(request, _("The document was attached."))
+            return redirect(_detail_url(case) + "#documents")
+    else:
+        messages.error(request, _("The document was not attached: see the form below."))
+    return _case_page(request, case, upload_form=form)
+
+
+def document_download(request, pk, doc_id):
+    """Stream a private document to a person who may see its case (404 for anybody
+    else, also for the id of another case's document)."""
+    case = _visible_case(request, pk)
+    document = get_object_or_404(case.documents, pk=doc_id)
+    response = FileResponse(
+        document.file.open("rb"),
+        as_attachment=True,
+        filename=document.original_name,
+        content_type="application/pdf",
+    )
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# --- Filing and editing -------------------------------------------------------------------
+
+
+def _case_form_page(request, *, agreement: Agreement, case: Case | None):
+    form = CaseForm(request.POST or None, agreement=agreement, instance=case)
+    initial = (
+        [
+            {
+                "mode": a.mode,
+                "recipient": a.recipient_id,
+                "value": a.value,
+                "requested_multiplier": a.requested_multiplier,
+            }
+            for a in case.activities.all()
+        ]
+        if case
+        else None
+    )
+    formset = ActivityFormSet(request.POST or None, initial=initial, prefix="activities")
+    if request.method == "POST" and form.is_valid() and formset.is_valid():
+        fields = form.cleaned_data
+        activities = activities_of(formset)
+        try:
+            if case is None:
+                case = services.case_create(
+                    agreement=agreement, actor=request.user, activities=activities, **fields
+                )
+                message = _("The case was saved as a draft. Attach its documents, then submit.")
+            else:
+                services.case_update(case=case, actor=request.user, activities=activities, **fields)
+                message = _("The case was saved.")
+        except TransitionNotAllowed as exc:
+            messages.error(request, str(exc))
+            return redirect(_detail_url(case))
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, message)
+            return redirect(_detail_url(case))
+    context = {
+        "form": form,
+        "formset": formset,
+        "agreement": agreement,
+        "case": case,
+        "plan_items": agreement.plan_items.order_by("id"),
+    }
+    return render(request, "cases/form.html", context)
+
+
+def case_create(request):
+    """File a new case under one of the contractor's agreements (staff may too):
+    ``?agreement=<id>``; without it, pick the agreement first."""
+    role = user_role(request.user)
+    if role not in (PortalRole.OFFICE, PortalRole.CONTRACTOR):
+        raise PermissionDenied
+    agreements = Agreement.objects.visible_to(request.user).select_related(
+        "contractor", "procurement"
+    )
+    agreement_id = request.GET.get("agreement", "")
+    if not agreement_id:
+        return render(
+            request,
+            "cases/agreement_pick.html",
+            {"agreements": agreements.order_by("-signed_on", "number"), "role": role},
+        )
+    if not agreement_id.isdigit():
+        raise Http404
+    agreement = get_object_or_404(agreements, pk=int(agreement_id))
+    return _case_form_page(request, agreement=agreement, case=None)
+
+
+def case_edit(request, pk):
+    """Edit the case while it is with the contractor (draft, supplement, renegotiation)."""
+    case = _visible_case(request, pk)
+    if workflow.role_of(request.user, case) is None:
+        raise PermissionDenied
+    if case.status not in workflow.EDITABLE:
+        messages.error(request, str(TransitionNotAllowed(case, "edit")))
+        return redirect(_detail_url(case))
+    return _case_form_page(request, agreement=case.agreement, case=case)

@@ -1,0 +1,26 @@
+from django.urls import path
+
+from committee import views
+
+urlpatterns = [
+    path("meetings/", views.meeting_list, name="meeting_list"),
+    path("meetings/new/", views.meeting_create, name="meeting_create"),
+    path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/agenda/", views.agenda_add, name="meeting_agenda_add"),
+    path(
+        "meetings/<int:pk>/agenda/<int:item_id>/decision/",
+        views.decision_record,
+        name="meeting_decision_record",
+    ),
+    path(
+        "meetings/<int:pk>/agenda/<int:item_id>/conflict/",
+        views.conflict_declare,
+        name="meeting_conflict_declare",
+    ),
+    path(
+        "meetings/<int:pk>/agenda/<int:item_id>/opinion/",
+        views.opinion_file,
+        name="meeting_opinion_file",
+    ),
+    path("meetings/<int:pk>/minutes/", views.minutes_approve, name="meeting_minutes_approve"),
+]

@@ -1,0 +1,319 @@
+"""Pages of meetings: the list (staff all, a reviewer the meetings they sit on), planning a
+meeting, and the meeting page where staff build the agenda, record each decision and
+approve the minutes, and a sub-committee's members declare conflicts and file opinions.
+Views pick the meeting through ``Meeting.objects.visible_to`` (404 outside scope) and
+call ``committee.services``."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from cases.models import Activity, Case
+from cases.workflow import TRANSITIONS, TransitionNotAllowed
+from committee import services
+from committee.choices import MeetingKind, MeetingStatus
+from committee.forms import (
+    AgendaAddForm,
+    ConflictForm,
+    DecisionForm,
+    MeetingForm,
+    MinutesApproveForm,
+    OpinionForm,
+)
+from committee.models import Meeting
+from icp_portal.lib.forms import apply_service_errors, service_form_page
+from organizations.choices import PortalRole
+from organizations.decorators import office_required
+from organizations.models import is_office_staff
+from organizations.selectors import user_role
+
+PAGE_SIZE = 50
+# How many case numbers the agenda form suggests.
+SUGGESTIONS = 300
+
+
+def _visible_meeting(request, pk) -> Meeting:
+    return get_object_or_404(Meeting.objects.visible_to(request.user), pk=pk)
+
+
+def _detail_url(meeting) -> str:
+    return reverse("meeting_detail", args=[meeting.pk])
+
+
+def meeting_list(request):
+    """Staff: every meeting; a reviewer: the meetings they sit on."""
+    role = user_role(request.user)
+    if role not in (PortalRole.OFFICE, PortalRole.REVIEWER):
+        raise PermissionDenied
+    queryset = Meeting.objects.visible_to(request.user)
+    kind = request.GET.get("kind", "")
+    if kind in MeetingKind.values:
+        queryset = queryset.filter(kind=kind)
+    queryset = queryset.annotate(
+        item_count=Count("agenda", distinct=True), member_count=Count("members", distinct=True)
+    ).order_by("-held_on", "-id")
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "kind": kind,
+        "kinds": MeetingKind.choices,
+        "is_staff": role == PortalRole.OFFICE,
+    }
+    return render(request, "committee/list.html", context)
+
+
+@office_required
+def meeting_create(request):
+    return service_form_page(
+        request,
+        form=MeetingForm(request.POST or None),
+        call=lambda data: services.meeting_create(actor=request.user, **data),
+        template="committee/form.html",
+        context={"title": _("Plan a meeting")},
+        success=_detail_url,
+        message=_("The meeting was planned. Now build its agenda."),
+    )
+
+
+def _agenda_suggestions(meeting: Meeting, user):
+    """Case numbers that could go on this meeting's agenda now (a hint for the form)."""
+    if meeting.kind == MeetingKind.SUBCOMMITTEE:
+        statuses = set(TRANSITIONS["send_to_subcommittee"].sources)
+    else:
+        statuses = set(TRANSITIONS["put_on_agenda"].sources)
+        for sources in services.AGENDA_SOURCES.values():
+            statuses.update(sources)
+    return (
+        Case.objects.visible_to(user)
+        .filter(status__in=statuses)
+        .order_by("number")
+        .only("number", "title_zh", "title_en", "status")[:SUGGESTIONS]
+    )
+
+
+def _meeting_page(request, meeting: Meeting, bound: dict | None = None):
+    """The meeting page; ``bound`` holds a refused form to show with its errors."""
+    bound = bound or {}
+    user = request.user
+    staff = is_office_staff(user)
+    is_open = meeting.status != MeetingStatus.MINUTES_APPROVED
+    promotion = meeting.kind == MeetingKind.PROMOTION_COMMITTEE
+    subcommittee = meeting.kind == MeetingKind.SUBCOMMITTEE
+    members = list(meeting.members.select_related("user").order_by("kind", "user__username"))
+    profile = getattr(user, "reviewer_profile", None)
+    member = profile if profile is not None and profile in members else None
+
+    items = list(
+        meeting.agenda.select_related(
+            "case", "case__agreement", "case__agreement__contractor", "decision"
+        )
+        .prefetch_related(
+            Prefetch(
+                "case__activities",
+                queryset=Activity.objects.select_related("recipient").order_by("id"),
+            )
+        )
+        .order_by("id")
+    )
+    opinions, conflicts = defaultdict(list), defaultdict(list)
+    if subcommittee:
+        opinion_rows = meeting.opinions.select_related("reviewer__user")
+        conflict_rows = meeting.conflicts.select_related("reviewer__user")
+        if not staff:
+            opinion_rows = opinion_rows.filter(reviewer=member)
+            conflict_rows = conflict_rows.filter(reviewer=member)
+        for opinion in opinion_rows:
+            opinions[opinion.case_id].append(opinion)
+        for conflict in conflict_rows:
+            conflicts[conflict.case_id].append(conflict)
+
+    rows = []
+    for item in items:
+        key = str(item.pk)
+        own_conflict = bool(member and conflicts.get(item.case_id))
+        own_opinion = next(
+            (o for o in opinions.get(item.case_id, []) if member and o.reviewer_id == member.pk),
+            None,
+        )
+        row = {
+            "item": item,
+            "decision": getattr(item, "decision", None),
+            "opinions": opinions.get(item.case_id, []),
+            "conflicts": conflicts.get(item.case_id, []),
+            "conflicted": own_conflict,
+            "decision_form": None,
+            "conflict_form": None,
+            "opinion_form": None,
+        }
+        if staff and is_open and promotion:
+            row["decision_form"] = bound.get(f"decision-{key}") or DecisionForm(
+                item=item, prefix=f"decision-{key}"
+            )
+        if member and is_open and subcommittee and not own_conflict:
+            row["conflict_form"] = bound.get(f"conflict-{key}") or ConflictForm(
+                prefix=f"conflict-{key}"
+            )
+            row["opinion_form"] = bound.get(f"opinion-{key}") or OpinionForm(
+                prefix=f"opinion-{key}",
+                initial={
+                    "opinion": own_opinion.opinion,
+                    "recommendation": own_opinion.recommendation,
+                }
+                if own_opinion
+                else None,
+            )
+        rows.append(row)
+
+    can_build = staff and is_open
+    context = {
+        "meeting": meeting,
+        "is_staff": staff,
+        "is_open": is_open,
+        "is_member": member is not None,
+        "members": members,
+        "expert_count": sum(1 for m in members if m.kind == "expert"),
+        "rows": rows,
+        "agenda_form": (
+            bound.get("agenda") or AgendaAddForm(meeting=meeting, user=user, prefix="agenda")
+        )
+        if can_build
+        else None,
+        "suggestions": _agenda_suggestions(meeting, user) if can_build else [],
+        "minutes_form": (bound.get("minutes") or MinutesApproveForm(prefix="minutes"))
+        if can_build and promotion
+        else None,
+        "undecided": sum(1 for row in rows if row["decision"] is None),
+    }
+    return render(request, "committee/detail.html", context)
+
+
+def meeting_detail(request, pk):
+    return _meeting_page(request, _visible_meeting(request, pk))
+
+
+def _meeting_action(request, meeting: Meeting, key: str, form, call, message: str):
+    """POST of one form of the meeting page → its service. A refused case transition is a
+    message; a refused input shows on its form."""
+    if form.is_valid():
+        try:
+            call(form.cleaned_data)
+        except TransitionNotAllowed as exc:
+            messages.error(request, str(exc))
+            return redirect(_detail_url(meeting))
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, message)
+            return redirect(_detail_url(meeting) + (f"#item-{key}" if key.isdigit() else ""))
+    else:
+        messages.error(request, _("Not done: see the form below."))
+    meeting.refresh_from_db()
+    return _meeting_page(request, meeting, bound={form.prefix: form})
+
+
+@require_POST
+@office_required
+def agenda_add(request, pk):
+    meeting = _visible_meeting(request, pk)
+    form = AgendaAddForm(request.POST, meeting=meeting, user=request.user, prefix="agenda")
+    return _meeting_action(
+        request,
+        meeting,
+        "agenda",
+        form,
+        lambda data: services.agenda_add(meeting=meeting, actor=request.user, **data),
+        _("The case was put on the agenda."),
+    )
+
+
+def _agenda_item(meeting: Meeting, item_id: int):
+    return get_object_or_404(
+        meeting.agenda.select_related("case", "case__agreement").prefetch_related(
+            "case__activities"
+        ),
+        pk=item_id,
+    )
+
+
+@require_POST
+@office_required
+def decision_record(request, pk, item_id):
+    meeting = _visible_meeting(request, pk)
+    item = _agenda_item(meeting, item_id)
+    form = DecisionForm(request.POST, item=item, prefix=f"decision-{item.pk}")
+    return _meeting_action(
+        request,
+        meeting,
+        str(item.pk),
+        form,
+        lambda data: services.decision_record(
+            meeting=meeting, agenda_item=item, actor=request.user, **form.service_arguments()
+        ),
+        _("The decision on %(case)s was recorded.") % {"case": item.case.number},
+    )
+
+
+@require_POST
+@office_required
+def minutes_approve(request, pk):
+    meeting = _visible_meeting(request, pk)
+    form = MinutesApproveForm(request.POST, prefix="minutes")
+    return _meeting_action(
+        request,
+        meeting,
+        "minutes",
+        form,
+        lambda data: services.minutes_approve(
+            meeting=meeting, actor=request.user, approved_on=data["approved_on"]
+        ),
+        _("The minutes were approved and every decision applied to its case and the ledger."),
+    )
+
+
+@require_POST
+def conflict_declare(request, pk, item_id):
+    meeting = _visible_meeting(request, pk)
+    item = _agenda_item(meeting, item_id)
+    form = ConflictForm(request.POST, prefix=f"conflict-{item.pk}")
+    return _meeting_action(
+        request,
+        meeting,
+        str(item.pk),
+        form,
+        lambda data: services.conflict_declare(
+            meeting=meeting, case=item.case, reason=data["reason"], actor=request.user
+        ),
+        _("Your conflict of interest on %(case)s was recorded; you will not file on it.")
+        % {"case": item.case.number},
+    )
+
+
+@require_POST
+def opinion_file(request, pk, item_id):
+    meeting = _visible_meeting(request, pk)
+    item = _agenda_item(meeting, item_id)
+    form = OpinionForm(request.POST, prefix=f"opinion-{item.pk}")
+    return _meeting_action(
+        request,
+        meeting,
+        str(item.pk),
+        form,
+        lambda data: services.opinion_file(
+            meeting=meeting,
+            case=item.case,
+            opinion=data["opinion"],
+            recommendation=data["recommendation"],
+            actor=request.user,
+        ),
+        _("Your opinion on %(case)s was filed.") % {"case": item.case.number},
+    )
