@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class CaseStatus(models.TextChoices):
@@ -45,9 +46,9 @@ class SubcommitteeOutcome(models.TextChoices):
 
 
 class ChecklistResult(models.TextChoices):
-    PASS = "pass", _("Pass")
-    FAIL = "fail", _("Fail")
-    UNKNOWN = "unknown", _("Unknown")
+    PASS = "pass", pgettext_lazy("checklist", "Pass")
+    FAIL = "fail", pgettext_lazy("checklist", "Fail")
+    UNKNOWN = "unknown", pgettext_lazy("checklist", "Unknown")
 
 
 # An uploaded document may be at most this large.

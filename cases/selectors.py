@@ -75,10 +75,11 @@ def checklist(case: Case) -> list[dict]:
             if activities
             else None
         ),
+        # Once reserved, the reserve rule has held at pre-approval; before, compare now.
         "fits_available": verdict(
-            requested
+            case.ledger_entries.filter(applies_to=EntryKind.RESERVE).exists()
+            or requested
             <= agreement_selectors.agreement_balance(agreement=agreement, as_of=date.max).available
-            + case_open_reserve(case)
         ),
         "briefing_after_contract": verdict(
             any(held >= contract_signed for held in briefings) if briefings else False

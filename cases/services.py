@@ -14,6 +14,7 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agreements import selectors as agreement_selectors
 from agreements import services as ledger
@@ -33,6 +34,11 @@ from organizations.models import Organization, User
 from organizations.services import event_record
 
 PDF_MAGIC = b"%PDF-"
+# The figure a committee decision gives per activity, as people read it.
+FIGURE_LABELS = {
+    "approved_multiplier": gettext_lazy("approved multiplier"),
+    "actual_credits": gettext_lazy("actual credits"),
+}
 
 
 def case_transition(case: Case, name: str, actor: User, note: str = "", *, as_committee=False):
@@ -97,10 +103,9 @@ def _replace_activities(case: Case, activities: list[dict]) -> None:
         activity.save()
 
 
-def _next_number(agreement) -> str:
-    year = timezone.localdate().year
-    count = Case.objects.filter(number__startswith=f"C-{year}-").count()
-    return f"C-{year}-{count + 1:04d}"
+def _number(case: Case) -> str:
+    """The case number: C-<filing year>-<row id>, unique without a race between filers."""
+    return f"C-{timezone.localdate().year}-{case.pk:05d}"
 
 
 @transaction.atomic
@@ -111,9 +116,11 @@ def case_create(*, agreement, actor: User, activities: list[dict], **fields) -> 
         workflow.OFFICE,
     ):
         raise ValidationError(_("Only the agreement's contractor or the office can file a case."))
-    case = Case(agreement=agreement, created_by=actor, number=_next_number(agreement), **fields)
+    case = Case(agreement=agreement, created_by=actor, number=secrets.token_hex(8), **fields)
     case.full_clean()
     case.save()
+    case.number = _number(case)
+    case.save(update_fields=["number"])
     _replace_activities(case, activities)
     event_record(actor=actor, target=case, action="case.create", to_status=case.status)
     return case
@@ -335,7 +342,7 @@ def _activities_by_id(case: Case, rows: list[dict], field: str) -> dict[Activity
     if set(given) != set(activities.values()):
         raise ValidationError(
             _("The decision on case %(number)s must give every activity's %(what)s.")
-            % {"number": case.number, "what": field.replace("_", " ")}
+            % {"number": case.number, "what": FIGURE_LABELS[field]}
         )
     return given
 

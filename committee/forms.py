@@ -31,7 +31,7 @@ class MeetingForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=MeetingKind.choices)
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
     number = forms.IntegerField(
-        label=_("Number"),
+        label=_("Meeting number"),
         min_value=1,
         help_text=_("The meeting's number within its kind and year."),
     )

@@ -14,6 +14,7 @@ from cases import notifications
 from cases import services as case_services
 from cases.choices import CaseStatus, SubcommitteeOutcome
 from cases.models import Case
+from cases.services import FIGURE_LABELS
 from cases.workflow import TransitionNotAllowed
 from committee.choices import (
     OUTCOMES_BY_KIND,
@@ -227,7 +228,9 @@ def decision_record(
             else "actual_credits"
         )
         if not activities or any(field not in row or "activity" not in row for row in activities):
-            raise ValidationError({"activities": _("Give each activity's %(f)s.") % {"f": field}})
+            raise ValidationError(
+                {"activities": _("Give each activity's %(f)s.") % {"f": FIGURE_LABELS[field]}}
+            )
     if outcome == Outcome.EXTENDED and new_ends_on is None:
         raise ValidationError({"new_ends_on": _("An extension needs the new end date.")})
     decision, _created = Decision.objects.update_or_create(

@@ -22,7 +22,10 @@ for entry in po:
         if text:
             entry.msgstr_plural = {0: text}
             filled = True
-    elif entry.msgid in table["T"]:
+    elif entry.msgctxt and (entry.msgctxt, entry.msgid) in table.get("CTX", {}):
+        entry.msgstr = table["CTX"][(entry.msgctxt, entry.msgid)]
+        filled = True
+    elif not entry.msgctxt and entry.msgid in table["T"]:
         entry.msgstr = table["T"][entry.msgid]
         filled = True
     if filled and "fuzzy" in entry.flags:

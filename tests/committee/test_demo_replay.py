@@ -1,0 +1,174 @@
+"""The demo replay of 2011 (committee/demo.py): each promotion-committee meeting's approved
+minutes add up, in the ledger, to the totals the final report published; and seed_demo
+run twice gives the same data."""
+
+from collections import Counter
+from datetime import date
+from decimal import Decimal
+from io import StringIO
+
+import pytest
+from django.core.management import call_command
+from django.db.models import Sum
+
+from agreements.choices import EntryKind, PointsCurrency
+from agreements.models import Agreement, CreditEntry
+from agreements.selectors import agreement_balance
+from cases.models import Case, CaseDocument, ProgressReport
+from committee.choices import AgendaKind, MeetingKind, MeetingStatus, Outcome
+from committee.models import Decision, Meeting, Opinion
+from organizations.choices import ReviewerKind
+from organizations.models import AuditEvent
+
+USD, TWD = PointsCurrency.USD_PTS, PointsCurrency.TWD_PTS
+PRE, ACTUAL = AgendaKind.PRE_APPROVAL, AgendaKind.ACTUAL_APPROVAL
+
+# Final report 4(2): what each 2011 meeting decided. "保留額度留存" (retention kept) is
+# recorded as on record, so the 2nd meeting has two.
+PUBLISHED = {
+    1: {
+        "held_on": date(2011, 3, 17),
+        "reserve": {USD: Decimal("26726856")},
+        "actual": {USD: Decimal("37872762")},
+        "decisions": {
+            (PRE, Outcome.APPROVED): 3,
+            (PRE, Outcome.REJECTED): 1,
+            (ACTUAL, Outcome.APPROVED): 5,
+            (AgendaKind.CLOSURE, Outcome.CLOSED): 2,
+            (AgendaKind.EXTENSION, Outcome.EXTENDED): 3,
+        },
+    },
+    2: {
+        "held_on": date(2011, 6, 2),
+        "reserve": {USD: Decimal("69884223")},
+        "actual": {USD: Decimal("305627864")},
+        "decisions": {
+            (PRE, Outcome.APPROVED): 1,
+            (ACTUAL, Outcome.APPROVED): 5,
+            (AgendaKind.ON_RECORD, Outcome.NOTED): 2,
+            (AgendaKind.CLOSURE, Outcome.CLOSED): 1,
+            (AgendaKind.EXTENSION, Outcome.EXTENDED): 2,
+            (AgendaKind.CLOSURE, Outcome.CLOSED_WITH_RETENTION): 1,
+        },
+    },
+    3: {
+        "held_on": date(2011, 9, 8),
+        "reserve": {USD: Decimal("223250000")},
+        "actual": {USD: Decimal("13926904"), TWD: Decimal("199162419")},
+        "decisions": {
+            (PRE, Outcome.APPROVED): 4,
+            (ACTUAL, Outcome.APPROVED): 3,
+            (AgendaKind.ON_RECORD, Outcome.NOTED): 1,
+            (AgendaKind.CLOSURE, Outcome.CLOSED): 1,
+            (AgendaKind.EXTENSION, Outcome.EXTENDED): 5,
+            (AgendaKind.WITHDRAWAL, Outcome.WITHDRAWN): 1,
+        },
+    },
+    4: {
+        "held_on": date(2011, 11, 29),
+        "reserve": {USD: Decimal("147592430")},
+        "actual": {USD: Decimal("148016537")},
+        "decisions": {
+            (PRE, Outcome.APPROVED): 7,
+            (PRE, Outcome.REJECTED): 2,
+            (ACTUAL, Outcome.APPROVED): 6,
+            (AgendaKind.CLOSURE, Outcome.CLOSED): 1,
+            (AgendaKind.EXTENSION, Outcome.EXTENDED): 1,
+            (AgendaKind.WITHDRAWAL, Outcome.WITHDRAWN): 1,
+        },
+    },
+}
+
+
+@pytest.fixture(autouse=True)
+def _private_media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path  # the replay uploads its PDFs through the service
+
+
+def _sums(meeting, kind) -> dict[str, Decimal]:
+    rows = (
+        CreditEntry.objects.filter(meeting=meeting, kind=kind)
+        .values("currency")
+        .annotate(total=Sum("amount"))
+        .order_by()
+    )
+    return {row["currency"]: row["total"] for row in rows}
+
+
+def _snapshot() -> dict:
+    return {
+        "meetings": Meeting.objects.count(),
+        "cases": Case.objects.count(),
+        "entries": CreditEntry.objects.count(),
+        "decisions": Decision.objects.count(),
+        "opinions": Opinion.objects.count(),
+        "reports": ProgressReport.objects.count(),
+        "documents": CaseDocument.objects.count(),
+        "events": AuditEvent.objects.count(),
+        "case_history": Case.history.count(),
+    }
+
+
+def test_each_2011_meeting_adds_up_to_the_published_totals(db):
+    # One test, one replay: seed_demo takes seconds.
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert "26,726,856 USD pts" in out.getvalue()
+
+    for number, published in PUBLISHED.items():
+        meeting = Meeting.objects.get(
+            kind=MeetingKind.PROMOTION_COMMITTEE, year=2011, number=number
+        )
+        assert meeting.held_on == published["held_on"]
+        assert meeting.status == MeetingStatus.MINUTES_APPROVED
+        assert meeting.minutes_approved_on > meeting.held_on
+        assert _sums(meeting, EntryKind.RESERVE) == published["reserve"], number
+        assert _sums(meeting, EntryKind.ACTUAL) == published["actual"], number
+        decisions = Counter(
+            Decision.objects.filter(agenda_item__meeting=meeting).values_list(
+                "agenda_item__kind", "outcome"
+            )
+        )
+        assert decisions == published["decisions"], number
+        # Every decision was applied on the meeting's date.
+        assert set(
+            CreditEntry.objects.filter(meeting=meeting).values_list("effective_on", flat=True)
+        ) == {meeting.held_on}
+
+    # No pre-approval went beyond an agreement's available credit.
+    for agreement in Agreement.objects.all():
+        assert agreement_balance(agreement=agreement, as_of=date.max).available >= 0
+    # The 2nd meeting's closure with retention moved a legacy agreement's surplus to the bank.
+    retention = CreditEntry.objects.get(
+        kind=EntryKind.RETENTION, meeting__year=2011, meeting__number=2
+    )
+    assert retention.agreement.signed_on < date(2012, 1, 1)
+    assert retention.amount > 0
+    # The real cases of the final report are there, with the recipients it names.
+    for title, recipient in [
+        ("MRJ客機零組件", "漢翔"),
+        ("2MW風力發電機齒輪箱", "台朔重工"),
+        ("737/747客機壓力艙門", "漢翔"),
+        ("歐洲民航法規(EASA)", "漢翔"),
+    ]:
+        case = Case.objects.get(title_zh__startswith=title)
+        assert case.activities.filter(recipient__name_zh__startswith=recipient).exists()
+    # Sub-committees seat 5–7 with experts more than half, and every member filed or
+    # declared a conflict.
+    for meeting in Meeting.objects.filter(kind=MeetingKind.SUBCOMMITTEE):
+        members = list(meeting.members.all())
+        assert 5 <= len(members) <= 7
+        assert sum(m.kind == ReviewerKind.EXPERT for m in members) * 2 > len(members)
+        for item in meeting.agenda.all():
+            filed = meeting.opinions.filter(case=item.case).count()
+            conflicts = meeting.conflicts.filter(case=item.case).count()
+            assert filed + conflicts == len(members)
+
+
+def test_seed_demo_twice_changes_nothing(db):
+    call_command("seed_demo", stdout=StringIO())
+    first = _snapshot()
+    out = StringIO()
+    call_command("seed_demo", stdout=out)
+    assert _snapshot() == first
+    assert "already loaded" in out.getvalue()
