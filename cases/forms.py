@@ -190,3 +190,19 @@ class ProgressReportForm(forms.Form):
             year = today.year if quarter else today.year - 1
             self.initial.setdefault("year", year)
             self.initial.setdefault("quarter", quarter or 4)
+
+
+class TransferCompletedForm(forms.Form):
+    completed_on = forms.DateField(
+        label=_("Technology transfer completed on"),
+        widget=forms.DateInput(attrs={"type": "date", "class": "form-control form-control-sm"}),
+    )
+
+
+class CheckpointForm(forms.Form):
+    title = forms.CharField(label=_("Checkpoint"), max_length=300)
+    due_on = forms.DateField(label=_("Due on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class CheckpointDoneForm(forms.Form):
+    done_on = forms.DateField(label=_("Reached on"), widget=forms.DateInput(attrs={"type": "date"}))

@@ -98,7 +98,7 @@ def checklist(case: Case) -> list[dict]:
                 "label": str(label),
                 "result": result,
                 "computed": code in computed,
-                "confirmed_by": confirmation.confirmed_by.username if confirmation else None,
+                "confirmed_by": confirmation.confirmed_by.display_name if confirmation else None,
             }
         )
     return items

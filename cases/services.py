@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 
 from agreements import selectors as agreement_selectors
 from agreements import services as ledger
+from agreements.choices import Mode
 from cases import notifications, selectors, workflow
 from cases.choices import MAX_UPLOAD_BYTES, CaseStatus, DocumentKind, SubcommitteeOutcome
 from cases.models import (
@@ -25,6 +26,7 @@ from cases.models import (
     Case,
     CaseDocument,
     ChecklistConfirmation,
+    Checkpoint,
     ProgressReminder,
     ProgressReport,
     credits_of,
@@ -385,14 +387,13 @@ def case_pre_approve(*, case: Case, activities: list[dict], meeting, actor: User
             actor=actor,
             case=case,
             meeting=meeting,
-            note=str(meeting),
         )
     except ValidationError as refused:
         raise ValidationError(
             _("Case %(number)s: %(why)s")
             % {"number": case.number, "why": " ".join(refused.messages)}
         ) from refused
-    return case_transition(case, "pre_approve", actor, note=str(meeting), as_committee=True)
+    return case_transition(case, "pre_approve", actor, as_committee=True)
 
 
 def _release_open_reserve(case: Case, meeting, actor: User, note: str) -> Decimal:
@@ -423,7 +424,7 @@ def case_actual_approve(*, case: Case, activities: list[dict], meeting, actor: U
         activity.actual_credits = amount.quantize(Decimal("0.01"))
         activity.save(update_fields=["actual_credits"])
         total += activity.actual_credits
-    _release_open_reserve(case, meeting, actor, str(meeting))
+    _release_open_reserve(case, meeting, actor, "")
     if total > 0:
         ledger.credit_post_actual(
             agreement=case.agreement,
@@ -433,9 +434,8 @@ def case_actual_approve(*, case: Case, activities: list[dict], meeting, actor: U
             actor=actor,
             case=case,
             meeting=meeting,
-            note=str(meeting),
         )
-    case_transition(case, "actual_approve", actor, note=str(meeting), as_committee=True)
+    case_transition(case, "actual_approve", actor, as_committee=True)
     return case
 
 
@@ -446,7 +446,7 @@ def case_committee_transition(
     (optionally with retention on a legacy agreement), withdraw."""
     case = _lock(case)
     workflow.check(case, name, actor, as_committee=True)
-    label = f"{meeting}: {note}".strip(": ")
+    label = note
     if name == "extend":
         if new_ends_on is None or new_ends_on <= case.ends_on:
             raise ValidationError(
@@ -455,7 +455,7 @@ def case_committee_transition(
             )
         case.ends_on = new_ends_on
         case.save(update_fields=["ends_on"])
-        label = f"{label} → {new_ends_on.isoformat()}"
+        label = f"{label} → {new_ends_on.isoformat()}".strip(" →")
     if name in ("close", "close_with_retention", "withdraw_by_committee"):
         _release_open_reserve(case, meeting, actor, label)
     if name == "close_with_retention":
@@ -513,3 +513,83 @@ def progress_reports_remind(*, today: date, actor: User) -> int:
                 )
                 sent += 1
     return sent
+
+
+@transaction.atomic
+def activity_record_transfer_completion(*, activity: Activity, completed_on: date, actor: User):
+    """Record the day the contractor finished transferring all technical data: the
+    recipient may not move the technology's production abroad for 2 years after (§8)."""
+    case = _lock(activity.case)
+    if workflow.role_of(actor, case) not in (workflow.CONTRACTOR, workflow.OFFICE):
+        raise ValidationError(_("You may not record this on this case."))
+    if activity.mode != Mode.TECHNOLOGY_TRANSFER:
+        raise ValidationError(_("Only a technology transfer has a transfer-completion date."))
+    if case.status not in (
+        CaseStatus.PRE_APPROVED,
+        CaseStatus.IN_EXECUTION,
+        CaseStatus.ACTUAL_REQUESTED,
+        CaseStatus.ACTUALLY_APPROVED,
+        CaseStatus.CLOSED,
+    ):
+        raise workflow.TransitionNotAllowed(case, "record_transfer_completion")
+    activity.transfer_completed_on = completed_on
+    activity.save(update_fields=["transfer_completed_on"])
+    event_record(
+        actor=actor,
+        target=case,
+        action="case.transfer_completed",
+        note=f"{activity.recipient.name_zh} {completed_on.isoformat()}",
+    )
+    return activity
+
+
+FINISHED_STATUSES = (
+    CaseStatus.RETURNED,
+    CaseStatus.REJECTED,
+    CaseStatus.WITHDRAWN,
+    CaseStatus.CLOSED,
+)
+
+
+@transaction.atomic
+def checkpoint_add(*, case: Case, title: str, due_on: date, actor: User) -> Checkpoint:
+    """Set a checkpoint (查核點) on the case's schedule (contractor or office)."""
+    case = _lock(case)
+    if workflow.role_of(actor, case) not in (workflow.CONTRACTOR, workflow.OFFICE):
+        raise ValidationError(_("You may not record this on this case."))
+    if case.status in (
+        CaseStatus.RETURNED,
+        CaseStatus.REJECTED,
+        CaseStatus.WITHDRAWN,
+        CaseStatus.CLOSED,
+    ):
+        raise workflow.TransitionNotAllowed(case, "checkpoint")
+    if not case.starts_on <= due_on <= case.ends_on:
+        raise ValidationError(
+            {
+                "due_on": _("A checkpoint falls within the schedule, %(start)s to %(end)s.")
+                % {"start": case.starts_on.isoformat(), "end": case.ends_on.isoformat()}
+            }
+        )
+    checkpoint = Checkpoint(case=case, title=title, due_on=due_on)
+    checkpoint.full_clean()
+    checkpoint.save()
+    event_record(actor=actor, target=case, action="case.checkpoint", note=f"{due_on} {title}")
+    return checkpoint
+
+
+@transaction.atomic
+def checkpoint_complete(*, checkpoint: Checkpoint, done_on: date, actor: User) -> Checkpoint:
+    """Mark a checkpoint reached (the office checks it on its visits)."""
+    case = _lock(checkpoint.case)
+    if workflow.role_of(actor, case) not in (workflow.CONTRACTOR, workflow.OFFICE):
+        raise ValidationError(_("You may not record this on this case."))
+    checkpoint.done_on = done_on
+    checkpoint.save(update_fields=["done_on"])
+    event_record(
+        actor=actor,
+        target=case,
+        action="case.checkpoint_done",
+        note=f"{done_on} {checkpoint.title}",
+    )
+    return checkpoint

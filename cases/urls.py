@@ -3,6 +3,17 @@ from django.urls import path
 from cases import views
 
 urlpatterns = [
+    path("cases/<int:pk>/checkpoints/", views.checkpoint_add, name="checkpoint_add"),
+    path(
+        "cases/<int:pk>/checkpoints/<int:checkpoint_id>/done/",
+        views.checkpoint_done,
+        name="checkpoint_done",
+    ),
+    path(
+        "cases/<int:pk>/activities/<int:activity_id>/transfer-completed/",
+        views.activity_transfer_completed,
+        name="activity_transfer_completed",
+    ),
     path("cases/", views.case_list, name="case_list"),
     path("cases/new/", views.case_create, name="case_create"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),

@@ -15,6 +15,7 @@ from django.db.models import Count, DecimalField, F, OuterRef, Subquery, Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -29,11 +30,14 @@ from cases.forms import (
     ActualApprovalRequestForm,
     CaseForm,
     ChecklistConfirmForm,
+    CheckpointDoneForm,
+    CheckpointForm,
     DocumentUploadForm,
     InitialReviewForm,
     ProgressReportForm,
     SubcommitteeOutcomeForm,
     SupplementRequestForm,
+    TransferCompletedForm,
     WithdrawForm,
     activities_of,
 )
@@ -45,7 +49,7 @@ from organizations.selectors import user_role
 
 PAGE_SIZE = 50
 # Statuses in which the case is over: no more documents or actions from the page.
-FINISHED = (CaseStatus.RETURNED, CaseStatus.REJECTED, CaseStatus.CLOSED, CaseStatus.WITHDRAWN)
+FINISHED = services.FINISHED_STATUSES
 # From pre-approval on, the case owes quarterly progress reports.
 REPORTING = (
     CaseStatus.PRE_APPROVED,
@@ -183,6 +187,16 @@ def _totals(activities) -> dict:
     return {name: total(f"{name}_credits") for name in ("requested", "pre_approved", "actual")}
 
 
+# While a transfer-completion date can be recorded (the service refuses other statuses).
+TRANSFER_RECORDABLE = (
+    CaseStatus.PRE_APPROVED,
+    CaseStatus.IN_EXECUTION,
+    CaseStatus.ACTUAL_REQUESTED,
+    CaseStatus.ACTUALLY_APPROVED,
+    CaseStatus.CLOSED,
+)
+
+
 def _case_page(request, case: Case, bound: dict | None = None, upload_form=None):
     """The case page; ``bound`` holds a refused action's form to show with its errors."""
     user = request.user
@@ -217,6 +231,12 @@ def _case_page(request, case: Case, bound: dict | None = None, upload_form=None)
         "actions": actions,
         "forms": forms,
         "can_edit": role is not None and case.status in workflow.EDITABLE,
+        "checkpoints": list(case.checkpoints.all()),
+        "today": timezone.localdate(),
+        "can_set_checkpoints": role in (workflow.CONTRACTOR, workflow.OFFICE)
+        and case.status not in FINISHED,
+        "can_record_transfer": role in (workflow.CONTRACTOR, workflow.OFFICE)
+        and case.status in TRANSFER_RECORDABLE,
         "can_record_subcommittee": any(name in actions for name in SUBCOMMITTEE_ACTIONS),
         "can_schedule": staff and ("send_to_subcommittee" in actions or "put_on_agenda" in actions),
         "can_file_progress": role == workflow.CONTRACTOR
@@ -382,6 +402,54 @@ def progress_report_file(request, pk):
         "progress_report",
         lambda case, data: services.progress_report_file(case=case, actor=request.user, **data),
         _("The progress report was filed."),
+    )
+
+
+@require_POST
+def activity_transfer_completed(request, pk, activity_id):
+    def record(case, data):
+        activity = get_object_or_404(case.activities, pk=activity_id)
+        return services.activity_record_transfer_completion(
+            activity=activity, completed_on=data["completed_on"], actor=request.user
+        )
+
+    return _case_action(
+        request,
+        pk,
+        f"transfer-{activity_id}",
+        record,
+        _("The technology transfer's completion was recorded."),
+        form_class=TransferCompletedForm,
+    )
+
+
+@require_POST
+def checkpoint_add(request, pk):
+    return _case_action(
+        request,
+        pk,
+        "checkpoint",
+        lambda case, data: services.checkpoint_add(case=case, actor=request.user, **data),
+        _("The checkpoint was added."),
+        form_class=CheckpointForm,
+    )
+
+
+@require_POST
+def checkpoint_done(request, pk, checkpoint_id):
+    def record(case, data):
+        checkpoint = get_object_or_404(case.checkpoints, pk=checkpoint_id)
+        return services.checkpoint_complete(
+            checkpoint=checkpoint, done_on=data["done_on"], actor=request.user
+        )
+
+    return _case_action(
+        request,
+        pk,
+        f"checkpoint-{checkpoint_id}",
+        record,
+        _("The checkpoint was marked reached."),
+        form_class=CheckpointDoneForm,
     )
 
 

@@ -48,8 +48,10 @@ from cases.models import Case
 from committee import services
 from committee.choices import AgendaKind, MeetingKind, Outcome
 from committee.models import Meeting
+from feedback.demo import settle_2011_bills
 from organizations.choices import Field, Language, MembershipRole, OrganizationKind
 from organizations.models import Membership, Organization, ReviewerProfile, User
+from organizations.services import system_user
 
 D = Decimal
 TT, DP, TR, INV = (
@@ -977,12 +979,17 @@ ACTIVE = (CaseStatus.PRE_APPROVED, CaseStatus.IN_EXECUTION)
 def _no_mail():
     """The replay re-enacts 2010–2011: nobody is e-mailed about it (and ``make run``
     does not print a few hundred console e-mails)."""
-    original = notifications.notify
-    notifications.notify = lambda *args, **kwargs: 0
+    from feedback import notifications as fee_notifications
+
+    modules = (notifications, fee_notifications)
+    originals = [module.notify for module in modules]
+    for module in modules:
+        module.notify = lambda *args, **kwargs: 0
     try:
         yield
     finally:
-        notifications.notify = original
+        for module, original in zip(modules, originals, strict=True):
+            module.notify = original
 
 
 def _pdf(name: str) -> SimpleUploadedFile:
@@ -1363,10 +1370,12 @@ def seed() -> list[str]:
         ]
     with _no_mail():
         meetings = Replay().run()
+        # The actual approvals issued feedback-fee bills; settle them as 2011 went.
+        fee_lines = settle_2011_bills(actor=system_user())
     lines = [
         f"Committee: replayed {len(meetings)} promotion-committee meetings "
         f"(2010 #3–#4, 2011 #1–#4), {len(keys) - len(meetings)} sub-committee meetings "
         f"and {len(CASES)} cases; 2011:"
     ]
     lines += [meeting_summary(m) for m in meetings if m.year == 2011]
-    return lines
+    return lines + fee_lines

@@ -31,6 +31,7 @@ from committee.models import (
     Meeting,
     Opinion,
 )
+from feedback import services as fee_services
 from organizations.choices import ReviewerKind
 from organizations.models import ReviewerProfile, User
 from organizations.services import event_record
@@ -149,7 +150,7 @@ def agenda_add(*, meeting: Meeting, case: Case, kind: str, actor: User, note: st
     item = AgendaItem(meeting=meeting, case=case, kind=kind, note=note)
     item.full_clean()
     for name in rule:
-        case_services.case_transition(case, name, actor, note=str(meeting))
+        case_services.case_transition(case, name, actor, note=f"#{meeting.pk}")
     item.save()
     event_record(actor=actor, target=meeting, action="agenda.add", note=f"{kind} {case.number}")
     return item
@@ -249,7 +250,7 @@ def decision_record(
     return decision
 
 
-def _apply(decision: Decision, meeting: Meeting, actor: User) -> None:
+def _apply(decision: Decision, meeting: Meeting, actor: User, approved_on: date) -> None:
     item = decision.agenda_item
     case = item.case
     kind, outcome = item.kind, decision.outcome
@@ -260,6 +261,10 @@ def _apply(decision: Decision, meeting: Meeting, actor: User) -> None:
     elif kind == AgendaKind.ACTUAL_APPROVAL and outcome == Outcome.APPROVED:
         case_services.case_actual_approve(
             case=case, activities=decision.activities, meeting=meeting, actor=actor
+        )
+        # Actual approval triggers the feedback-fee bills, in the same transaction.
+        fee_services.bills_issue_for_case(
+            case=case, issued_on=approved_on, actor=actor, meeting=meeting
         )
     else:
         name = {
@@ -304,10 +309,11 @@ def minutes_approve(*, meeting: Meeting, actor: User, approved_on: date | None =
         raise ValidationError(
             _("Some agenda items have no decision: %(items)s.") % {"items": "; ".join(undecided)}
         )
+    approved_on = approved_on or timezone.localdate()
     for item in items:
-        _apply(item.decision, meeting, actor)
+        _apply(item.decision, meeting, actor, approved_on)
     meeting.status = MeetingStatus.MINUTES_APPROVED
-    meeting.minutes_approved_on = approved_on or timezone.localdate()
+    meeting.minutes_approved_on = approved_on
     meeting.minutes_approved_by = actor
     meeting.save(update_fields=["status", "minutes_approved_on", "minutes_approved_by"])
     event_record(

@@ -209,6 +209,10 @@ CELERY_BEAT_SCHEDULE = {
         "task": "icp_portal.health",
         "schedule": crontab(minute="*/15"),
     },
+    "overdue-bills-daily": {
+        "task": "feedback.mark_overdue_bills",
+        "schedule": crontab(hour=7, minute=30),
+    },
     "progress-report-reminders-daily": {
         "task": "cases.remind_progress_reports",
         "schedule": crontab(hour=8, minute=0),
@@ -271,6 +275,7 @@ SPECTACULAR_SETTINGS = {
         "IndustryFieldEnum": "organizations.choices.Field",
         "SubcommitteeOutcomeEnum": "cases.choices.SubcommitteeOutcome",
         "DecisionOutcomeEnum": "committee.choices.Outcome",
+        "PointsCurrencyEnum": "agreements.choices.PointsCurrency",
     },
 }
 

@@ -35,5 +35,6 @@ urlpatterns = [
     path("", include("agreements.urls")),
     path("", include("cases.urls")),
     path("", include("committee.urls")),
+    path("", include("feedback.urls")),
     path("", include("organizations.urls")),
 ]

@@ -40,7 +40,20 @@ def office_group(db) -> Group:
 
 
 @pytest.fixture
-def office_user(office_group):
+def exchange_rates(db):
+    """The office has entered the NT$ rate of USD points (needed to bill fees)."""
+    from datetime import date
+    from decimal import Decimal
+
+    from feedback.models import ExchangeRate
+
+    return ExchangeRate.objects.get_or_create(
+        currency="USD_PTS", effective_on=date(2000, 1, 1), defaults={"rate_twd": Decimal("30.0")}
+    )[0]
+
+
+@pytest.fixture
+def office_user(office_group, exchange_rates):
     user = UserFactory(username="office-staff", name="王怡君")
     user.groups.add(office_group)
     return user

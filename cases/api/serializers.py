@@ -5,7 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from cases.choices import ChecklistResult, SubcommitteeOutcome
-from cases.models import Activity, Case, CaseDocument, ProgressReport
+from cases.models import Activity, Case, CaseDocument, Checkpoint, ProgressReport
 from organizations.choices import OrganizationKind
 from organizations.models import AuditEvent, Organization
 
@@ -37,6 +37,7 @@ class ActivitySerializer(serializers.ModelSerializer):
             "approved_multiplier",
             "pre_approved_credits",
             "actual_credits",
+            "transfer_completed_on",  # recorded with the transfer-completed action
         ]
 
 
@@ -154,3 +155,19 @@ class SubcommitteeReviewSerializer(serializers.Serializer):
 
 class WithdrawSerializer(serializers.Serializer):
     reason = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+
+
+class TransferCompletedSerializer(serializers.Serializer):
+    activity = serializers.IntegerField()
+    completed_on = serializers.DateField()
+
+
+class CheckpointSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Checkpoint
+        fields = ["id", "title", "due_on", "done_on"]
+        read_only_fields = ["done_on"]
+
+
+class CheckpointDoneSerializer(serializers.Serializer):
+    done_on = serializers.DateField()

@@ -13,12 +13,15 @@ from cases import selectors, services, workflow
 from cases.api.serializers import (
     CaseSerializer,
     ChecklistItemSerializer,
+    CheckpointDoneSerializer,
+    CheckpointSerializer,
     DocumentSerializer,
     EventSerializer,
     InitialReviewSerializer,
     ProgressReportSerializer,
     SubcommitteeReviewSerializer,
     SupplementSerializer,
+    TransferCompletedSerializer,
     WithdrawSerializer,
 )
 from cases.filtersets import CaseFilterSet
@@ -169,6 +172,37 @@ class CaseViewSet(
             data = self._input(ChecklistItemSerializer)
             services.checklist_confirm(case=case, actor=request.user, **data)
         return Response(ChecklistItemSerializer(selectors.checklist(case), many=True).data)
+
+    @extend_schema(request=TransferCompletedSerializer, responses=CaseSerializer)
+    @action(detail=True, methods=["post"], url_path="transfer-completed")
+    def transfer_completed(self, request, pk=None):
+        """Record when a technology transfer finished (the 2-year export restriction)."""
+        case = self._case()
+        data = self._input(TransferCompletedSerializer)
+        activity = get_object_or_404(case.activities, pk=data["activity"])
+        services.activity_record_transfer_completion(
+            activity=activity, completed_on=data["completed_on"], actor=request.user
+        )
+        return self._done(case)
+
+    @extend_schema(request=CheckpointSerializer, responses=CheckpointSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], serializer_class=CheckpointSerializer)
+    def checkpoints(self, request, pk=None):
+        """Checkpoints (查核點) over the case's schedule."""
+        case = self._case()
+        if request.method == "POST":
+            data = self._input(CheckpointSerializer)
+            row = services.checkpoint_add(case=case, actor=request.user, **data)
+            return Response(CheckpointSerializer(row).data, status=status.HTTP_201_CREATED)
+        return Response(CheckpointSerializer(case.checkpoints.all(), many=True).data)
+
+    @extend_schema(request=CheckpointDoneSerializer, responses=CheckpointSerializer)
+    @action(detail=True, methods=["post"], url_path=r"checkpoints/(?P<checkpoint_id>\d+)/done")
+    def checkpoint_done(self, request, pk=None, checkpoint_id=None):
+        checkpoint = get_object_or_404(self._case().checkpoints, pk=checkpoint_id)
+        data = self._input(CheckpointDoneSerializer)
+        row = services.checkpoint_complete(checkpoint=checkpoint, actor=request.user, **data)
+        return Response(CheckpointSerializer(row).data)
 
     @extend_schema(responses=EventSerializer(many=True))
     @action(detail=True, methods=["get"], serializer_class=EventSerializer)

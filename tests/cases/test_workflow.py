@@ -677,7 +677,83 @@ def test_the_ledger_lists_a_cases_entries_with_their_meeting(case_on_agenda, agr
     _decide_pre_approval(case_on_agenda)
     office = case_on_agenda["office"]
     office.post(f"/api/v1/meetings/{case_on_agenda['meeting']}/approve-minutes/", {}, format="json")
-    rows = office.get(f"/api/v1/agreements/{agreement.pk}/ledger/",
-                      {"case": case_on_agenda["case"]["id"]}).json()["results"]
+    rows = office.get(
+        f"/api/v1/agreements/{agreement.pk}/ledger/", {"case": case_on_agenda["case"]["id"]}
+    ).json()["results"]
     assert [(r["kind"], r["amount"], r["meeting"]) for r in rows] == [
-        ("reserve", "9500000.50", case_on_agenda["meeting"])]
+        ("reserve", "9500000.50", case_on_agenda["meeting"])
+    ]
+
+
+def test_recording_the_transfer_completion_sets_the_export_restriction(
+    case_on_agenda, api_client, contractor_a_member
+):
+    _decide_pre_approval(case_on_agenda)
+    office = case_on_agenda["office"]
+    office.post(f"/api/v1/meetings/{case_on_agenda['meeting']}/approve-minutes/", {}, format="json")
+    api = _client(api_client, contractor_a_member)
+    case_id = case_on_agenda["case"]["id"]
+    tech, proc = (a["id"] for a in case_on_agenda["case"]["activities"])
+    done = api.post(
+        f"/api/v1/cases/{case_id}/transfer-completed/",
+        {"activity": tech, "completed_on": "2012-03-01"},
+        format="json",
+    )
+    assert done.status_code == 200, done.json()
+    activity = next(a for a in done.json()["activities"] if a["id"] == tech)
+    assert (activity["transfer_completed_on"], activity["export_restricted_until"]) == (
+        "2012-03-01",
+        "2014-03-01",
+    )
+    refused = api.post(
+        f"/api/v1/cases/{case_id}/transfer-completed/",
+        {"activity": proc, "completed_on": "2012-03-01"},
+        format="json",
+    )
+    assert refused.status_code == 400
+
+
+def test_the_transfer_completion_is_recorded_from_the_case_page(
+    case_on_agenda, client, contractor_a_member
+):
+    from django.urls import reverse
+
+    _decide_pre_approval(case_on_agenda)
+    case_on_agenda["office"].post(
+        f"/api/v1/meetings/{case_on_agenda['meeting']}/approve-minutes/", {}, format="json"
+    )
+    case = Case.objects.get(pk=case_on_agenda["case"]["id"])
+    tech = case.activities.get(mode="technology_transfer")
+    client.force_login(contractor_a_member)
+    page = client.get(reverse("case_detail", args=[case.pk])).content.decode()
+    assert reverse("activity_transfer_completed", args=[case.pk, tech.pk]) in page
+    response = client.post(
+        reverse("activity_transfer_completed", args=[case.pk, tech.pk]),
+        {f"transfer-{tech.pk}-completed_on": "2012-03-01"},
+    )
+    assert response.status_code == 302
+    tech.refresh_from_db()
+    assert tech.export_restricted_until == date(2014, 3, 1)
+
+
+def test_checkpoints_over_the_schedule_through_the_api_and_the_page(
+    api_client, client, contractor_a_member, recipient, non_profit_recipient, agreement
+):
+    from django.urls import reverse
+
+    api = _client(api_client, contractor_a_member)
+    case = _file(api, agreement, recipient, non_profit_recipient)
+    url = f"/api/v1/cases/{case['id']}/checkpoints/"
+    outside = api.post(url, {"title": "技術文件移轉", "due_on": "2014-01-01"}, format="json")
+    assert outside.status_code == 400 and "within the schedule" in str(outside.json())
+    added = api.post(url, {"title": "技術文件移轉", "due_on": "2011-12-31"}, format="json")
+    assert added.status_code == 201
+    done = api.post(f"{url}{added.json()['id']}/done/", {"done_on": "2011-12-20"}, format="json")
+    assert done.json()["done_on"] == "2011-12-20"
+    client.force_login(contractor_a_member)
+    response = client.post(
+        reverse("checkpoint_add", args=[case["id"]]),
+        {"checkpoint-title": "試量產", "checkpoint-due_on": "2012-06-30"},
+    )
+    assert response.status_code == 302
+    assert [c["title"] for c in api.get(url).json()] == ["技術文件移轉", "試量產"]

@@ -1,0 +1,113 @@
+"""API of feedback fees: exchange rates, fee rates, bills, payments, payment notices."""
+
+from django.http import HttpResponse
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.response import Response
+
+from feedback import services
+from feedback.api.serializers import (
+    BillSerializer,
+    ExchangeRateSerializer,
+    FeeRateSerializer,
+    PaymentSerializer,
+    ReasonSerializer,
+)
+from feedback.filtersets import BillFilterSet
+from feedback.models import Bill, ExchangeRate, FeeRate
+from organizations.api.permissions import StaffWritePermission
+from organizations.models import is_office_staff
+
+
+class _RateViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
+    permission_classes = [*viewsets.GenericViewSet.permission_classes, StaffWritePermission]
+
+
+class ExchangeRateViewSet(_RateViewSet):
+    """NT$ per point; a bill uses the rate in force on its issue date (TWD_PTS is 1)."""
+
+    serializer_class = ExchangeRateSerializer
+    queryset = ExchangeRate.objects.order_by("currency", "-effective_on")
+    filterset_fields = ["currency"]
+
+    def perform_create(self, serializer):
+        serializer.instance = services.exchange_rate_set(
+            actor=self.request.user, **serializer.validated_data
+        )
+
+
+class FeeRateViewSet(_RateViewSet):
+    """Fee rates per mode with effective dates (a new rate never changes an issued bill)."""
+
+    serializer_class = FeeRateSerializer
+    queryset = FeeRate.objects.order_by("mode", "-effective_from")
+    filterset_fields = ["mode"]
+
+    def perform_create(self, serializer):
+        serializer.instance = services.fee_rate_set(
+            actor=self.request.user, **serializer.validated_data
+        )
+
+
+class BillViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Feedback-fee bills: staff see all, a recipient's members their own."""
+
+    lookup_value_regex = r"\d+"
+    serializer_class = BillSerializer
+    filterset_class = BillFilterSet
+    ordering_fields = ["issued_on", "due_on", "amount_twd", "id"]
+
+    def get_queryset(self):
+        return Bill.objects.visible_to(self.request.user).order_by("-issued_on", "-id")
+
+    def _staff_only(self):
+        if not is_office_staff(self.request.user):
+            raise PermissionDenied(StaffWritePermission.message)
+
+    @extend_schema(request=PaymentSerializer, responses=PaymentSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], serializer_class=PaymentSerializer)
+    def payments(self, request, pk=None):
+        """Payments of the bill; staff record one (partial allowed, overpayment refused)."""
+        bill = self.get_object()
+        if request.method == "POST":
+            self._staff_only()
+            serializer = PaymentSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            payment = services.payment_record(
+                bill=bill, actor=request.user, **serializer.validated_data
+            )
+            return Response(PaymentSerializer(payment).data, status=status.HTTP_201_CREATED)
+        return Response(PaymentSerializer(bill.payments.order_by("paid_on", "id"), many=True).data)
+
+    def _close(self, request, service):
+        bill = self.get_object()
+        self._staff_only()
+        serializer = ReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        bill = service(bill=bill, actor=request.user, reason=serializer.validated_data["reason"])
+        return Response(BillSerializer(bill).data)
+
+    @extend_schema(request=ReasonSerializer, responses=BillSerializer)
+    @action(detail=True, methods=["post"], serializer_class=ReasonSerializer)
+    def waive(self, request, pk=None):
+        """The committee waives the bill (with a reason)."""
+        return self._close(request, services.bill_waive)
+
+    @extend_schema(request=ReasonSerializer, responses=BillSerializer)
+    @action(detail=True, methods=["post"], serializer_class=ReasonSerializer)
+    def cancel(self, request, pk=None):
+        """Cancel a bill issued in error (with a reason)."""
+        return self._close(request, services.bill_cancel)
+
+    @extend_schema(responses={(200, "application/pdf"): bytes})
+    @action(detail=True, methods=["get"])
+    def pdf(self, request, pk=None):
+        """The payment notice (繳款通知書) as a PDF."""
+        from feedback.pdf import payment_notice_pdf
+
+        bill = self.get_object()
+        response = HttpResponse(payment_notice_pdf(bill), content_type="application/pdf")
+        response["Content-Disposition"] = f'inline; filename="{bill.number}.pdf"'
+        return response

@@ -1,0 +1,65 @@
+"""Reads of fees: the rate and exchange rate in force, bills visible to a person, totals."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+from django.core.exceptions import ValidationError
+from django.db.models import Count, QuerySet, Sum
+from django.utils.translation import gettext as _
+
+from agreements.choices import Mode, PointsCurrency
+from feedback.choices import DEFAULT_RATES, DEFAULT_RATES_FROM
+from feedback.filtersets import BillFilterSet
+from feedback.models import Bill, ExchangeRate, FeeRate
+
+
+def fee_rate_for(*, mode: str, on: date) -> Decimal:
+    """The rate of a mode in force on a date: the latest entered from on or before it, or
+    the regulation's rate (domain.md §7) when the office has entered none."""
+    rate = (
+        FeeRate.objects.filter(mode=mode, effective_from__lte=on)
+        .order_by("-effective_from")
+        .first()
+    )
+    if rate is not None:
+        return rate.rate
+    if on >= DEFAULT_RATES_FROM and mode in DEFAULT_RATES:
+        return DEFAULT_RATES[mode]
+    raise ValidationError(
+        _("No feedback-fee rate for %(mode)s is in force on %(date)s.")
+        % {"mode": Mode(mode).label, "date": on.isoformat()}
+    )
+
+
+def exchange_rate_for(*, currency: str, on: date) -> Decimal:
+    """NT$ per point in force on a date; TWD points are always 1."""
+    if currency == PointsCurrency.TWD_PTS:
+        return Decimal("1")
+    rate = (
+        ExchangeRate.objects.filter(currency=currency, effective_on__lte=on)
+        .order_by("-effective_on")
+        .first()
+    )
+    if rate is None:
+        raise ValidationError(
+            _("No exchange rate for %(currency)s is in force on %(date)s: enter one first.")
+            % {"currency": PointsCurrency(currency).label, "date": on.isoformat()}
+        )
+    return rate.rate_twd
+
+
+def bill_list(*, user, filters: dict | None = None) -> QuerySet[Bill]:
+    queryset = Bill.objects.visible_to(user).select_related("recipient", "case")
+    return BillFilterSet(filters or {}, queryset=queryset).qs
+
+
+def totals_by_status(bills: QuerySet[Bill]) -> list[dict]:
+    """Count, amount and paid in NT$ per status (one query)."""
+    return list(
+        bills.order_by()
+        .values("status")
+        .annotate(count=Count("id"), amount=Sum("amount_twd"), paid=Sum("paid_amount_twd"))
+        .order_by("status")
+    )

@@ -1,0 +1,218 @@
+"""Writes on feedback fees: bills issued from actual approvals, payments, waivers and
+cancellations, overdue marking, and the recipients' eligibility block."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from feedback import notifications, selectors
+from feedback.choices import (
+    DEFENCE_HALVING_FROM,
+    DEFENCE_INDUSTRY_SHARE,
+    OPEN_STATUSES,
+    PAYMENT_DAYS,
+    BillStatus,
+)
+from feedback.models import Bill, ExchangeRate, FeeRate, Payment
+from organizations.models import Organization, User
+from organizations.services import event_record
+
+
+def fee_amount(*, credits: Decimal, rate: Decimal, halved: bool, exchange_rate: Decimal) -> Decimal:
+    """Fee = credits × rate (× ½ for a defence-industry recipient) × exchange rate, rounded
+    half up to whole NT$ (domain.md §11)."""
+    share = DEFENCE_INDUSTRY_SHARE if halved else Decimal("1")
+    return (credits * rate * share * exchange_rate).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+
+
+def recipient_block_refresh(recipient: Organization) -> bool:
+    """A recipient is fee-blocked while it has an overdue bill (not paid, not waived)."""
+    blocked = recipient.bills.filter(status=BillStatus.OVERDUE).exists()
+    if recipient.fee_blocked != blocked:
+        Organization.objects.filter(pk=recipient.pk).update(fee_blocked=blocked)
+        recipient.fee_blocked = blocked
+    return blocked
+
+
+@transaction.atomic
+def bills_issue_for_case(*, case, issued_on: date, actor: User, meeting=None) -> list[Bill]:
+    """Issue one bill per profit-making recipient and activity of an actually approved case
+    (called in the minutes' transaction). An activity is billed once, however often this
+    runs; non-profit recipients pay nothing."""
+    bills = []
+    currency = case.agreement.currency
+    for activity in case.activities.select_related("recipient").order_by("id"):
+        if not activity.actual_credits or not activity.recipient.profit_making:
+            continue
+        if Bill.objects.filter(activity=activity).exists():
+            continue
+        rate = selectors.fee_rate_for(mode=activity.mode, on=issued_on)
+        exchange = selectors.exchange_rate_for(currency=currency, on=issued_on)
+        halved = activity.recipient.defence_industry and issued_on >= DEFENCE_HALVING_FROM
+        bill = Bill(
+            number=f"TMP-{activity.pk}",
+            recipient=activity.recipient,
+            case=case,
+            activity=activity,
+            mode=activity.mode,
+            credits=activity.actual_credits,
+            credit_currency=currency,
+            rate=rate,
+            defence_halved=halved,
+            exchange_rate=exchange,
+            amount_twd=fee_amount(
+                credits=activity.actual_credits, rate=rate, halved=halved, exchange_rate=exchange
+            ),
+            issued_on=issued_on,
+            due_on=issued_on + timedelta(days=PAYMENT_DAYS),
+            meeting=meeting,
+        )
+        bill.full_clean()
+        bill.save()
+        bill.number = f"FB-{issued_on.year}-{bill.pk:05d}"
+        bill.save(update_fields=["number"])
+        event_record(
+            actor=actor,
+            target=bill,
+            action="bill.issue",
+            to_status=bill.status,
+            note=f"{case.number} NT${bill.amount_twd}",
+        )
+        bills.append(bill)
+    return bills
+
+
+def _lock_open(bill: Bill) -> Bill:
+    bill = Bill.objects.select_for_update().select_related("recipient").get(pk=bill.pk)
+    if bill.status not in OPEN_STATUSES:
+        raise ValidationError(
+            _("Bill %(number)s is %(status)s; nothing more can be recorded on it.")
+            % {"number": bill.number, "status": bill.get_status_display()}
+        )
+    return bill
+
+
+@transaction.atomic
+def payment_record(
+    *, bill: Bill, paid_on: date, amount_twd: Decimal, actor: User, reference: str = ""
+) -> Payment:
+    """Record a payment; the bill is paid when the payments reach its amount. A payment
+    beyond what is still owed is refused."""
+    bill = _lock_open(bill)
+    amount_twd = Decimal(amount_twd)
+    if amount_twd != amount_twd.to_integral_value():
+        raise ValidationError({"amount_twd": _("Payments are in whole NT$.")})
+    amount_twd = amount_twd.quantize(Decimal("1"))
+    if amount_twd > bill.outstanding_twd:
+        raise ValidationError(
+            {
+                "amount_twd": _(
+                    "NT$%(amount)s is more than the NT$%(owed)s still owed on %(number)s."
+                )
+                % {
+                    "amount": f"{amount_twd:,.0f}",
+                    "owed": f"{bill.outstanding_twd:,.0f}",
+                    "number": bill.number,
+                }
+            }
+        )
+    payment = Payment(
+        bill=bill, paid_on=paid_on, amount_twd=amount_twd, reference=reference, recorded_by=actor
+    )
+    payment.full_clean()
+    payment.save()
+    before = bill.status
+    bill.paid_amount_twd += amount_twd
+    if bill.paid_amount_twd == bill.amount_twd:
+        bill.status = BillStatus.PAID
+    bill.save(update_fields=["paid_amount_twd", "status"])
+    event_record(
+        actor=actor,
+        target=bill,
+        action="bill.payment",
+        from_status=before,
+        to_status=bill.status,
+        note=f"NT${amount_twd} {reference}".strip(),
+    )
+    recipient_block_refresh(bill.recipient)
+    return payment
+
+
+def _close(bill: Bill, status: str, reason: str, actor: User) -> Bill:
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason.")})
+    bill = _lock_open(bill)
+    before = bill.status
+    bill.status = status
+    bill.closing_reason = reason
+    bill.save(update_fields=["status", "closing_reason"])
+    event_record(
+        actor=actor,
+        target=bill,
+        action=f"bill.{status}",
+        from_status=before,
+        to_status=status,
+        note=reason,
+    )
+    recipient_block_refresh(bill.recipient)
+    return bill
+
+
+@transaction.atomic
+def bill_waive(*, bill: Bill, reason: str, actor: User) -> Bill:
+    """The committee waives a bill (e.g. consents to the recipient joining a case)."""
+    return _close(bill, BillStatus.WAIVED, reason, actor)
+
+
+@transaction.atomic
+def bill_cancel(*, bill: Bill, reason: str, actor: User) -> Bill:
+    """Cancel a bill issued in error."""
+    return _close(bill, BillStatus.CANCELLED, reason, actor)
+
+
+@transaction.atomic
+def bills_mark_overdue(*, today: date, actor: User) -> int:
+    """Mark issued bills past their due date overdue, block their recipients and e-mail
+    them and the office. Claimed row by row (skip locked): safe to run twice or in two
+    workers at once."""
+    bills = list(
+        Bill.objects.select_for_update(skip_locked=True)
+        .filter(status=BillStatus.ISSUED, due_on__lt=today)
+        .select_related("recipient", "case")
+    )
+    for bill in bills:
+        bill.status = BillStatus.OVERDUE
+        bill.save(update_fields=["status"])
+        event_record(
+            actor=actor,
+            target=bill,
+            action="bill.overdue",
+            from_status=BillStatus.ISSUED,
+            to_status=BillStatus.OVERDUE,
+        )
+        recipient_block_refresh(bill.recipient)
+        notifications.bill_overdue(bill)
+    return len(bills)
+
+
+@transaction.atomic
+def fee_rate_set(*, mode: str, rate: Decimal, effective_from: date, actor: User) -> FeeRate:
+    row = FeeRate(mode=mode, rate=rate, effective_from=effective_from)
+    row.full_clean()
+    row.save()
+    event_record(actor=actor, target=row, action="fee_rate.set")
+    return row
+
+
+@transaction.atomic
+def exchange_rate_set(*, currency: str, rate_twd: Decimal, effective_on: date, actor: User):
+    row = ExchangeRate(currency=currency, rate_twd=rate_twd, effective_on=effective_on)
+    row.full_clean()
+    row.save()
+    event_record(actor=actor, target=row, action="exchange_rate.set")
+    return row

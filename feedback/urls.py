@@ -1,0 +1,14 @@
+from django.urls import path
+
+from feedback import views
+
+urlpatterns = [
+    path("bills/", views.bill_list, name="bill_list"),
+    path("bills/<int:pk>/", views.bill_detail, name="bill_detail"),
+    path("bills/<int:pk>/notice.pdf", views.bill_pdf, name="bill_pdf"),
+    path("bills/<int:pk>/payments/", views.bill_payment, name="bill_payment"),
+    path("bills/<int:pk>/waive/", views.bill_waive, name="bill_waive"),
+    path("bills/<int:pk>/cancel/", views.bill_cancel, name="bill_cancel"),
+    path("exchange-rates/", views.exchange_rate_list, name="exchange_rate_list"),
+    path("fee-rates/", views.fee_rate_list, name="fee_rate_list"),
+]

@@ -1,0 +1,314 @@
+"""Pages of feedback fees (回饋金): the bill list with totals by status (staff: all bills;
+a domestic recipient's members: their own), the bill page with its calculation line by
+line, payments and history, the staff's payment, waiver and cancellation forms, the
+payment notice PDF, and the office's exchange and fee rates. Bills are picked through
+``Bill.objects.visible_to`` (404 outside scope); forms validate; services write."""
+
+from __future__ import annotations
+
+from decimal import ROUND_HALF_UP, Decimal
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from agreements.choices import Mode, PointsCurrency
+from feedback import selectors, services
+from feedback.choices import DEFENCE_INDUSTRY_SHARE, OPEN_STATUSES, BillStatus
+from feedback.filtersets import BillFilterSet
+from feedback.forms import ExchangeRateForm, FeeRateForm, PaymentForm, ReasonForm
+from feedback.models import Bill, ExchangeRate, FeeRate
+from feedback.pdf import OFFICE, payment_notice_pdf
+from icp_portal.lib.forms import apply_service_errors, service_form_page
+from organizations.choices import OrganizationKind, PortalRole
+from organizations.decorators import office_required, role_required
+from organizations.models import AuditEvent, Organization, is_office_staff
+
+PAGE_SIZE = 50
+# The small forms of the bill page (staff, open bills), keyed by their HTML prefix.
+ACTION_FORMS = {"payment": PaymentForm, "waive": ReasonForm, "cancel": ReasonForm}
+# What the history calls each event ("bill.<action>").
+EVENT_LABELS = {
+    "issue": gettext_lazy("Issued"),
+    "payment": gettext_lazy("Payment recorded"),
+    "overdue": gettext_lazy("Marked overdue"),
+    "waived": gettext_lazy("Waived"),
+    "cancelled": gettext_lazy("Cancelled"),
+}
+STATUS_LABELS = dict(BillStatus.choices)
+
+
+def _plain(value: Decimal) -> str:
+    """A decimal without trailing zeros, grouped by thousands: 3,500 · 104,999.985."""
+    value = Decimal(value).normalize()
+    if value == value.to_integral_value():
+        value = value.quantize(Decimal("1"))
+    return f"{value:,f}"
+
+
+def _visible_bill(request, pk) -> Bill:
+    return get_object_or_404(
+        Bill.objects.visible_to(request.user).select_related(
+            "recipient", "case", "case__agreement", "case__agreement__contractor", "meeting"
+        ),
+        pk=pk,
+    )
+
+
+def _detail_url(bill) -> str:
+    return reverse("bill_detail", args=[bill.pk])
+
+
+# --- The list ---------------------------------------------------------------------------
+
+
+@role_required(PortalRole.OFFICE, PortalRole.RECIPIENT)
+def bill_list(request):
+    """Bills with filters and totals by status in NT$ (staff: all; a recipient: its own)."""
+    staff = is_office_staff(request.user)
+    filterset = BillFilterSet(request.GET or None)
+    # Staff pick among the recipients that have bills (the others would list nothing).
+    filterset.form.fields["recipient"].queryset = (
+        Organization.objects.filter(kind=OrganizationKind.DOMESTIC_RECIPIENT, bills__isnull=False)
+        .distinct()
+        .order_by("name_en")
+    )
+    filters = filterset.form.data.copy() if filterset.is_bound and filterset.is_valid() else {}
+    if not staff and filters:
+        filters.pop("recipient", None)
+    queryset = selectors.bill_list(user=request.user, filters=filters)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    for bill in page:
+        bill.rate_permille = _plain(bill.rate * 1000)
+    by_status = {row["status"]: row for row in selectors.totals_by_status(queryset)}
+    totals = [
+        {
+            "status": value,
+            "label": label,
+            "count": by_status[value]["count"],
+            "amount": by_status[value]["amount"],
+            "paid": by_status[value]["paid"],
+            "outstanding": by_status[value]["amount"] - by_status[value]["paid"],
+        }
+        for value, label in BillStatus.choices
+        if value in by_status
+    ]
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {
+        "page": page,
+        "filterset": filterset,
+        "totals": totals,
+        "is_staff": staff,
+        "query": query.urlencode(),
+    }
+    return render(request, "feedback/list.html", context)
+
+
+# --- The bill page ----------------------------------------------------------------------
+
+
+def _bill_events(bill: Bill):
+    """The bill's history: every event with who, when, from → to and the note."""
+    return (
+        AuditEvent.objects.filter(
+            target_type=ContentType.objects.get_for_model(Bill), target_id=str(bill.pk)
+        )
+        .select_related("actor")
+        .order_by("at", "id")
+    )
+
+
+def _calculation(bill: Bill) -> dict:
+    """The bill's figures, step by step, as the notice prints them."""
+    share = DEFENCE_INDUSTRY_SHARE if bill.defence_halved else Decimal("1")
+    fee_points = bill.credits * bill.rate * share
+    exact = fee_points * bill.exchange_rate
+    return {
+        "credits": bill.credits,
+        "currency": PointsCurrency(bill.credit_currency).label,
+        "rate": bill.rate,
+        "rate_permille": _plain(bill.rate * 1000),
+        "share": _plain(share),
+        "fee_points": _plain(fee_points),
+        "exact_twd": _plain(exact),
+        "rounded_twd": exact.quantize(Decimal("1"), rounding=ROUND_HALF_UP),
+        "rounding_changed": exact != exact.to_integral_value(),
+    }
+
+
+def _bill_page(request, bill: Bill, bound: dict | None = None):
+    """The bill page; ``bound`` holds a refused form to show with its errors."""
+    staff = is_office_staff(request.user)
+    is_open = bill.status in OPEN_STATUSES
+    bound = bound or {}
+    forms = (
+        {key: bound.get(key) or form(prefix=key) for key, form in ACTION_FORMS.items()}
+        if staff and is_open
+        else {}
+    )
+    context = {
+        "bill": bill,
+        "is_staff": staff,
+        "is_open": is_open,
+        "calc": _calculation(bill),
+        "payments": bill.payments.select_related("recorded_by").order_by("paid_on", "id"),
+        "events": [
+            (
+                event,
+                EVENT_LABELS.get(event.action.removeprefix("bill."), event.action),
+                STATUS_LABELS.get(event.from_status, event.from_status),
+                STATUS_LABELS.get(event.to_status, event.to_status),
+            )
+            for event in _bill_events(bill)
+        ],
+        "forms": forms,
+        "office": {**OFFICE, **getattr(settings, "ICP_OFFICE", {})},
+    }
+    return render(request, "feedback/detail.html", context)
+
+
+def bill_detail(request, pk):
+    """One bill, for staff and the recipient's members (404 for anybody else)."""
+    return _bill_page(request, _visible_bill(request, pk))
+
+
+def _bill_action(request, pk, key: str, call, message: str):
+    """POST of one staff form of the bill page → its service. A refusal (an overpayment,
+    a bill no longer open) shows on the form and as a message; nothing is recorded."""
+    bill = _visible_bill(request, pk)
+    form = ACTION_FORMS[key](request.POST, prefix=key)
+    if form.is_valid():
+        try:
+            call(bill, form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+            messages.error(request, " ".join(exc.messages))
+        else:
+            messages.success(request, message)
+            return redirect(_detail_url(bill))
+    else:
+        messages.error(request, _("Nothing was recorded: see the form below."))
+    bill.refresh_from_db()
+    return _bill_page(request, bill, bound={key: form})
+
+
+@office_required
+@require_POST
+def bill_payment(request, pk):
+    return _bill_action(
+        request,
+        pk,
+        "payment",
+        lambda bill, data: services.payment_record(
+            bill=bill,
+            paid_on=data["paid_on"],
+            amount_twd=data["amount_twd"],
+            reference=data["reference"],
+            actor=request.user,
+        ),
+        _("The payment was recorded."),
+    )
+
+
+@office_required
+@require_POST
+def bill_waive(request, pk):
+    return _bill_action(
+        request,
+        pk,
+        "waive",
+        lambda bill, data: services.bill_waive(
+            bill=bill, reason=data["reason"], actor=request.user
+        ),
+        _("The bill was waived."),
+    )
+
+
+@office_required
+@require_POST
+def bill_cancel(request, pk):
+    return _bill_action(
+        request,
+        pk,
+        "cancel",
+        lambda bill, data: services.bill_cancel(
+            bill=bill, reason=data["reason"], actor=request.user
+        ),
+        _("The bill was cancelled."),
+    )
+
+
+def bill_pdf(request, pk):
+    """The payment notice (繳款通知書) of a bill, for the people who may see the bill."""
+    bill = _visible_bill(request, pk)
+    response = HttpResponse(payment_notice_pdf(bill), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{bill.number}.pdf"'
+    response["Cache-Control"] = "private"
+    return response
+
+
+# --- Rates (staff) ----------------------------------------------------------------------
+
+
+def _with_in_force(rows, key: str, date_field: str) -> list[tuple[object, bool]]:
+    """Each rate with whether it is the one in force today for its mode or currency
+    (the latest from on or before today); ``rows`` are newest first per key."""
+    today = timezone.localdate()
+    seen = set()
+    marked = []
+    for row in rows:
+        in_force = getattr(row, key) not in seen and getattr(row, date_field) <= today
+        if in_force:
+            seen.add(getattr(row, key))
+        marked.append((row, in_force))
+    return marked
+
+
+@office_required
+def exchange_rate_list(request):
+    """NT$ per credit point of each currency from a date on, and a form to add one."""
+    rows = ExchangeRate.objects.order_by("currency", "-effective_on", "-id")
+    return service_form_page(
+        request,
+        form=ExchangeRateForm(request.POST or None),
+        call=lambda data: services.exchange_rate_set(actor=request.user, **data),
+        template="feedback/exchange_rates.html",
+        context={
+            "rates": _with_in_force(rows, "currency", "effective_on"),
+            "today": timezone.localdate(),
+        },
+        success=lambda _row: reverse("exchange_rate_list"),
+        message=_("The exchange rate was recorded."),
+    )
+
+
+@office_required
+def fee_rate_list(request):
+    """The fee rate of each mode from a date on, and a form to add one."""
+    labels = dict(Mode.choices)
+    rows = list(FeeRate.objects.order_by("mode", "-effective_from", "-id"))
+    for row in rows:
+        row.rate_permille = _plain(row.rate * 1000)
+    marked = sorted(
+        _with_in_force(rows, "mode", "effective_from"),
+        key=lambda pair: list(labels).index(pair[0].mode) if pair[0].mode in labels else 99,
+    )
+    return service_form_page(
+        request,
+        form=FeeRateForm(request.POST or None),
+        call=lambda data: services.fee_rate_set(actor=request.user, **data),
+        template="feedback/fee_rates.html",
+        context={"rates": marked, "today": timezone.localdate()},
+        success=lambda _row: reverse("fee_rate_list"),
+        message=_("The fee rate was recorded."),
+    )
