@@ -19,10 +19,22 @@ def test_the_reminder_task_runs_on_the_worker_and_sends_each_reminder_once(
     agreement = make_agreement(contractor=contractor_a, actor=office_user)
     recipient = OrganizationFactory(kind="domestic_recipient", country="TW")
     case = services.case_create(
-        agreement=agreement, actor=contractor_a_member, title_zh="甲", title_en="A",
-        use="industry", field="rail", starts_on=date(2011, 4, 1), ends_on=date(2013, 3, 31),
-        activities=[{"mode": "training", "recipient": recipient, "value": Decimal("10.00"),
-                     "requested_multiplier": Decimal("1.00")}],
+        agreement=agreement,
+        actor=contractor_a_member,
+        title_zh="甲",
+        title_en="A",
+        use="industry",
+        field="rail",
+        starts_on=date(2011, 4, 1),
+        ends_on=date(2013, 3, 31),
+        activities=[
+            {
+                "mode": "training",
+                "recipient": recipient,
+                "value": Decimal("10.00"),
+                "requested_multiplier": Decimal("1.00"),
+            }
+        ],
     )
     Case.objects.filter(pk=case.pk).update(status="in_execution")
     first = remind_progress_reports.apply_async(args=["2011-07-16"], queue=celery_worker_queue)
