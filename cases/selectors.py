@@ -6,7 +6,6 @@ from __future__ import annotations
 from datetime import date
 from decimal import Decimal
 
-from django.contrib.contenttypes.models import ContentType
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -18,6 +17,7 @@ from cases.choices import ChecklistResult, DocumentKind
 from cases.filtersets import CaseFilterSet
 from cases.models import Case, progress_report_due_on
 from organizations.models import AuditEvent
+from organizations.selectors import events_of
 
 # The basic requirements checklist (基本要件檢視表), domain.md §4 step 2. Items the
 # portal computes, and items a person confirms.
@@ -138,13 +138,7 @@ def _basic_documents() -> set[str]:
 
 def case_events(case: Case) -> QuerySet[AuditEvent]:
     """The case's timeline: every event with who, when, from → to and the note."""
-    return (
-        AuditEvent.objects.filter(
-            target_type=ContentType.objects.get_for_model(Case), target_id=str(case.pk)
-        )
-        .select_related("actor")
-        .order_by("at", "id")
-    )
+    return events_of(case)
 
 
 def case_ledger(case: Case):

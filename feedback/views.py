@@ -10,7 +10,6 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
@@ -31,7 +30,8 @@ from feedback.pdf import OFFICE, payment_notice_pdf
 from icp_portal.lib.forms import apply_service_errors, service_form_page
 from organizations.choices import OrganizationKind, PortalRole
 from organizations.decorators import office_required, role_required
-from organizations.models import AuditEvent, Organization, is_office_staff
+from organizations.models import Organization, is_office_staff
+from organizations.selectors import events_of
 
 PAGE_SIZE = 50
 # The small forms of the bill page (staff, open bills), keyed by their HTML prefix.
@@ -117,17 +117,6 @@ def bill_list(request):
 # --- The bill page ----------------------------------------------------------------------
 
 
-def _bill_events(bill: Bill):
-    """The bill's history: every event with who, when, from → to and the note."""
-    return (
-        AuditEvent.objects.filter(
-            target_type=ContentType.objects.get_for_model(Bill), target_id=str(bill.pk)
-        )
-        .select_related("actor")
-        .order_by("at", "id")
-    )
-
-
 def _calculation(bill: Bill) -> dict:
     """The bill's figures, step by step, as the notice prints them."""
     share = DEFENCE_INDUSTRY_SHARE if bill.defence_halved else Decimal("1")
@@ -169,7 +158,7 @@ def _bill_page(request, bill: Bill, bound: dict | None = None):
                 STATUS_LABELS.get(event.from_status, event.from_status),
                 STATUS_LABELS.get(event.to_status, event.to_status),
             )
-            for event in _bill_events(bill)
+            for event in events_of(bill)
         ],
         "forms": forms,
         "office": {**OFFICE, **getattr(settings, "ICP_OFFICE", {})},

@@ -74,3 +74,18 @@ def api_tokens_of(*, user: User) -> QuerySet[ApiToken]:
 def organization_counts_by_kind() -> dict[str, int]:
     rows = Organization.objects.values("kind").annotate(n=Count("id"))
     return {row["kind"]: row["n"] for row in rows}
+
+
+def events_of(target) -> QuerySet:
+    """The explicit events written about one object, oldest first (its timeline)."""
+    from django.contrib.contenttypes.models import ContentType
+
+    from organizations.models import AuditEvent
+
+    return (
+        AuditEvent.objects.filter(
+            target_type=ContentType.objects.get_for_model(type(target)), target_id=str(target.pk)
+        )
+        .select_related("actor")
+        .order_by("at", "id")
+    )

@@ -18,7 +18,9 @@ from tests.factories import (
 
 
 @pytest.fixture(autouse=True)
-def _test_settings(settings):
+def _test_settings(settings, tmp_path):
+    # Uploaded documents go to a temporary folder, not the working tree's media/.
+    settings.MEDIA_ROOT = tmp_path / "media"
     # The suite runs on the production stack but is not production (seed_demo may run).
     settings.SECURE_DEFAULTS = False
     # No collectstatic in tests: serve assets from the source folders.

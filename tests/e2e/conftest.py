@@ -48,3 +48,10 @@ def sign_in(live_server, password):
 def browser_context_args(browser_context_args):
     # A browser in Taiwan: pages follow Accept-Language until the person picks a language.
     return {**browser_context_args, "locale": "zh-TW"}
+
+
+@pytest.fixture(scope="session")
+def live_server(django_db_setup, live_server):
+    # Start the live server after the test database exists, so it stops (and closes its
+    # connections) before the database is dropped at the end of the session.
+    return live_server
