@@ -38,6 +38,15 @@ class Meeting(models.Model):
     status = models.CharField(
         _("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
     )
+    # The call round a demand-item panel scores (panels only).
+    round = models.ForeignKey(
+        "demand_items.CallRound",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="panels",
+        verbose_name=_("round"),
+    )
     members = models.ManyToManyField(
         ReviewerProfile, blank=True, related_name="meetings", verbose_name=_("members")
     )
@@ -147,6 +156,13 @@ class ConflictDeclaration(models.Model):
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, null=True, blank=True, related_name="+"
     )
+    demand_item = models.ForeignKey(
+        "demand_items.DemandItem",
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="conflicts",
+    )
     reason = models.TextField(_("reason"))
     declared_at = models.DateTimeField(auto_now_add=True)
 
@@ -157,7 +173,10 @@ class ConflictDeclaration(models.Model):
                 name="conflict_once_per_item",
                 violation_error_message=_("This conflict is already declared."),
             ),
-            models.CheckConstraint(condition=Q(case__isnull=False), name="conflict_names_an_item"),
+            models.CheckConstraint(
+                condition=Q(case__isnull=False) | Q(demand_item__isnull=False),
+                name="conflict_names_an_item",
+            ),
         ]
 
     def __str__(self) -> str:

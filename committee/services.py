@@ -68,11 +68,18 @@ def meeting_create(
     actor: User,
     members: list[ReviewerProfile] = (),
     title: str = "",
+    round=None,
 ) -> Meeting:
     """Plan a meeting; a sub-committee must have 5–7 members, experts more than half."""
     members = list(members)
     _check_members(kind, members)
-    meeting = Meeting(kind=kind, year=year, number=number, held_on=held_on, title=title)
+    if (kind == MeetingKind.DEMAND_PANEL) != (round is not None):
+        raise ValidationError(
+            {"round": _("A demand-item panel, and only a panel, scores a round.")}
+        )
+    meeting = Meeting(
+        kind=kind, year=year, number=number, held_on=held_on, title=title, round=round
+    )
     meeting.full_clean()
     meeting.save()
     meeting.members.set(members)

@@ -1,0 +1,200 @@
+"""Demand-item rules (domain.md §6, §11): filing, deadlines, panel scoring by majority,
+the classification bands, holding to the next round, publication. (Groundwork of the
+demand-items issue: pages, the public catalogue, the committee's second review and the
+demo data come next.)"""
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.utils import translation
+
+from committee import services as committee_services
+from committee.models import ConflictDeclaration
+from demand_items import services
+from demand_items.choices import Classification, ItemStatus, classify
+from demand_items.models import DemandItem
+from organizations.choices import ReviewerKind
+from tests.factories import ReviewerProfileFactory
+
+D = Decimal
+
+
+@pytest.fixture(autouse=True)
+def _english():
+    with translation.override("en"):
+        yield
+
+
+@pytest.mark.parametrize(
+    "mean,band",
+    [
+        ("80.00", "priority"),
+        ("79.99", "general"),
+        ("60.00", "general"),
+        ("59.99", "excluded"),
+        ("100.00", "priority"),
+        ("0.00", "excluded"),
+    ],
+)
+def test_the_band_boundaries_are_exact(mean, band):
+    assert classify(D(mean)) == band
+
+
+@pytest.fixture
+def q1(office_user):
+    return services.round_open(
+        year=2011,
+        quarter=1,
+        opens_on=date(2011, 1, 5),
+        closes_on=date(2011, 1, 25),
+        actor=office_user,
+    )
+
+
+@pytest.fixture
+def panel(q1, office_user):
+    kinds = [
+        ReviewerKind.OFFICIAL,
+        ReviewerKind.OFFICIAL,
+        ReviewerKind.RESEARCH,
+        ReviewerKind.RESEARCH,
+        ReviewerKind.RESEARCH,
+        ReviewerKind.SCHOLAR,
+        ReviewerKind.SCHOLAR,
+    ]
+    members = [ReviewerProfileFactory(kind=kind) for kind in kinds]
+    committee_services.meeting_create(
+        kind="demand_panel",
+        year=2011,
+        number=1,
+        held_on=date(2011, 2, 10),
+        members=members,
+        round=q1,
+        actor=office_user,
+    )
+    return members
+
+
+def _item(q1, proposer_user, **extra):
+    fields = {
+        "title_zh": "無人機複材結構技術",
+        "title_en": "UAV composite structures",
+        "field": "aerospace",
+        "source": "B",
+        "description": "引進複材結構設計與製造技術",
+        "total_need": D("1000000"),
+        "icp_share": D("600000"),
+    }
+    fields.update(extra)
+    return services.item_create(round=q1, actor=proposer_user, **fields)
+
+
+def _scored(item, members, scores):
+    for member, score in zip(members, scores, strict=False):
+        services.score_file(item=item, score=D(score), actor=member.user)
+
+
+@pytest.mark.parametrize(
+    "scores,mean,band",
+    [
+        (["80", "80", "80", "80"], "80.00", "priority"),
+        (["80", "80", "80", "79.96"], "79.99", "general"),
+        (["60", "60", "60", "60"], "60.00", "general"),
+        (["60", "60", "60", "59.96"], "59.99", "excluded"),
+        (["70", "71", "71", "71", "71", "71"], "70.83", "general"),  # 70.8333… half up
+    ],
+)
+def test_closing_scoring_classifies_the_mean_of_a_majority(
+    q1, panel, proposer_user, office_user, scores, mean, band
+):
+    item = _item(q1, proposer_user)
+    services.item_submit(item=item, actor=proposer_user, today=date(2011, 1, 20))
+    _scored(item, panel, scores)
+    closed = services.round_close_scoring(round=q1, actor=office_user)
+    item.refresh_from_db()
+    assert closed == [item]
+    assert (item.panel_score, item.classification, item.status) == (D(mean), band, "scored")
+
+
+def test_an_item_fewer_than_a_majority_scored_stays_open(q1, panel, proposer_user, office_user):
+    item = _item(q1, proposer_user)
+    services.item_submit(item=item, actor=proposer_user, today=date(2011, 1, 20))
+    _scored(item, panel, ["90", "90", "90"])
+    assert services.round_close_scoring(round=q1, actor=office_user) == []
+    item.refresh_from_db()
+    assert item.status == "submitted" and item.panel_score is None
+
+
+def test_held_items_reappear_in_the_next_round_to_be_scored_again(
+    q1, panel, proposer_user, office_user
+):
+    item = _item(q1, proposer_user)
+    services.item_submit(item=item, actor=proposer_user, today=date(2011, 1, 20))
+    _scored(item, panel, ["75", "75", "75", "75"])
+    services.item_hold(item=item, actor=office_user)
+    item.refresh_from_db()
+    assert (str(item.round), item.status, item.classification) == ("2011 Q2", "submitted", "held")
+    # Q1's panel does not score the Q2 round; its old scores do not count there.
+    with pytest.raises(ValidationError, match="this round's panel"):
+        services.score_file(item=item, score=D("90"), actor=panel[0].user)
+    assert services.mean_score(item) == (None, 0)
+
+
+def test_an_item_filed_after_the_deadline_goes_to_the_next_round(q1, proposer_user):
+    item = _item(q1, proposer_user)
+    services.item_submit(item=item, actor=proposer_user, today=date(2011, 1, 26))
+    item.refresh_from_db()
+    assert (item.round.year, item.round.quarter) == (2011, 2)
+
+
+def test_a_conflicted_member_cannot_score_and_a_non_member_neither(
+    q1, panel, proposer_user, office_user
+):
+    item = _item(q1, proposer_user)
+    services.item_submit(item=item, actor=proposer_user, today=date(2011, 1, 20))
+    ConflictDeclaration.objects.create(
+        meeting=q1.panels.get(), reviewer=panel[2], demand_item=item, reason="本院為提案之合作單位"
+    )
+    with pytest.raises(ValidationError, match="conflict of interest"):
+        services.score_file(item=item, score=D("80"), actor=panel[2].user)
+    outsider = ReviewerProfileFactory(kind=ReviewerKind.SCHOLAR)
+    with pytest.raises(ValidationError, match="panel"):
+        services.score_file(item=item, score=D("80"), actor=outsider.user)
+    with pytest.raises(ValidationError):
+        services.score_file(item=item, score=D("101"), actor=panel[0].user)
+
+
+def test_only_proposing_units_file_and_each_sees_only_its_own_drafts(
+    q1, proposer_user, contractor_a_member, office_user
+):
+    with pytest.raises(ValidationError, match="Only proposing units"):
+        _item(q1, contractor_a_member)
+    mine = _item(q1, proposer_user)
+    from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
+
+    other_unit = UserFactory(username="other-unit")
+    MembershipFactory(
+        user=other_unit, organization=OrganizationFactory(kind="proposing_unit", country="TW")
+    )
+    theirs = _item(q1, other_unit, title_zh="生技平台", title_en="Biotech platform")
+    assert set(DemandItem.objects.visible_to(proposer_user)) == {mine}
+    assert set(DemandItem.objects.visible_to(other_unit)) == {theirs}
+    assert set(DemandItem.objects.visible_to(office_user)) == {mine, theirs}
+
+
+def test_the_public_list_never_holds_unpublished_items(q1, panel, proposer_user, office_user):
+    item = _item(q1, proposer_user)
+    services.item_submit(item=item, actor=proposer_user, today=date(2011, 1, 20))
+    _scored(item, panel, ["85", "85", "85", "85"])
+    services.round_close_scoring(round=q1, actor=office_user)
+    assert not DemandItem.objects.public().exists()
+    with pytest.raises(ValidationError, match="passed"):
+        services.item_publish(item=item, actor=office_user)
+    services.item_second_review(item=item, passed=True, actor=office_user)
+    assert not DemandItem.objects.public().exists()  # passed, not yet published
+    services.item_publish(item=item, actor=office_user)
+    assert list(DemandItem.objects.public()) == [item]
+    item.refresh_from_db()
+    assert item.status == ItemStatus.PASSED and item.classification == Classification.PRIORITY
