@@ -252,6 +252,15 @@ class PlanItem(models.Model):
     )
     mode = models.CharField(_("mode"), max_length=32, choices=Mode.choices)
     title = models.CharField(_("title"), max_length=300)
+    # The demand item of the database the planned item takes up (negotiated from it).
+    demand_item = models.ForeignKey(
+        "demand_items.DemandItem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="plan_items",
+        verbose_name=_("demand item"),
+    )
     history = HistoricalRecords()
 
     class Meta:

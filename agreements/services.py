@@ -28,6 +28,7 @@ from agreements.models import (
     Procurement,
     briefing_deadline,
 )
+from demand_items.choices import ItemStatus
 from organizations.models import User
 from organizations.services import event_record
 
@@ -445,9 +446,16 @@ def multiplier_standard_set(
 
 
 @transaction.atomic
-def plan_item_add(*, agreement: Agreement, mode: str, title: str, actor: User) -> PlanItem:
-    """Add a planned item to the agreement's ICP plan (工業合作計畫書)."""
-    item = PlanItem(agreement=agreement, mode=mode, title=title)
+def plan_item_add(
+    *, agreement: Agreement, mode: str, title: str, actor: User, demand_item=None
+) -> PlanItem:
+    """Add a planned item to the agreement's ICP plan (工業合作計畫書), optionally taking up
+    a demand item of the database."""
+    if demand_item is not None and demand_item.status != ItemStatus.PASSED:
+        raise ValidationError(
+            {"demand_item": _("Only demand items the committee passed are in the database.")}
+        )
+    item = PlanItem(agreement=agreement, mode=mode, title=title, demand_item=demand_item)
     item.full_clean()
     item.save()
     event_record(actor=actor, target=agreement, action="plan_item.add", note=title)

@@ -23,6 +23,7 @@ class AgendaKind(models.TextChoices):
     CLOSURE = "closure", _("Closure")
     WITHDRAWAL = "withdrawal", _("Withdrawal")
     CASE_REVIEW = "case_review", _("Case review (sub-committee)")
+    DEMAND_ITEM_REVIEW = "demand_item_review", _("Demand item second review")
 
 
 class Outcome(models.TextChoices):
@@ -34,6 +35,8 @@ class Outcome(models.TextChoices):
     CLOSED = "closed", _("Closed")
     CLOSED_WITH_RETENTION = "closed_with_retention", _("Closed with credit retention")
     WITHDRAWN = "withdrawn", _("Withdrawn")
+    PASSED = "passed", _("Passed")
+    NOT_PASSED = "not_passed", _("Not passed")
 
 
 # Which outcomes fit which agenda item.
@@ -44,7 +47,10 @@ OUTCOMES_BY_KIND = {
     AgendaKind.ON_RECORD: {Outcome.NOTED},
     AgendaKind.CLOSURE: {Outcome.CLOSED, Outcome.CLOSED_WITH_RETENTION},
     AgendaKind.WITHDRAWAL: {Outcome.WITHDRAWN, Outcome.REJECTED},
+    AgendaKind.DEMAND_ITEM_REVIEW: {Outcome.PASSED, Outcome.NOT_PASSED},
 }
 
 # A sub-committee seats 5 to 7 reviewers, experts more than half (domain.md §4).
 SUBCOMMITTEE_SIZE = (5, 7)
+# The demand-item panel of 7 (domain.md §6): IDB 1, DoIT 1, research institutes 3, scholars 2.
+PANEL_SEATS = {"idb": 1, "doit": 1, "research": 3, "scholar": 2}

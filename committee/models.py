@@ -80,7 +80,20 @@ class AgendaItem(models.Model):
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
     kind = models.CharField(_("kind"), max_length=20, choices=AgendaKind.choices)
     case = models.ForeignKey(
-        Case, on_delete=models.PROTECT, related_name="agenda_items", verbose_name=_("case")
+        Case,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+        verbose_name=_("case"),
+    )
+    demand_item = models.ForeignKey(
+        "demand_items.DemandItem",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+        verbose_name=_("demand item"),
     )
     note = models.TextField(_("note"), blank=True)
     history = HistoricalRecords()
@@ -92,11 +105,22 @@ class AgendaItem(models.Model):
                 fields=["meeting", "case", "kind"],
                 name="agenda_item_once_per_meeting",
                 violation_error_message=_("This case is already on the agenda for that."),
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["meeting", "demand_item"],
+                name="agenda_demand_item_once_per_meeting",
+                violation_error_message=_("This demand item is already on the agenda."),
+            ),
+            models.CheckConstraint(
+                condition=Q(case__isnull=False, demand_item__isnull=True)
+                | Q(case__isnull=True, demand_item__isnull=False),
+                name="agenda_item_names_a_case_or_a_demand_item",
+            ),
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()}: {self.case.number}"
+        subject = self.case.number if self.case_id else self.demand_item.title_zh
+        return f"{self.get_kind_display()}: {subject}"
 
 
 class Decision(models.Model):

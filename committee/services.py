@@ -18,6 +18,7 @@ from cases.services import FIGURE_LABELS
 from cases.workflow import TransitionNotAllowed
 from committee.choices import (
     OUTCOMES_BY_KIND,
+    PANEL_SEATS,
     SUBCOMMITTEE_SIZE,
     AgendaKind,
     MeetingKind,
@@ -31,13 +32,35 @@ from committee.models import (
     Meeting,
     Opinion,
 )
+from demand_items import services as demand_item_services
 from feedback import services as fee_services
 from organizations.choices import ReviewerKind
 from organizations.models import ReviewerProfile, User
 from organizations.services import event_record
 
 
+def _panel_seat(member: ReviewerProfile) -> str:
+    if member.kind == ReviewerKind.OFFICIAL:
+        return member.official_of or "official"
+    return member.kind
+
+
 def _check_members(kind: str, members: list[ReviewerProfile]) -> None:
+    if kind == MeetingKind.DEMAND_PANEL:
+        seats: dict[str, int] = {}
+        for member in members:
+            seats[_panel_seat(member)] = seats.get(_panel_seat(member), 0) + 1
+        if seats != PANEL_SEATS:
+            raise ValidationError(
+                {
+                    "members": _(
+                        "A demand-item panel seats 7: one IDB official, one Department of "
+                        "Industrial Technology official, three research-institute reviewers and "
+                        "two scholars."
+                    )
+                }
+            )
+        return
     if kind != MeetingKind.SUBCOMMITTEE:
         return
     low, high = SUBCOMMITTEE_SIZE
@@ -163,6 +186,28 @@ def agenda_add(*, meeting: Meeting, case: Case, kind: str, actor: User, note: st
     return item
 
 
+@transaction.atomic
+def agenda_add_demand_item(*, meeting: Meeting, demand_item, actor: User, note: str = ""):
+    """Put a priority or general demand item on a promotion-committee agenda for the
+    second review; the minutes' decision (passed / not passed) is applied to it."""
+    _require_open(meeting)
+    if meeting.kind != MeetingKind.PROMOTION_COMMITTEE:
+        raise ValidationError({"kind": _("This meeting does not take that kind of item.")})
+    demand_item_services.item_put_on_agenda(item=demand_item, actor=actor)
+    item = AgendaItem(
+        meeting=meeting, demand_item=demand_item, kind=AgendaKind.DEMAND_ITEM_REVIEW, note=note
+    )
+    item.full_clean()
+    item.save()
+    event_record(
+        actor=actor,
+        target=meeting,
+        action="agenda.add",
+        note=f"{AgendaKind.DEMAND_ITEM_REVIEW} {demand_item.pk}",
+    )
+    return item
+
+
 def _is_member(meeting: Meeting, user) -> ReviewerProfile:
     profile = getattr(user, "reviewer_profile", None)
     if profile is None or not meeting.members.filter(pk=profile.pk).exists():
@@ -171,15 +216,27 @@ def _is_member(meeting: Meeting, user) -> ReviewerProfile:
 
 
 @transaction.atomic
-def conflict_declare(*, meeting: Meeting, case: Case, reason: str, actor: User):
-    """A member declares a conflict of interest (利益迴避) on an item of the agenda."""
+def conflict_declare(
+    *, meeting: Meeting, reason: str, actor: User, case: Case | None = None, demand_item=None
+):
+    """A member declares a conflict of interest (利益迴避) on a case of the agenda or a
+    demand item of the panel's round."""
     profile = _is_member(meeting, actor)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the conflict.")})
-    declaration = ConflictDeclaration(meeting=meeting, reviewer=profile, case=case, reason=reason)
+    if (case is None) == (demand_item is None):
+        raise ValidationError(_("Name the case or the demand item."))
+    declaration = ConflictDeclaration(
+        meeting=meeting, reviewer=profile, case=case, demand_item=demand_item, reason=reason
+    )
     declaration.full_clean()
     declaration.save()
-    event_record(actor=actor, target=meeting, action="conflict.declare", note=case.number)
+    event_record(
+        actor=actor,
+        target=meeting,
+        action="conflict.declare",
+        note=case.number if case else f"demand item {demand_item.pk}",
+    )
     return declaration
 
 
@@ -259,6 +316,11 @@ def decision_record(
 
 def _apply(decision: Decision, meeting: Meeting, actor: User, approved_on: date) -> None:
     item = decision.agenda_item
+    if item.kind == AgendaKind.DEMAND_ITEM_REVIEW:
+        demand_item_services.item_second_review(
+            item=item.demand_item, passed=decision.outcome == Outcome.PASSED, actor=actor
+        )
+        return
     case = item.case
     kind, outcome = item.kind, decision.outcome
     if kind == AgendaKind.PRE_APPROVAL and outcome == Outcome.APPROVED:
@@ -310,7 +372,7 @@ def minutes_approve(*, meeting: Meeting, actor: User, approved_on: date | None =
         )
     if meeting.kind != MeetingKind.PROMOTION_COMMITTEE:
         raise ValidationError(_("Only promotion-committee minutes carry decisions."))
-    items = list(meeting.agenda.select_related("case", "decision").order_by("id"))
+    items = list(meeting.agenda.select_related("case", "demand_item", "decision").order_by("id"))
     undecided = [str(i) for i in items if not hasattr(i, "decision")]
     if undecided:
         raise ValidationError(

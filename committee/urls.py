@@ -3,6 +3,12 @@ from django.urls import path
 from committee import views
 
 urlpatterns = [
+    path("meetings/<int:pk>/demand-items/", views.demand_review_add, name="demand_review_add"),
+    path(
+        "meetings/<int:pk>/demand-items/<int:item_id>/decision/",
+        views.demand_review_decide,
+        name="demand_review_decide",
+    ),
     path("meetings/", views.meeting_list, name="meeting_list"),
     path("meetings/new/", views.meeting_create, name="meeting_create"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),

@@ -30,6 +30,8 @@ from committee.forms import (
     OpinionForm,
 )
 from committee.models import Meeting
+from demand_items.choices import Classification, ItemStatus
+from demand_items.models import DemandItem
 from icp_portal.lib.forms import apply_service_errors, service_form_page
 from organizations.choices import PortalRole
 from organizations.decorators import office_required
@@ -113,9 +115,8 @@ def _meeting_page(request, meeting: Meeting, bound: dict | None = None):
     member = profile if profile is not None and profile in members else None
 
     items = list(
-        meeting.agenda.select_related(
-            "case", "case__agreement", "case__agreement__contractor", "decision"
-        )
+        meeting.agenda.filter(case__isnull=False)
+        .select_related("case", "case__agreement", "case__agreement__contractor", "decision")
         .prefetch_related(
             Prefetch(
                 "case__activities",
@@ -188,6 +189,19 @@ def _meeting_page(request, meeting: Meeting, bound: dict | None = None):
         if can_build
         else None,
         "suggestions": _agenda_suggestions(meeting, user) if can_build else [],
+        "demand_reviews": list(
+            meeting.agenda.filter(demand_item__isnull=False)
+            .select_related("demand_item", "decision")
+            .order_by("id")
+        )
+        if promotion
+        else [],
+        "demand_candidates": DemandItem.objects.filter(
+            status=ItemStatus.SCORED,
+            classification__in=[Classification.PRIORITY, Classification.GENERAL],
+        ).order_by("round", "id")
+        if promotion and can_build
+        else [],
         "minutes_form": (bound.get("minutes") or MinutesApproveForm(prefix="minutes"))
         if can_build and promotion
         else None,
@@ -238,9 +252,9 @@ def agenda_add(request, pk):
 
 def _agenda_item(meeting: Meeting, item_id: int):
     return get_object_or_404(
-        meeting.agenda.select_related("case", "case__agreement").prefetch_related(
-            "case__activities"
-        ),
+        meeting.agenda.filter(case__isnull=False)
+        .select_related("case", "case__agreement")
+        .prefetch_related("case__activities"),
         pk=item_id,
     )
 
@@ -317,3 +331,39 @@ def opinion_file(request, pk, item_id):
         ),
         _("Your opinion on %(case)s was filed.") % {"case": item.case.number},
     )
+
+
+@require_POST
+@office_required
+def demand_review_add(request, pk):
+    """Put a scored priority or general demand item on the agenda for the second review."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    item = get_object_or_404(DemandItem, pk=request.POST.get("demand_item") or 0)
+    try:
+        services.agenda_add_demand_item(meeting=meeting, demand_item=item, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The demand item was put on the agenda."))
+    return redirect("meeting_detail", pk=meeting.pk)
+
+
+@require_POST
+@office_required
+def demand_review_decide(request, pk, item_id):
+    """Record the second-review decision on a demand item: passed or not passed."""
+    meeting = get_object_or_404(Meeting, pk=pk)
+    item = get_object_or_404(meeting.agenda.filter(demand_item__isnull=False), pk=item_id)
+    try:
+        services.decision_record(
+            meeting=meeting,
+            agenda_item=item,
+            outcome=request.POST.get("outcome", ""),
+            note=request.POST.get("note", ""),
+            actor=request.user,
+        )
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    else:
+        messages.success(request, _("The decision was recorded."))
+    return redirect("meeting_detail", pk=meeting.pk)

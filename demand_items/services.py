@@ -12,6 +12,7 @@ from django.db.models import Avg, Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from demand_items import notifications
 from demand_items.choices import PANEL_MAJORITY, Classification, ItemStatus, RoundStatus, classify
 from demand_items.models import CallRound, DemandItem, PanelScore
 from organizations.choices import OrganizationKind
@@ -34,12 +35,11 @@ def round_open(*, year: int, quarter: int, opens_on: date, closes_on: date, acto
     call.full_clean()
     call.save()
     event_record(actor=actor, target=call, action="round.open")
+    notifications.round_opened(call)
     return call
 
 
-def next_round(call: CallRound) -> CallRound:
-    """The following quarter's round, created (open, ~3 weeks of filing) if not yet there."""
-    year, quarter = (call.year + 1, 1) if call.quarter == 4 else (call.year, call.quarter + 1)
+def _quarter_round(year: int, quarter: int) -> CallRound:
     opens = date(year, 3 * quarter - 2, 5)
     found, _created = CallRound.objects.get_or_create(
         year=year,
@@ -47,6 +47,25 @@ def next_round(call: CallRound) -> CallRound:
         defaults={"opens_on": opens, "closes_on": opens + timedelta(days=20)},
     )
     return found
+
+
+def next_round(call: CallRound) -> CallRound:
+    """The following quarter's round, created (open, ~3 weeks of filing) if not yet there."""
+    year, quarter = (call.year + 1, 1) if call.quarter == 4 else (call.year, call.quarter + 1)
+    return _quarter_round(year, quarter)
+
+
+def round_for_filing(call: CallRound, today: date) -> CallRound:
+    """The round an item filed today goes to: its own while open, else the next one still
+    taking items (never a round whose deadline has passed)."""
+    current = (today.year, (today.month - 1) // 3 + 1)
+    while today > call.closes_on or call.status != RoundStatus.OPEN:
+        if (call.year, call.quarter) < current:
+            call = _quarter_round(*current)  # jump over quarters long past
+            current = (0, 0)
+        else:
+            call = next_round(call)
+    return call
 
 
 @transaction.atomic
@@ -73,9 +92,7 @@ def item_submit(*, item: DemandItem, actor: User, today: date | None = None) -> 
     if item.status != ItemStatus.DRAFT:
         raise ValidationError(_("Only a draft can be submitted."))
     today = today or timezone.localdate()
-    call = item.round
-    while today > call.closes_on or call.status != RoundStatus.OPEN:
-        call = next_round(call)
+    call = round_for_filing(item.round, today)
     item.round = call
     item.status = ItemStatus.SUBMITTED
     item.submitted_at = timezone.now()
@@ -179,6 +196,27 @@ def item_hold(*, item: DemandItem, actor: User) -> DemandItem:
 
 
 @transaction.atomic
+def item_put_on_agenda(*, item: DemandItem, actor: User) -> DemandItem:
+    """A priority or general item goes to the promotion committee's second review (複審)."""
+    item = DemandItem.objects.select_for_update().get(pk=item.pk)
+    if item.status != ItemStatus.SCORED or item.classification not in (
+        Classification.PRIORITY,
+        Classification.GENERAL,
+    ):
+        raise ValidationError(_("Only priority and general items go to the second review."))
+    item.status = ItemStatus.ON_AGENDA
+    item.save(update_fields=["status"])
+    event_record(
+        actor=actor,
+        target=item,
+        action="demand_item.on_agenda",
+        from_status=ItemStatus.SCORED,
+        to_status=item.status,
+    )
+    return item
+
+
+@transaction.atomic
 def item_second_review(*, item: DemandItem, passed: bool, actor: User) -> DemandItem:
     """The promotion committee's second review (複審) of a priority or general item."""
     item = DemandItem.objects.select_for_update().get(pk=item.pk)
@@ -209,4 +247,21 @@ def item_publish(*, item: DemandItem, actor: User) -> DemandItem:
     item.published_on = timezone.localdate()
     item.save(update_fields=["published", "published_on"])
     event_record(actor=actor, target=item, action="demand_item.publish")
+    return item
+
+
+@transaction.atomic
+def item_update(*, item: DemandItem, actor: User, **fields) -> DemandItem:
+    """Edit a draft (the proposing unit, or the office)."""
+    item = DemandItem.objects.select_for_update().get(pk=item.pk)
+    if not (is_office_staff(actor) or _proposer_of(actor) == item.proposer):
+        raise ValidationError(_("Only the proposing unit edits its items."))
+    if item.status != ItemStatus.DRAFT:
+        raise ValidationError(_("Only a draft can be edited."))
+    fields.pop("proposer", None)
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.full_clean()
+    item.save()
+    event_record(actor=actor, target=item, action="demand_item.update")
     return item

@@ -45,10 +45,18 @@ def api_urlpatterns() -> list:
     from agreements.api import urls as agreement_urls
     from cases.api import urls as case_urls
     from committee.api import urls as committee_urls
+    from demand_items.api import urls as demand_item_urls
     from feedback.api import urls as feedback_urls
     from organizations.api import urls as organization_urls
 
-    apps = [organization_urls, agreement_urls, case_urls, feedback_urls, committee_urls]
+    apps = [
+        organization_urls,
+        agreement_urls,
+        case_urls,
+        feedback_urls,
+        demand_item_urls,
+        committee_urls,
+    ]
     router = DefaultRouter()
     router.include_format_suffixes = False
     extra = []

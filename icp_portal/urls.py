@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("agreements.urls")),
     path("", include("cases.urls")),
     path("", include("committee.urls")),
+    path("", include("demand_items.urls")),
     path("", include("feedback.urls")),
     path("", include("organizations.urls")),
 ]

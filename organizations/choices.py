@@ -28,6 +28,13 @@ class ReviewerKind(models.TextChoices):
     RESEARCH = "research", _("Research institute")
 
 
+class OfficialOf(models.TextChoices):
+    """Which ministry department an official reviewer serves (panels seat one of each)."""
+
+    IDB = "idb", _("Industrial Development Bureau / Administration")
+    DOIT = "doit", _("Department of Industrial Technology")
+
+
 class Field(models.TextChoices):
     """Industry fields of cases, demand items and reviewers' expertise."""
 

@@ -137,6 +137,10 @@ def _demo_user(username: str, name: str, email: str, language: str, **extra) -> 
     return user
 
 
+# Officials' departments (the demand-item panel seats one of each).
+OFFICIAL_OF = {"official-ida": "idb", "official-doit": "doit"}
+
+
 @transaction.atomic
 def seed() -> list[str]:
     """Seed the parties and demo people; returns lines for the command to print."""
@@ -175,7 +179,12 @@ def seed() -> list[str]:
         _upsert(
             ReviewerProfile,
             {"user": user},
-            {"kind": kind, "affiliation": affiliation, "fields": [str(f) for f in fields]},
+            {
+                "kind": kind,
+                "affiliation": affiliation,
+                "fields": [str(f) for f in fields],
+                "official_of": OFFICIAL_OF.get(username, ""),
+            },
         )
     accounts.append(
         ("reviewer", f"reviewer pool ({len(DEMO_REVIEWERS)} reviewers, e.g. expert-wu)")

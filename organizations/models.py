@@ -18,6 +18,7 @@ from organizations.choices import (
     Field,
     Language,
     MembershipRole,
+    OfficialOf,
     OrganizationKind,
     ReviewerKind,
 )
@@ -204,6 +205,13 @@ class ReviewerProfile(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=16, choices=ReviewerKind.choices)
     affiliation = models.CharField(_("affiliation"), max_length=200)
+    official_of = models.CharField(
+        _("official of"),
+        max_length=8,
+        choices=OfficialOf.choices,
+        blank=True,
+        help_text=_("For officials: the IDB or the Department of Industrial Technology."),
+    )
     fields = models.JSONField(_("fields"), default=list, blank=True)
     active = models.BooleanField(_("active"), default=True)
     history = HistoricalRecords()

@@ -104,3 +104,17 @@ def make_agreement(
         execution_ends_on=date(signed_on.year + 10, 12, 31),
         **extra,
     )
+
+
+def demand_panel_members() -> list:
+    """Seven reviewers seated as a demand-item panel must be: IDB, DoIT, 3 research, 2 scholars."""
+    seats = [
+        ("official", "idb"),
+        ("official", "doit"),
+        ("research", ""),
+        ("research", ""),
+        ("research", ""),
+        ("scholar", ""),
+        ("scholar", ""),
+    ]
+    return [ReviewerProfileFactory(kind=kind, official_of=of) for kind, of in seats]

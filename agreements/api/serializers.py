@@ -87,15 +87,9 @@ class MultiplierStandardSerializer(serializers.ModelSerializer):
 
 
 class PlanItemSerializer(serializers.ModelSerializer):
-    # Demand items arrive with their own issue; until then a plan item links to none.
-    demand_item = serializers.SerializerMethodField()
-
     class Meta:
         model = PlanItem
         fields = ["id", "mode", "title", "demand_item"]
-
-    def get_demand_item(self, item) -> int | None:
-        return getattr(item, "demand_item_id", None)
 
 
 class BriefingSerializer(serializers.ModelSerializer):

@@ -1,11 +1,13 @@
 """Serializers of meetings (api.md "Committee")."""
 
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from cases.choices import SubcommitteeOutcome
 from cases.models import Case
 from committee.choices import Outcome
 from committee.models import AgendaItem, ConflictDeclaration, Decision, Meeting, Opinion
+from demand_items.models import DemandItem
 from organizations.models import ReviewerProfile
 
 
@@ -31,12 +33,23 @@ class MeetingSerializer(serializers.ModelSerializer):
 
 
 class AgendaItemSerializer(serializers.ModelSerializer):
-    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    case = serializers.PrimaryKeyRelatedField(
+        queryset=Case.objects.all(), required=False, allow_null=True
+    )
+    demand_item = serializers.PrimaryKeyRelatedField(
+        queryset=DemandItem.objects.all(), required=False, allow_null=True
+    )
     decision = serializers.SerializerMethodField()
 
     class Meta:
         model = AgendaItem
-        fields = ["id", "kind", "case", "note", "decision"]
+        fields = ["id", "kind", "case", "demand_item", "note", "decision"]
+        validators = []
+
+    def validate(self, data):
+        if (data.get("case") is None) == (data.get("demand_item") is None):
+            raise serializers.ValidationError(_("Name the case or the demand item."))
+        return data
 
     def get_decision(self, item) -> str | None:
         decision = getattr(item, "decision", None)
@@ -66,12 +79,17 @@ class OpinionSerializer(serializers.ModelSerializer):
 
 
 class ConflictSerializer(serializers.ModelSerializer):
-    case = serializers.PrimaryKeyRelatedField(queryset=Case.objects.all())
+    case = serializers.PrimaryKeyRelatedField(
+        queryset=Case.objects.all(), required=False, allow_null=True
+    )
+    demand_item = serializers.PrimaryKeyRelatedField(
+        queryset=DemandItem.objects.all(), required=False, allow_null=True
+    )
     reviewer = serializers.CharField(source="reviewer.user.username", read_only=True)
 
     class Meta:
         model = ConflictDeclaration
-        fields = ["id", "case", "reviewer", "reason", "declared_at"]
+        fields = ["id", "case", "demand_item", "reviewer", "reason", "declared_at"]
         read_only_fields = ["declared_at"]
 
 

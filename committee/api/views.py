@@ -68,15 +68,23 @@ class MeetingViewSet(
         meeting = self.get_object()
         if request.method == "POST":
             data = self._input(AgendaItemSerializer)
-            item = services.agenda_add(
-                meeting=meeting,
-                case=self._visible_case(data["case"]),
-                kind=data["kind"],
-                note=data.get("note", ""),
-                actor=request.user,
-            )
+            if data.get("demand_item") is not None:
+                item = services.agenda_add_demand_item(
+                    meeting=meeting,
+                    demand_item=data["demand_item"],
+                    note=data.get("note", ""),
+                    actor=request.user,
+                )
+            else:
+                item = services.agenda_add(
+                    meeting=meeting,
+                    case=self._visible_case(data["case"]),
+                    kind=data["kind"],
+                    note=data.get("note", ""),
+                    actor=request.user,
+                )
             return Response(AgendaItemSerializer(item).data, status=status.HTTP_201_CREATED)
-        items = meeting.agenda.select_related("case", "decision").order_by("id")
+        items = meeting.agenda.select_related("case", "demand_item", "decision").order_by("id")
         return Response(AgendaItemSerializer(items, many=True).data)
 
     @extend_schema(request=DecisionSerializer, responses=DecisionSerializer(many=True))
@@ -127,10 +135,17 @@ class MeetingViewSet(
         meeting = self.get_object()
         if request.method == "POST":
             data = self._input(ConflictSerializer)
-            if not meeting.agenda.filter(case=data["case"]).exists():
+            case, item = data.get("case"), data.get("demand_item")
+            on_agenda = case is not None and meeting.agenda.filter(case=case).exists()
+            in_round = item is not None and meeting.round_id == item.round_id
+            if not (on_agenda or in_round):
                 raise PermissionDenied()
             declaration = services.conflict_declare(
-                meeting=meeting, case=data["case"], reason=data["reason"], actor=request.user
+                meeting=meeting,
+                case=case,
+                demand_item=item,
+                reason=data["reason"],
+                actor=request.user,
             )
             return Response(ConflictSerializer(declaration).data, status=status.HTTP_201_CREATED)
         conflicts = meeting.conflicts.select_related("reviewer__user").order_by("id")

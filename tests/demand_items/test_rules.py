@@ -65,6 +65,9 @@ def panel(q1, office_user):
         ReviewerKind.SCHOLAR,
     ]
     members = [ReviewerProfileFactory(kind=kind) for kind in kinds]
+    members[0].official_of, members[1].official_of = "idb", "doit"
+    for member in members[:2]:
+        member.save()
     committee_services.meeting_create(
         kind="demand_panel",
         year=2011,
@@ -198,3 +201,194 @@ def test_the_public_list_never_holds_unpublished_items(q1, panel, proposer_user,
     assert list(DemandItem.objects.public()) == [item]
     item.refresh_from_db()
     assert item.status == ItemStatus.PASSED and item.classification == Classification.PRIORITY
+
+
+def test_the_committee_passes_an_item_in_its_minutes_through_the_api(
+    q1, panel, proposer_user, office_user, api_client
+):
+    item = _item(q1, proposer_user)
+    services.item_submit(item=item, actor=proposer_user, today=date(2011, 1, 20))
+    _scored(item, panel, ["70", "70", "70", "70"])
+    services.round_close_scoring(round=q1, actor=office_user)
+    api_client.force_authenticate(office_user)
+    meeting = api_client.post(
+        "/api/v1/meetings/",
+        {"kind": "promotion_committee", "year": 2011, "number": 1, "held_on": "2011-03-17"},
+        format="json",
+    ).json()
+    added = api_client.post(
+        f"/api/v1/meetings/{meeting['id']}/agenda/",
+        {"kind": "demand_item_review", "demand_item": item.pk},
+        format="json",
+    )
+    assert added.status_code == 201, added.json()
+    decided = api_client.post(
+        f"/api/v1/meetings/{meeting['id']}/decisions/",
+        {"agenda_item": added.json()["id"], "outcome": "passed"},
+        format="json",
+    )
+    assert decided.status_code == 201, decided.json()
+    assert (
+        api_client.post(
+            f"/api/v1/meetings/{meeting['id']}/approve-minutes/", {}, format="json"
+        ).status_code
+        == 200
+    )
+    item.refresh_from_db()
+    assert item.status == "passed"
+
+
+def test_the_api_files_scores_classifies_and_the_public_api_lists_only_published(
+    q1, panel, proposer_user, office_user, api_client, django_capture_on_commit_callbacks
+):
+    from datetime import timedelta
+
+    from django.core import mail
+    from django.utils import timezone
+
+    # A round taking items today (filing late would move the item to a later round).
+    today = timezone.localdate()
+    q1 = services.round_open(
+        year=today.year + 1,
+        quarter=1,
+        opens_on=today,
+        closes_on=today + timedelta(days=20),
+        actor=office_user,
+    )
+    committee_services.meeting_create(
+        kind="demand_panel",
+        year=today.year + 1,
+        number=9,
+        held_on=today,
+        members=panel,
+        round=q1,
+        actor=office_user,
+    )
+    api_client.force_authenticate(proposer_user)
+    body = {
+        "round": q1.pk,
+        "title_zh": "先進複材",
+        "title_en": "Advanced composites",
+        "field": "aerospace",
+        "source": "A",
+        "description": "需求",
+        "total_need": "1000",
+        "icp_share": "500",
+    }
+    created = api_client.post("/api/v1/demand-items/", body, format="json")
+    assert created.status_code == 201, created.json()
+    item_id = created.json()["id"]
+    assert (
+        api_client.post(f"/api/v1/demand-items/{item_id}/submit/").json()["status"] == "submitted"
+    )
+    for member in panel[:4]:
+        api_client.force_authenticate(member.user)
+        scored = api_client.post(
+            f"/api/v1/demand-items/{item_id}/scores/",
+            {"score": "85", "comment": "佳"},
+            format="json",
+        )
+        assert scored.status_code == 201, scored.json()
+    api_client.force_authenticate(office_user)
+    closed = api_client.post(f"/api/v1/call-rounds/{q1.pk}/close-scoring/").json()
+    assert [(c["id"], c["panel_score"], c["classification"]) for c in closed] == [
+        (item_id, "85.00", "priority")
+    ]
+    api_client.force_authenticate(None)
+    assert api_client.get("/api/v1/public/demand-items/").json()["count"] == 0
+    assert api_client.get(f"/api/v1/public/demand-items/{item_id}/").status_code == 404
+    services.item_second_review(
+        item=DemandItem.objects.get(pk=item_id), passed=True, actor=office_user
+    )
+    api_client.force_authenticate(office_user)
+    assert api_client.post(f"/api/v1/demand-items/{item_id}/publish/").json()["published"] is True
+    api_client.force_authenticate(None)
+    public = api_client.get("/api/v1/public/demand-items/").json()["results"]
+    assert [(p["title_zh"], p["title_en"]) for p in public] == [("先進複材", "Advanced composites")]
+    assert "panel_score" not in public[0] and "icp_share" not in public[0]
+    with django_capture_on_commit_callbacks(execute=True):
+        services.round_open(
+            year=2011,
+            quarter=3,
+            opens_on=date(2011, 7, 5),
+            closes_on=date(2011, 7, 25),
+            actor=office_user,
+        )
+    assert proposer_user.email in {m.to[0] for m in mail.outbox}
+
+
+def test_an_item_filed_years_late_goes_to_the_round_taking_items_now(q1, proposer_user):
+    item = _item(q1, proposer_user)
+    services.item_submit(item=item, actor=proposer_user, today=date(2013, 5, 1))
+    item.refresh_from_db()
+    assert (item.round.year, item.round.quarter) == (2013, 3)  # 2013 Q2 closed on 04-25
+
+
+def test_a_panel_seats_exactly_idb_doit_three_research_two_scholars(q1, office_user):
+    kinds = [
+        ReviewerKind.OFFICIAL,
+        ReviewerKind.OFFICIAL,
+        ReviewerKind.RESEARCH,
+        ReviewerKind.RESEARCH,
+        ReviewerKind.SCHOLAR,
+        ReviewerKind.SCHOLAR,
+        ReviewerKind.SCHOLAR,
+    ]
+    members = [ReviewerProfileFactory(kind=kind) for kind in kinds]
+    members[0].official_of, members[1].official_of = "idb", "doit"
+    for member in members[:2]:
+        member.save()
+    with pytest.raises(ValidationError, match="seats 7"):
+        committee_services.meeting_create(
+            kind="demand_panel",
+            year=2011,
+            number=5,
+            held_on=date(2011, 2, 1),
+            members=members,
+            round=q1,
+            actor=office_user,
+        )
+    members[6] = ReviewerProfileFactory(kind=ReviewerKind.RESEARCH)
+    committee_services.meeting_create(
+        kind="demand_panel",
+        year=2011,
+        number=5,
+        held_on=date(2011, 2, 1),
+        members=members,
+        round=q1,
+        actor=office_user,
+    )
+
+
+def test_a_member_declares_a_conflict_through_the_api_and_then_cannot_score(
+    q1, panel, proposer_user, office_user, api_client
+):
+    item = _item(q1, proposer_user)
+    services.item_submit(item=item, actor=proposer_user, today=date(2011, 1, 20))
+    meeting = q1.panels.get()
+    api_client.force_authenticate(panel[3].user)
+    declared = api_client.post(
+        f"/api/v1/meetings/{meeting.pk}/conflicts/",
+        {"demand_item": item.pk, "reason": "本單位參與提案"},
+        format="json",
+    )
+    assert declared.status_code == 201, declared.json()
+    refused = api_client.post(
+        f"/api/v1/demand-items/{item.pk}/scores/",
+        {"score": "90"},
+        format="json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert refused.status_code == 400 and "conflict of interest" in str(refused.json())
+
+
+def test_only_a_draft_is_edited_by_its_proposing_unit(q1, proposer_user, office_user, api_client):
+    item = _item(q1, proposer_user)
+    api_client.force_authenticate(proposer_user)
+    edited = api_client.patch(
+        f"/api/v1/demand-items/{item.pk}/", {"title_en": "UAV composites"}, format="json"
+    )
+    assert edited.status_code == 200 and edited.json()["title_en"] == "UAV composites"
+    services.item_submit(item=item, actor=proposer_user, today=date(2011, 1, 20))
+    late = api_client.patch(f"/api/v1/demand-items/{item.pk}/", {"title_en": "x"}, format="json")
+    assert late.status_code == 400

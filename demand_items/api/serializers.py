@@ -1,0 +1,65 @@
+"""Serializers of demand items (api.md "Demand items")."""
+
+from rest_framework import serializers
+
+from demand_items.models import CallRound, DemandItem, PanelScore
+
+
+class CallRoundSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CallRound
+        fields = ["id", "year", "quarter", "opens_on", "closes_on", "status"]
+        read_only_fields = ["status"]
+
+
+class DemandItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = DemandItem
+        fields = [
+            "id",
+            "round",
+            "proposer",
+            "title_zh",
+            "title_en",
+            "field",
+            "source",
+            "defence",
+            "description",
+            "technology_wanted",
+            "expected_benefit",
+            "firms",
+            "total_need",
+            "icp_share",
+            "status",
+            "panel_score",
+            "classification",
+            "published",
+        ]
+        read_only_fields = ["proposer", "status", "panel_score", "classification", "published"]
+
+
+class PublicDemandItemSerializer(serializers.ModelSerializer):
+    """What the public sees: no scores, no comments, no funding detail."""
+
+    class Meta:
+        model = DemandItem
+        fields = [
+            "id",
+            "title_zh",
+            "title_en",
+            "field",
+            "defence",
+            "description",
+            "technology_wanted",
+            "classification",
+            "published_on",
+        ]
+
+
+class ScoreSerializer(serializers.ModelSerializer):
+    reviewer = serializers.CharField(source="reviewer.user.username", read_only=True)
+
+    class Meta:
+        model = PanelScore
+        fields = ["id", "reviewer", "score", "comment", "scored_at"]
+        read_only_fields = ["scored_at"]

@@ -1,0 +1,136 @@
+"""API of demand items: rounds, items, panel scores, actions, and the public catalogue."""
+
+from django.utils.translation import gettext as _
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
+from rest_framework.exceptions import PermissionDenied
+from rest_framework.generics import ListAPIView, RetrieveAPIView
+from rest_framework.permissions import AllowAny
+from rest_framework.response import Response
+
+from demand_items import services
+from demand_items.api.serializers import (
+    CallRoundSerializer,
+    DemandItemSerializer,
+    PublicDemandItemSerializer,
+    ScoreSerializer,
+)
+from demand_items.filtersets import DemandItemFilterSet, PublicDemandItemFilterSet
+from demand_items.models import CallRound, DemandItem
+from organizations.api.permissions import StaffWritePermission
+from organizations.models import is_office_staff
+
+
+class CallRoundViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Quarterly call rounds; staff open them and close their scoring."""
+
+    lookup_value_regex = r"\d+"
+    serializer_class = CallRoundSerializer
+    queryset = CallRound.objects.order_by("year", "quarter")
+    permission_classes = [*viewsets.GenericViewSet.permission_classes, StaffWritePermission]
+
+    def perform_create(self, serializer):
+        serializer.instance = services.round_open(
+            actor=self.request.user, **serializer.validated_data
+        )
+
+    @extend_schema(request=None, responses=DemandItemSerializer(many=True))
+    @action(detail=True, methods=["post"], url_path="close-scoring")
+    def close_scoring(self, request, pk=None):
+        """Mean and band for every item a majority of the panel scored; the rest stay open."""
+        closed = services.round_close_scoring(round=self.get_object(), actor=request.user)
+        return Response(DemandItemSerializer(closed, many=True).data)
+
+
+class DemandItemViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    mixins.CreateModelMixin,
+    mixins.UpdateModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Demand items: proposing units file; the panel scores; staff hold and publish."""
+
+    lookup_value_regex = r"\d+"
+    serializer_class = DemandItemSerializer
+    filterset_class = DemandItemFilterSet
+    ordering_fields = ["id", "panel_score"]
+
+    def get_queryset(self):
+        return (
+            DemandItem.objects.visible_to(self.request.user).select_related("round").order_by("id")
+        )
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        serializer.instance = services.item_create(actor=self.request.user, **data)
+
+    def perform_update(self, serializer):
+        serializer.instance = services.item_update(
+            item=serializer.instance, actor=self.request.user, **serializer.validated_data
+        )
+
+    def _done(self, item):
+        return Response(DemandItemSerializer(DemandItem.objects.get(pk=item.pk)).data)
+
+    @extend_schema(request=None, responses=DemandItemSerializer)
+    @action(detail=True, methods=["post"])
+    def submit(self, request, pk=None):
+        return self._done(services.item_submit(item=self.get_object(), actor=request.user))
+
+    @extend_schema(request=None, responses=DemandItemSerializer)
+    @action(detail=True, methods=["post"])
+    def hold(self, request, pk=None):
+        """Hold the item to the next round (the panel's decision, recorded by the office)."""
+        if not is_office_staff(request.user):
+            raise PermissionDenied(_("Only ICP office staff may change this."))
+        return self._done(services.item_hold(item=self.get_object(), actor=request.user))
+
+    @extend_schema(request=None, responses=DemandItemSerializer)
+    @action(detail=True, methods=["post"])
+    def publish(self, request, pk=None):
+        if not is_office_staff(request.user):
+            raise PermissionDenied(_("Only ICP office staff may change this."))
+        return self._done(services.item_publish(item=self.get_object(), actor=request.user))
+
+    @extend_schema(request=ScoreSerializer, responses=ScoreSerializer(many=True))
+    @action(detail=True, methods=["get", "post"], serializer_class=ScoreSerializer)
+    def scores(self, request, pk=None):
+        """Panel scores: a member files (or revises) theirs; staff see all, members their own."""
+        item = self.get_object()
+        if request.method == "POST":
+            serializer = ScoreSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            row = services.score_file(item=item, actor=request.user, **serializer.validated_data)
+            return Response(ScoreSerializer(row).data, status=status.HTTP_201_CREATED)
+        rows = item.scores.select_related("reviewer__user").order_by("id")
+        if not is_office_staff(request.user):
+            rows = rows.filter(reviewer__user=request.user)
+        return Response(ScoreSerializer(rows, many=True).data)
+
+
+class PublicDemandItemList(ListAPIView):
+    """Published demand items, both languages, no login."""
+
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    serializer_class = PublicDemandItemSerializer
+    filterset_class = PublicDemandItemFilterSet
+
+    def get_queryset(self):
+        return DemandItem.objects.public().order_by("id")
+
+
+class PublicDemandItemDetail(RetrieveAPIView):
+    permission_classes = [AllowAny]
+    authentication_classes = []
+    serializer_class = PublicDemandItemSerializer
+
+    def get_queryset(self):
+        return DemandItem.objects.public()
