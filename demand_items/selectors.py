@@ -97,7 +97,9 @@ def still_open(round: CallRound) -> int:
 
 
 def taken_up_by(item: DemandItem) -> list:
-    """The agreements' plan items pointing at the item (once PlanItem.demand_item exists)."""
-    if not hasattr(item, "plan_items"):
-        return []
-    return list(item.plan_items.select_related("agreement").order_by("agreement_id", "id"))
+    """The agreements' plan items that take the item up, with the cases carrying them out."""
+    return list(
+        item.plan_items.select_related("agreement")
+        .prefetch_related("cases")
+        .order_by("agreement_id", "id")
+    )

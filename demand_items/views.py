@@ -119,13 +119,12 @@ def item_create(request):
 def item_edit(request, pk):
     """Edit a draft (the proposing unit or staff), through ``services.item_update``."""
     item = _visible_item(request, pk)
-    update = getattr(services, "item_update", None)
-    if update is None or item.status != ItemStatus.DRAFT:
+    if item.status != ItemStatus.DRAFT:
         raise Http404
     form = DemandItemForm(request.POST or None, instance=item, with_round=False)
 
     def call(data):
-        return update(item=item, actor=request.user, **form.service_fields())
+        return services.item_update(item=item, actor=request.user, **form.service_fields())
 
     return service_form_page(
         request,
@@ -163,9 +162,7 @@ def _item_page(request, item: DemandItem, bound: dict | None = None):
         "item": item,
         "is_staff": staff,
         "benefits": _benefits(item),
-        "can_edit": (staff or proposer)
-        and item.status == ItemStatus.DRAFT
-        and hasattr(services, "item_update"),
+        "can_edit": (staff or proposer) and item.status == ItemStatus.DRAFT,
         "can_submit": (staff or proposer) and item.status == ItemStatus.DRAFT,
         "can_hold": staff and item.status in (ItemStatus.SUBMITTED, ItemStatus.SCORED),
         "can_publish": staff and item.status == ItemStatus.PASSED and not item.published,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from feedback.choices import DEFENCE_INDUSTRY_SHARE
 from feedback.models import Bill
+from feedback.selectors import bill_steps
 from icp_portal.lib.pdf import render_pdf
 
 # The office's details printed on every notice (from settings, so they can change).
@@ -21,13 +21,13 @@ OFFICE = {
 def payment_notice_pdf(bill: Bill) -> bytes:
     """The notice for ``bill``: bilingual headings, the calculation line by line."""
     office = {**OFFICE, **getattr(settings, "ICP_OFFICE", {})}
-    share = DEFENCE_INDUSTRY_SHARE if bill.defence_halved else 1
+    steps = bill_steps(bill)
     context = {
         "bill": bill,
         "office": office,
         "payments": list(bill.payments.order_by("paid_on", "id")),
         "rate_permille": bill.rate * 1000,
-        "share": share,
-        "fee_points": bill.credits * bill.rate * share,
+        "share": steps["share"],
+        "fee_points": steps["fee_points"],
     }
     return render_pdf("pdf/payment_notice.html", context, language="zh-hant")

@@ -3,16 +3,40 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from agreements.choices import Mode, PointsCurrency
-from feedback.choices import DEFAULT_RATES, DEFAULT_RATES_FROM
+from feedback.choices import DEFAULT_RATES, DEFAULT_RATES_FROM, DEFENCE_INDUSTRY_SHARE
 from feedback.filtersets import BillFilterSet
 from feedback.models import Bill, ExchangeRate, FeeRate
+
+
+def fee_steps(*, credits: Decimal, rate: Decimal, halved: bool, exchange_rate: Decimal) -> dict:
+    """The fee, step by step (domain.md §11): credits × rate (× ½ for a defence-industry
+    recipient) = fee in points; × exchange rate = NT$, rounded half up to whole NT$. The
+    one place the formula lives: bills, the bill page and the payment notice use it."""
+    share = DEFENCE_INDUSTRY_SHARE if halved else Decimal("1")
+    fee_points = credits * rate * share
+    exact_twd = fee_points * exchange_rate
+    return {
+        "share": share,
+        "fee_points": fee_points,
+        "exact_twd": exact_twd,
+        "amount_twd": exact_twd.quantize(Decimal("1"), rounding=ROUND_HALF_UP),
+    }
+
+
+def bill_steps(bill) -> dict:
+    return fee_steps(
+        credits=bill.credits,
+        rate=bill.rate,
+        halved=bill.defence_halved,
+        exchange_rate=bill.exchange_rate,
+    )
 
 
 def fee_rate_for(*, mode: str, on: date) -> Decimal:

@@ -4,7 +4,7 @@ cancellations, overdue marking, and the recipients' eligibility block."""
 from __future__ import annotations
 
 from datetime import date, timedelta
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.db import transaction
@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from feedback import notifications, selectors
 from feedback.choices import (
     DEFENCE_HALVING_FROM,
-    DEFENCE_INDUSTRY_SHARE,
     OPEN_STATUSES,
     PAYMENT_DAYS,
     BillStatus,
@@ -26,8 +25,9 @@ from organizations.services import event_record
 def fee_amount(*, credits: Decimal, rate: Decimal, halved: bool, exchange_rate: Decimal) -> Decimal:
     """Fee = credits × rate (× ½ for a defence-industry recipient) × exchange rate, rounded
     half up to whole NT$ (domain.md §11)."""
-    share = DEFENCE_INDUSTRY_SHARE if halved else Decimal("1")
-    return (credits * rate * share * exchange_rate).quantize(Decimal("1"), rounding=ROUND_HALF_UP)
+    return selectors.fee_steps(
+        credits=credits, rate=rate, halved=halved, exchange_rate=exchange_rate
+    )["amount_twd"]
 
 
 def recipient_block_refresh(recipient: Organization) -> bool:

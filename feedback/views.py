@@ -6,7 +6,7 @@ payment notice PDF, and the office's exchange and fee rates. Bills are picked th
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
 from django.conf import settings
 from django.contrib import messages
@@ -22,7 +22,7 @@ from django.views.decorators.http import require_POST
 
 from agreements.choices import Mode, PointsCurrency
 from feedback import selectors, services
-from feedback.choices import DEFENCE_INDUSTRY_SHARE, OPEN_STATUSES, BillStatus
+from feedback.choices import OPEN_STATUSES, BillStatus
 from feedback.filtersets import BillFilterSet
 from feedback.forms import ExchangeRateForm, FeeRateForm, PaymentForm, ReasonForm
 from feedback.models import Bill, ExchangeRate, FeeRate
@@ -119,9 +119,8 @@ def bill_list(request):
 
 def _calculation(bill: Bill) -> dict:
     """The bill's figures, step by step, as the notice prints them."""
-    share = DEFENCE_INDUSTRY_SHARE if bill.defence_halved else Decimal("1")
-    fee_points = bill.credits * bill.rate * share
-    exact = fee_points * bill.exchange_rate
+    steps = selectors.bill_steps(bill)
+    share, fee_points, exact = steps["share"], steps["fee_points"], steps["exact_twd"]
     return {
         "credits": bill.credits,
         "currency": PointsCurrency(bill.credit_currency).label,
@@ -130,7 +129,7 @@ def _calculation(bill: Bill) -> dict:
         "share": _plain(share),
         "fee_points": _plain(fee_points),
         "exact_twd": _plain(exact),
-        "rounded_twd": exact.quantize(Decimal("1"), rounding=ROUND_HALF_UP),
+        "rounded_twd": steps["amount_twd"],
         "rounding_changed": exact != exact.to_integral_value(),
     }
 

@@ -392,3 +392,59 @@ def test_only_a_draft_is_edited_by_its_proposing_unit(q1, proposer_user, office_
     services.item_submit(item=item, actor=proposer_user, today=date(2011, 1, 20))
     late = api_client.patch(f"/api/v1/demand-items/{item.pk}/", {"title_en": "x"}, format="json")
     assert late.status_code == 400
+
+
+def test_the_item_page_shows_the_agreements_and_cases_that_took_it_up(
+    q1, panel, proposer_user, office_user, client, contractor_a, contractor_a_member
+):
+    from django.urls import reverse
+
+    from agreements import services as agreement_services
+    from cases import services as case_services
+    from tests.factories import OrganizationFactory, make_agreement
+
+    item = _item(q1, proposer_user)
+    services.item_submit(item=item, actor=proposer_user, today=date(2011, 1, 20))
+    _scored(item, panel, ["85", "85", "85", "85"])
+    services.round_close_scoring(round=q1, actor=office_user)
+    item.refresh_from_db()
+    agreement = make_agreement(contractor=contractor_a, actor=office_user)
+    with pytest.raises(ValidationError):  # not yet in the database
+        agreement_services.plan_item_add(
+            agreement=agreement,
+            mode="technology_transfer",
+            title="複材",
+            demand_item=item,
+            actor=office_user,
+        )
+    services.item_second_review(item=item, passed=True, actor=office_user)
+    item.refresh_from_db()
+    plan_item = agreement_services.plan_item_add(
+        agreement=agreement,
+        mode="technology_transfer",
+        title="複材結構技術移轉",
+        demand_item=item,
+        actor=office_user,
+    )
+    case = case_services.case_create(
+        agreement=agreement,
+        actor=contractor_a_member,
+        title_zh="複材",
+        title_en="Composites",
+        use="industry",
+        field="aerospace",
+        starts_on=date(2011, 4, 1),
+        ends_on=date(2012, 3, 31),
+        plan_item=plan_item,
+        activities=[
+            {
+                "mode": "technology_transfer",
+                "recipient": OrganizationFactory(kind="domestic_recipient", country="TW"),
+                "value": D("10.00"),
+                "requested_multiplier": D("15.00"),
+            }
+        ],
+    )
+    client.force_login(office_user)
+    page = client.get(reverse("demand_item_detail", args=[item.pk])).content.decode()
+    assert agreement.number in page and "複材結構技術移轉" in page and case.number in page
