@@ -4,18 +4,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, Briefing, MultiplierStandard, PlanItem, Procurement
+from icp_portal.lib.forms import DATE, InputForm
 from organizations.choices import OrganizationKind
 from organizations.models import Organization
-
-DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
-
-
-class InputForm(forms.ModelForm):
-    """A model form that only checks input: the service builds the row and runs the
-    model's validation (constraints, clean) itself, so it is not done twice."""
-
-    def _post_clean(self):
-        pass
 
 
 class ProcurementForm(InputForm):

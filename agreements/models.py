@@ -22,9 +22,12 @@ from agreements.choices import (
     Mode,
     PointsCurrency,
 )
+from icp_portal.lib.errors import AppendOnlyError
 from organizations.choices import OrganizationKind
 from organizations.models import Organization, is_office_staff
 from organizations.selectors import user_membership
+
+__all__ = ["AppendOnlyError"]
 
 MONEY = {"max_digits": 18, "decimal_places": 2}
 
@@ -326,10 +329,6 @@ class CreditBank(models.Model):
 
     def __str__(self) -> str:
         return f"{self.contractor} {self.currency}"
-
-
-class AppendOnlyError(Exception):
-    """Raised on any attempt to change or delete a ledger entry."""
 
 
 class CreditEntryQuerySet(models.QuerySet):

@@ -12,7 +12,6 @@ from datetime import date
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -29,7 +28,9 @@ from agreements.models import (
     briefing_deadline,
 )
 from demand_items.choices import ItemStatus
+from icp_portal.lib.services import service
 from organizations.models import User
+from organizations.policy import require_office
 from organizations.services import event_record
 
 # Kinds whose entries lower `available` when positive (and raise it when reversed).
@@ -117,9 +118,10 @@ def require_legacy_agreement(agreement: Agreement, what: str) -> None:
         )
 
 
-@transaction.atomic
+@service
 def procurement_create(*, actor: User, **fields) -> Procurement:
     """Record a procurement (購案) from abroad."""
+    require_office(actor)
     procurement = Procurement(**fields)
     procurement.full_clean()
     procurement.save()
@@ -127,8 +129,10 @@ def procurement_create(*, actor: User, **fields) -> Procurement:
     return procurement
 
 
-@transaction.atomic
+@service
 def procurement_update(*, procurement: Procurement, actor: User, **fields) -> Procurement:
+    """Correct a procurement's record."""
+    require_office(actor)
     for name, value in fields.items():
         setattr(procurement, name, value)
     procurement.full_clean()
@@ -137,9 +141,10 @@ def procurement_update(*, procurement: Procurement, actor: User, **fields) -> Pr
     return procurement
 
 
-@transaction.atomic
+@service
 def agreement_create(*, actor: User, **fields) -> Agreement:
     """Record a signed agreement (簽訂協議書) and post its obligation entry on the signing date."""
+    require_office(actor)
     agreement = Agreement(**fields)
     if agreement.signed_on:
         agreement.briefing_due_on = briefing_deadline(agreement.signed_on)
@@ -160,9 +165,10 @@ def agreement_create(*, actor: User, **fields) -> Agreement:
 AMENDABLE_FIELDS = ("number", "execution_ends_on", "defence_ratio_min", "status")
 
 
-@transaction.atomic
+@service
 def agreement_update(*, agreement: Agreement, actor: User, **fields) -> Agreement:
     """Change an agreement's terms (the obligation: ``agreement_amend_obligation``)."""
+    require_office(actor)
     unknown = set(fields) - set(AMENDABLE_FIELDS)
     if unknown:
         raise ValidationError(
@@ -186,13 +192,14 @@ def agreement_update(*, agreement: Agreement, actor: User, **fields) -> Agreemen
     return agreement
 
 
-@transaction.atomic
+@service
 def agreement_amend_obligation(
     *, agreement: Agreement, obligation: Decimal, effective_on: date, reason: str, actor: User
 ) -> CreditEntry:
     """Amend the obligation (協議書修約): post the difference as an obligation entry.
 
     Lowering it below what is already discharged or reserved is refused."""
+    require_office(actor)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the obligation changes.")})
     agreement = _lock(agreement)
@@ -217,7 +224,7 @@ def agreement_amend_obligation(
     return entry
 
 
-@transaction.atomic
+@service
 def credit_reserve(
     *,
     agreement: Agreement,
@@ -231,6 +238,7 @@ def credit_reserve(
 ) -> CreditEntry:
     """Reserve credit for a pre-approved case (預核保留). Locks the agreement and refuses a
     reserve that would make ``available`` negative, naming the available figure."""
+    require_office(actor, system=True)
     agreement = _lock(agreement)
     _require_available(agreement, Decimal(amount), _("A reserve"))
     return _post(
@@ -246,7 +254,7 @@ def credit_reserve(
     )
 
 
-@transaction.atomic
+@service
 def credit_release(
     *,
     agreement: Agreement,
@@ -259,6 +267,7 @@ def credit_release(
     meeting=None,
 ) -> CreditEntry:
     """Release (part of) a reserve: the case was withdrawn, closed short or actually approved."""
+    require_office(actor, system=True)
     agreement = _lock(agreement)
     reserved = selectors.agreement_balance(agreement=agreement, as_of=date.max).reserved
     if Decimal(amount) > reserved:
@@ -283,7 +292,7 @@ def credit_release(
     )
 
 
-@transaction.atomic
+@service
 def credit_post_actual(
     *,
     agreement: Agreement,
@@ -296,6 +305,7 @@ def credit_post_actual(
     meeting=None,
 ) -> CreditEntry:
     """Post actually approved credit (實核額度), which discharges the obligation."""
+    require_office(actor, system=True)
     agreement = _lock(agreement)
     return _post(
         agreement=agreement,
@@ -319,7 +329,7 @@ def _lock_bank(agreement: Agreement) -> CreditBank:
     return bank
 
 
-@transaction.atomic
+@service
 def credit_retain(
     *,
     agreement: Agreement,
@@ -332,6 +342,7 @@ def credit_retain(
 ) -> CreditEntry:
     """Close with credit retention (結案暨額度留存): move surplus actual credit from a legacy
     agreement into the contractor's bank. Refused for agreements signed from 2012 on."""
+    require_office(actor, system=True)
     require_legacy_agreement(agreement, _("Credit retention"))
     agreement = _lock(agreement)
     _lock_bank(agreement)
@@ -361,12 +372,13 @@ def credit_retain(
     )
 
 
-@transaction.atomic
+@service
 def credit_bank_draw(
     *, agreement: Agreement, amount: Decimal, effective_on: date, actor: User, note: str = ""
 ) -> CreditEntry:
     """Apply banked credit (預存/留存額度) to a legacy agreement, discharging its obligation.
     Refused for agreements signed from 2012 on, and beyond the bank's balance."""
+    require_office(actor)
     require_legacy_agreement(agreement, _("A bank draw"))
     agreement = _lock(agreement)
     bank = _lock_bank(agreement)
@@ -391,9 +403,10 @@ def credit_bank_draw(
     )
 
 
-@transaction.atomic
+@service
 def credit_entry_reverse(*, entry: CreditEntry, reason: str, actor: User, effective_on=None):
     """Correct a mistake: post a reversal that cancels ``entry`` (never edit or delete it)."""
+    require_office(actor)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the entry is reversed.")})
     if entry.kind == EntryKind.REVERSAL:
@@ -427,11 +440,12 @@ def credit_entry_reverse(*, entry: CreditEntry, reason: str, actor: User, effect
     return reversal
 
 
-@transaction.atomic
+@service
 def multiplier_standard_set(
     *, agreement: Agreement, mode: str, min_multiplier, max_multiplier, effective_from, actor: User
 ) -> MultiplierStandard:
     """Set the multiplier range of a mode from a date on (decided cases keep theirs)."""
+    require_office(actor)
     standard = MultiplierStandard(
         agreement=agreement,
         mode=mode,
@@ -445,12 +459,13 @@ def multiplier_standard_set(
     return standard
 
 
-@transaction.atomic
+@service
 def plan_item_add(
     *, agreement: Agreement, mode: str, title: str, actor: User, demand_item=None
 ) -> PlanItem:
     """Add a planned item to the agreement's ICP plan (工業合作計畫書), optionally taking up
     a demand item of the database."""
+    require_office(actor)
     if demand_item is not None and demand_item.status != ItemStatus.PASSED:
         raise ValidationError(
             {"demand_item": _("Only demand items the committee passed are in the database.")}
@@ -462,9 +477,10 @@ def plan_item_add(
     return item
 
 
-@transaction.atomic
+@service
 def briefing_record(*, agreement: Agreement, held_on: date, title: str, actor: User) -> Briefing:
     """Record a public briefing (招商說明會) held for the agreement."""
+    require_office(actor)
     briefing = Briefing(agreement=agreement, held_on=held_on, title=title)
     briefing.full_clean()
     if held_on < agreement.signed_on:
@@ -476,11 +492,12 @@ def briefing_record(*, agreement: Agreement, held_on: date, title: str, actor: U
     return briefing
 
 
-@transaction.atomic
+@service
 def credit_bank_open(
     *, contractor, currency: str, opening_balance, opening_as_of: date, actor: User, note=""
 ) -> CreditBank:
     """Carry over a contractor's legacy bank (pre-stored or retained credit before 2012)."""
+    require_office(actor)
     if opening_as_of >= LEGACY_BANK_CUTOFF and Decimal(opening_balance) > 0:
         raise ValidationError(
             {

@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.choices import Mode
-from agreements.forms import DATE, InputForm
 from cases.choices import ChecklistResult, DocumentKind, SubcommitteeOutcome
 from cases.models import Case
 from cases.selectors import CONFIRMED
+from icp_portal.lib.forms import DATE, InputForm
 from organizations.choices import OrganizationKind
 from organizations.models import Organization
 

@@ -173,3 +173,9 @@ def progress_report_status(case: Case, today: date | None = None) -> list[dict]:
 
 def technology_transfer_activities(case: Case):
     return case.activities.filter(mode=Mode.TECHNOLOGY_TRANSFER)
+
+
+def case_opinions(*, case: Case, user) -> QuerySet:
+    """The sub-committee opinions on the case this user may read: staff all (the office's
+    working papers), a reviewer their own (the rule is the opinions' own ``visible_to``)."""
+    return case.opinions.visible_to(user).select_related("reviewer__user", "meeting")

@@ -6,12 +6,11 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import date
+from datetime import date, datetime
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -31,6 +30,7 @@ from cases.models import (
     ProgressReport,
     credits_of,
 )
+from icp_portal.lib.services import service
 from organizations.choices import OrganizationKind
 from organizations.models import Organization, User
 from organizations.services import event_record
@@ -105,37 +105,33 @@ def _replace_activities(case: Case, activities: list[dict]) -> None:
         activity.save()
 
 
-def _number(case: Case) -> str:
+def _number(case: Case, filed_on: date | None = None) -> str:
     """The case number: C-<filing year>-<row id>, unique without a race between filers."""
-    return f"C-{timezone.localdate().year}-{case.pk:05d}"
+    return f"C-{(filed_on or timezone.localdate()).year}-{case.pk:05d}"
 
 
-@transaction.atomic
-def case_create(*, agreement, actor: User, activities: list[dict], **fields) -> Case:
-    """Start a case (draft) under an agreement, in English or Chinese, with its activities."""
-    if workflow.role_of(actor, Case(agreement=agreement)) not in (
-        workflow.CONTRACTOR,
-        workflow.OFFICE,
-    ):
-        raise ValidationError(_("Only the agreement's contractor or the office can file a case."))
+@service
+def case_create(
+    *, agreement, actor: User, activities: list[dict], filed_on: date | None = None, **fields
+) -> Case:
+    """Start a case (draft) under an agreement, in English or Chinese, with its activities.
+    ``filed_on`` (default today) is the filing date the number's year comes from."""
+    workflow.check(Case(agreement=agreement), "file", actor)
     case = Case(agreement=agreement, created_by=actor, number=secrets.token_hex(8), **fields)
     case.full_clean()
     case.save()
-    case.number = _number(case)
+    case.number = _number(case, filed_on)
     case.save(update_fields=["number"])
     _replace_activities(case, activities)
     event_record(actor=actor, target=case, action="case.create", to_status=case.status)
     return case
 
 
-@transaction.atomic
+@service
 def case_update(*, case: Case, actor: User, activities: list[dict] | None = None, **fields) -> Case:
     """Edit a case while it is with the contractor (draft, supplement, renegotiation)."""
     case = _lock(case)
-    if case.status not in workflow.EDITABLE:
-        raise workflow.TransitionNotAllowed(case, "edit")
-    if workflow.role_of(actor, case) not in (workflow.CONTRACTOR, workflow.OFFICE):
-        raise ValidationError(_("Only the agreement's contractor or the office can edit a case."))
+    workflow.check(case, "edit", actor)
     for name, value in fields.items():
         setattr(case, name, value)
     case.full_clean()
@@ -146,14 +142,14 @@ def case_update(*, case: Case, actor: User, activities: list[dict] | None = None
     return case
 
 
-@transaction.atomic
+@service
 def document_upload(
     *, case: Case, kind: str, upload, actor: User, activity: Activity | None = None
 ) -> CaseDocument:
     """Attach a PDF to a case. The file's bytes must be a PDF (not just its name), within
     the size limit; it is stored privately under a random name."""
-    if workflow.role_of(actor, case) is None:
-        raise ValidationError(_("You may not add documents to this case."))
+    case = _lock(case)
+    workflow.check(case, "upload_document", actor)
     if kind not in DocumentKind.values:
         raise ValidationError({"kind": _("Unknown document kind.")})
     if activity is not None and activity.case_id != case.pk:
@@ -181,9 +177,9 @@ def document_upload(
     return document
 
 
-@transaction.atomic
-def case_submit(*, case: Case, actor: User) -> Case:
-    """The contractor submits the case (送件) for pre-approval."""
+@service
+def case_submit(*, case: Case, actor: User, submitted_at: datetime | None = None) -> Case:
+    """The contractor submits the case (送件) for pre-approval (``submitted_at``: default now)."""
     case = _lock(case)
     workflow.check(case, "submit", actor)
     contractor = case.agreement.contractor
@@ -202,24 +198,24 @@ def case_submit(*, case: Case, actor: User) -> Case:
         errors.append(_("Missing documents: %(list)s.") % {"list": "; ".join(missing)})
     if errors:
         raise ValidationError(errors)
-    case.submitted_at = timezone.now()
+    case.submitted_at = submitted_at or timezone.now()
     case.save(update_fields=["submitted_at"])
     case_transition(case, "submit", actor)
     notifications.case_received(case)
     return case
 
 
-@transaction.atomic
+@service
 def case_start_checklist(*, case: Case, actor: User) -> Case:
     case = _lock(case)
     return case_transition(case, "start_checklist", actor)
 
 
-@transaction.atomic
+@service
 def checklist_confirm(*, case: Case, code: str, result: str, actor: User, note: str = ""):
     """A person confirms a checklist item the portal cannot compute (or overrides)."""
-    if workflow.role_of(actor, case) != workflow.OFFICE:
-        raise ValidationError(_("Only the office confirms checklist items."))
+    case = _lock(case)
+    workflow.check(case, "confirm_checklist", actor)
     if code not in selectors.CHECKLIST_CODES:
         raise ValidationError({"code": _("Unknown checklist item.")})
     confirmation, _created = ChecklistConfirmation.objects.update_or_create(
@@ -229,7 +225,7 @@ def checklist_confirm(*, case: Case, code: str, result: str, actor: User, note: 
     return confirmation
 
 
-@transaction.atomic
+@service
 def case_initial_review(*, case: Case, opinion: str, actor: User) -> Case:
     """The office's initial review opinion (初審意見); the checklist must have no failure."""
     case = _lock(case)
@@ -246,10 +242,11 @@ def case_initial_review(*, case: Case, opinion: str, actor: User) -> Case:
     return case_transition(case, "initial_review", actor, note=opinion)
 
 
-@transaction.atomic
+@service
 def case_return_for_supplement(*, case: Case, request: str, actor: User) -> Case:
     """Send the case back to the contractor with the office's request (須再補充資料)."""
     case = _lock(case)
+    workflow.check(case, "return_for_supplement", actor)
     if not request.strip():
         raise ValidationError({"request": _("Say what the contractor must supply.")})
     case.office_request = request
@@ -259,7 +256,7 @@ def case_return_for_supplement(*, case: Case, request: str, actor: User) -> Case
     return case
 
 
-@transaction.atomic
+@service
 def case_subcommittee_review(*, case: Case, outcome: str, actor: User, note: str = "") -> Case:
     """Record the sub-committee's outcome: pass, forward, supplement or returned."""
     case = _lock(case)
@@ -269,9 +266,9 @@ def case_subcommittee_review(*, case: Case, outcome: str, actor: User, note: str
         SubcommitteeOutcome.SUPPLEMENT: "subcommittee_supplement",
         SubcommitteeOutcome.RETURNED: "subcommittee_return",
     }
+    workflow.check(case, names.get(outcome, "subcommittee_pass"), actor)
     if outcome not in names:
         raise ValidationError({"outcome": _("Unknown outcome.")})
-    workflow.check(case, names[outcome], actor)
     case.subcommittee_outcome = outcome
     update = ["subcommittee_outcome"]
     if outcome == SubcommitteeOutcome.SUPPLEMENT:
@@ -284,25 +281,22 @@ def case_subcommittee_review(*, case: Case, outcome: str, actor: User, note: str
     return case
 
 
-@transaction.atomic
+@service
 def case_withdraw(*, case: Case, actor: User, reason: str = "") -> Case:
     """Withdraw a case before the committee decides (撤案)."""
     case = _lock(case)
     return case_transition(case, "withdraw", actor, note=reason)
 
 
-@transaction.atomic
+@service
 def progress_report_file(
     *, case: Case, year: int, quarter: int, progress: str, percent_complete: int, actor: User
 ) -> ProgressReport:
     """The contractor files a quarterly progress report; the first one starts execution."""
     case = _lock(case)
-    if workflow.role_of(actor, case) not in (workflow.CONTRACTOR, workflow.OFFICE):
-        raise ValidationError(_("Only the case's contractor files its progress reports."))
+    workflow.check(case, "file_progress_report", actor)
     if case.status == CaseStatus.PRE_APPROVED:
         case_transition(case, "start_execution", actor)
-    if case.status != CaseStatus.IN_EXECUTION:
-        raise workflow.TransitionNotAllowed(case, "progress_report")
     report = ProgressReport(
         case=case,
         year=year,
@@ -317,7 +311,7 @@ def progress_report_file(
     return report
 
 
-@transaction.atomic
+@service
 def case_request_actual_approval(*, case: Case, actor: User, note: str = "") -> Case:
     """The contractor asks for actual approval (申請實核), with evidence documents."""
     case = _lock(case)
@@ -480,7 +474,7 @@ def case_committee_transition(
 PROGRESS_REMINDER_DAYS_BEFORE = 7
 
 
-@transaction.atomic
+@service
 def progress_reports_remind(*, today: date, actor: User) -> int:
     """Remind contractors of the last quarter's report when due within a week, and the
     contractor and the office when overdue. Each reminder is claimed in the database
@@ -515,23 +509,14 @@ def progress_reports_remind(*, today: date, actor: User) -> int:
     return sent
 
 
-@transaction.atomic
+@service
 def activity_record_transfer_completion(*, activity: Activity, completed_on: date, actor: User):
     """Record the day the contractor finished transferring all technical data: the
     recipient may not move the technology's production abroad for 2 years after (§8)."""
     case = _lock(activity.case)
-    if workflow.role_of(actor, case) not in (workflow.CONTRACTOR, workflow.OFFICE):
-        raise ValidationError(_("You may not record this on this case."))
+    workflow.check(case, "record_transfer_completion", actor)
     if activity.mode != Mode.TECHNOLOGY_TRANSFER:
         raise ValidationError(_("Only a technology transfer has a transfer-completion date."))
-    if case.status not in (
-        CaseStatus.PRE_APPROVED,
-        CaseStatus.IN_EXECUTION,
-        CaseStatus.ACTUAL_REQUESTED,
-        CaseStatus.ACTUALLY_APPROVED,
-        CaseStatus.CLOSED,
-    ):
-        raise workflow.TransitionNotAllowed(case, "record_transfer_completion")
     activity.transfer_completed_on = completed_on
     activity.save(update_fields=["transfer_completed_on"])
     event_record(
@@ -543,27 +528,11 @@ def activity_record_transfer_completion(*, activity: Activity, completed_on: dat
     return activity
 
 
-FINISHED_STATUSES = (
-    CaseStatus.RETURNED,
-    CaseStatus.REJECTED,
-    CaseStatus.WITHDRAWN,
-    CaseStatus.CLOSED,
-)
-
-
-@transaction.atomic
+@service
 def checkpoint_add(*, case: Case, title: str, due_on: date, actor: User) -> Checkpoint:
     """Set a checkpoint (查核點) on the case's schedule (contractor or office)."""
     case = _lock(case)
-    if workflow.role_of(actor, case) not in (workflow.CONTRACTOR, workflow.OFFICE):
-        raise ValidationError(_("You may not record this on this case."))
-    if case.status in (
-        CaseStatus.RETURNED,
-        CaseStatus.REJECTED,
-        CaseStatus.WITHDRAWN,
-        CaseStatus.CLOSED,
-    ):
-        raise workflow.TransitionNotAllowed(case, "checkpoint")
+    workflow.check(case, "add_checkpoint", actor)
     if not case.starts_on <= due_on <= case.ends_on:
         raise ValidationError(
             {
@@ -578,12 +547,11 @@ def checkpoint_add(*, case: Case, title: str, due_on: date, actor: User) -> Chec
     return checkpoint
 
 
-@transaction.atomic
+@service
 def checkpoint_complete(*, checkpoint: Checkpoint, done_on: date, actor: User) -> Checkpoint:
     """Mark a checkpoint reached (the office checks it on its visits)."""
     case = _lock(checkpoint.case)
-    if workflow.role_of(actor, case) not in (workflow.CONTRACTOR, workflow.OFFICE):
-        raise ValidationError(_("You may not record this on this case."))
+    workflow.check(case, "complete_checkpoint", actor)
     checkpoint.done_on = done_on
     checkpoint.save(update_fields=["done_on"])
     event_record(

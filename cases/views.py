@@ -17,7 +17,6 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from agreements.models import Agreement
@@ -43,13 +42,13 @@ from cases.forms import (
 )
 from cases.models import Activity, Case
 from cases.workflow import TransitionNotAllowed
-from icp_portal.lib.forms import apply_service_errors
+from icp_portal.lib.forms import apply_service_errors, service_action
 from organizations.choices import PortalRole
-from organizations.selectors import user_role
+from organizations.selectors import timeline, user_role
 
 PAGE_SIZE = 50
 # Statuses in which the case is over: no more documents or actions from the page.
-FINISHED = services.FINISHED_STATUSES
+FINISHED = workflow.FINISHED
 # From pre-approval on, the case owes quarterly progress reports.
 REPORTING = (
     CaseStatus.PRE_APPROVED,
@@ -70,37 +69,6 @@ ACTION_FORMS = {
     "progress_report": ProgressReportForm,
 }
 SUBCOMMITTEE_ACTIONS = ("subcommittee_pass", "subcommittee_supplement", "subcommittee_return")
-# What the timeline calls each event ("case.<action>").
-EVENT_LABELS = {
-    "create": gettext_lazy("Filed as a draft"),
-    "update": gettext_lazy("Edited"),
-    "document": gettext_lazy("Document attached"),
-    "checklist": gettext_lazy("Checklist item confirmed"),
-    "progress_report": gettext_lazy("Progress report filed"),
-    "submit": gettext_lazy("Submitted"),
-    "start_checklist": gettext_lazy("Basic requirements check started"),
-    "initial_review": gettext_lazy("Initial review opinion"),
-    "return_for_supplement": gettext_lazy("Returned to the contractor for supplement"),
-    "send_to_subcommittee": gettext_lazy("Sent to a sub-committee"),
-    "subcommittee_pass": gettext_lazy("Sub-committee: passed or forwarded"),
-    "subcommittee_supplement": gettext_lazy("Sub-committee: supplementary material required"),
-    "subcommittee_return": gettext_lazy("Sub-committee: returned"),
-    "put_on_agenda": gettext_lazy("Put on the committee's agenda"),
-    "pre_approve": gettext_lazy("Pre-approved"),
-    "reject": gettext_lazy("Rejected"),
-    "renegotiate": gettext_lazy("To renegotiate"),
-    "start_execution": gettext_lazy("Execution started"),
-    "request_actual_approval": gettext_lazy("Actual approval requested"),
-    "actual_approve": gettext_lazy("Actually approved"),
-    "actual_reject": gettext_lazy("Actual approval not granted"),
-    "extend": gettext_lazy("Extended"),
-    "note_on_record": gettext_lazy("Taken on record"),
-    "close": gettext_lazy("Closed"),
-    "close_with_retention": gettext_lazy("Closed with credit retention"),
-    "withdraw_by_committee": gettext_lazy("Withdrawn by the committee"),
-    "withdraw": gettext_lazy("Withdrawn"),
-}
-STATUS_LABELS = dict(CaseStatus.choices)
 
 
 def _visible_case(request, pk) -> Case:
@@ -187,16 +155,6 @@ def _totals(activities) -> dict:
     return {name: total(f"{name}_credits") for name in ("requested", "pre_approved", "actual")}
 
 
-# While a transfer-completion date can be recorded (the service refuses other statuses).
-TRANSFER_RECORDABLE = (
-    CaseStatus.PRE_APPROVED,
-    CaseStatus.IN_EXECUTION,
-    CaseStatus.ACTUAL_REQUESTED,
-    CaseStatus.ACTUALLY_APPROVED,
-    CaseStatus.CLOSED,
-)
-
-
 def _case_page(request, case: Case, bound: dict | None = None, upload_form=None):
     """The case page; ``bound`` holds a refused action's form to show with its errors."""
     user = request.user
@@ -207,7 +165,7 @@ def _case_page(request, case: Case, bound: dict | None = None, upload_form=None)
     forms = {key: bound.get(key) or form(prefix=key) for key, form in ACTION_FORMS.items()}
     checklist = selectors.checklist(case)
     confirm_forms = {}
-    if staff and case.status in workflow.UNDER_REVIEW:
+    if "confirm_checklist" in actions:
         for item in checklist:
             if not item["computed"]:
                 confirm_forms[item["code"]] = bound.get(f"confirm-{item['code']}") or (
@@ -217,11 +175,8 @@ def _case_page(request, case: Case, bound: dict | None = None, upload_form=None)
                     )
                 )
     checklist_rows = [(item, confirm_forms.get(item["code"])) for item in checklist]
-    opinions = case.opinions.select_related("reviewer__user", "meeting")
-    if not staff:
-        # Reviewers' opinions are the office's working papers: a reviewer sees their own.
-        opinions = opinions.filter(reviewer__user=user)
-    can_upload = role is not None and case.status not in FINISHED
+    opinions = selectors.case_opinions(case=case, user=user)
+    can_upload = "upload_document" in actions
     activities = list(case.activities.select_related("recipient"))
     context = {
         "case": case,
@@ -230,17 +185,14 @@ def _case_page(request, case: Case, bound: dict | None = None, upload_form=None)
         "is_contractor": role == workflow.CONTRACTOR,
         "actions": actions,
         "forms": forms,
-        "can_edit": role is not None and case.status in workflow.EDITABLE,
+        "can_edit": "edit" in actions,
         "checkpoints": list(case.checkpoints.all()),
         "today": timezone.localdate(),
-        "can_set_checkpoints": role in (workflow.CONTRACTOR, workflow.OFFICE)
-        and case.status not in FINISHED,
-        "can_record_transfer": role in (workflow.CONTRACTOR, workflow.OFFICE)
-        and case.status in TRANSFER_RECORDABLE,
+        "can_set_checkpoints": "add_checkpoint" in actions,
+        "can_record_transfer": "record_transfer_completion" in actions,
         "can_record_subcommittee": any(name in actions for name in SUBCOMMITTEE_ACTIONS),
         "can_schedule": staff and ("send_to_subcommittee" in actions or "put_on_agenda" in actions),
-        "can_file_progress": role == workflow.CONTRACTOR
-        and case.status in (CaseStatus.PRE_APPROVED, CaseStatus.IN_EXECUTION),
+        "can_file_progress": role == workflow.CONTRACTOR and "file_progress_report" in actions,
         "activities": activities,
         "totals": _totals(activities),
         "documents": case.documents.select_related(
@@ -262,15 +214,7 @@ def _case_page(request, case: Case, bound: dict | None = None, upload_form=None)
         "progress_reports": selectors.progress_report_status(case)
         if case.status in REPORTING
         else [],
-        "events": [
-            (
-                event,
-                EVENT_LABELS.get(event.action.removeprefix("case."), event.action),
-                STATUS_LABELS.get(event.from_status, event.from_status),
-                STATUS_LABELS.get(event.to_status, event.to_status),
-            )
-            for event in selectors.case_events(case)
-        ],
+        "events": timeline(case),
     }
     return render(request, "cases/detail.html", context)
 
@@ -280,31 +224,22 @@ def case_detail(request, pk):
     return _case_page(request, _visible_case(request, pk))
 
 
-def _refused(request, form, exc: ValidationError) -> None:
-    apply_service_errors(form, exc)
-    messages.error(request, " ".join(exc.messages))
-
-
 def _case_action(request, pk, key: str, call, message: str, form_class=None):
-    """POST of one small form on the case page → its service. A refused transition is a
-    message on the case page; refused input shows on the form."""
+    """POST of one small form on the case page → its service (``service_action``)."""
     case = _visible_case(request, pk)
-    form = (form_class or ACTION_FORMS[key])(request.POST, prefix=key)
-    if form.is_valid():
-        try:
-            call(case, form.cleaned_data)
-        except TransitionNotAllowed as exc:
-            messages.error(request, str(exc))
-            return redirect(_detail_url(case))
-        except ValidationError as exc:
-            _refused(request, form, exc)
-        else:
-            messages.success(request, message)
-            return redirect(_detail_url(case))
-    else:
-        messages.error(request, _("The action was not done: see the form below."))
-    case.refresh_from_db()
-    return _case_page(request, case, bound={key: form})
+
+    def refused(form):
+        case.refresh_from_db()
+        return _case_page(request, case, bound={key: form})
+
+    return service_action(
+        request,
+        form=(form_class or ACTION_FORMS[key])(request.POST, prefix=key),
+        call=lambda data: call(case, data),
+        done_url=_detail_url(case),
+        message=message,
+        refused=refused,
+    )
 
 
 @require_POST
@@ -481,27 +416,20 @@ def checklist_confirm(request, pk, code):
 def document_upload(request, pk):
     """Attach a PDF (the service checks the bytes, not the name, and the size)."""
     case = _visible_case(request, pk)
-    form = DocumentUploadForm(request.POST, request.FILES, case=case)
-    if form.is_valid():
-        try:
-            services.document_upload(
-                case=case,
-                kind=form.cleaned_data["kind"],
-                upload=form.cleaned_data["file"],
-                activity=form.cleaned_data["activity"],
-                actor=request.user,
-            )
-        except TransitionNotAllowed as exc:
-            messages.error(request, str(exc))
-            return redirect(_detail_url(case))
-        except ValidationError as exc:
-            _refused(request, form, exc)
-        else:
-            messages.success(request, _("The document was attached."))
-            return redirect(_detail_url(case) + "#documents")
-    else:
-        messages.error(request, _("The document was not attached: see the form below."))
-    return _case_page(request, case, upload_form=form)
+    return service_action(
+        request,
+        form=DocumentUploadForm(request.POST, request.FILES, case=case),
+        call=lambda data: services.document_upload(
+            case=case,
+            kind=data["kind"],
+            upload=data["file"],
+            activity=data["activity"],
+            actor=request.user,
+        ),
+        done_url=_detail_url(case) + "#documents",
+        message=_("The document was attached."),
+        refused=lambda form: _case_page(request, case, upload_form=form),
+    )
 
 
 def document_download(request, pk, doc_id):
@@ -593,9 +521,9 @@ def case_create(request):
 def case_edit(request, pk):
     """Edit the case while it is with the contractor (draft, supplement, renegotiation)."""
     case = _visible_case(request, pk)
-    if workflow.role_of(request.user, case) is None:
-        raise PermissionDenied
-    if case.status not in workflow.EDITABLE:
-        messages.error(request, str(TransitionNotAllowed(case, "edit")))
+    try:
+        workflow.check(case, "edit", request.user)
+    except TransitionNotAllowed as exc:
+        messages.error(request, str(exc))
         return redirect(_detail_url(case))
     return _case_form_page(request, agreement=case.agreement, case=case)

@@ -1,34 +1,39 @@
-"""The case workflow as one table: every allowed transition, who may make it, and the
-service that performs it. A transition not in the table cannot happen — from the UI, the
-API, the admin or a task — and is refused with the case's current status (409 in the API).
+"""The case workflow as one table: every allowed transition and state-bound action, who
+may take it, and the service that performs it. A transition not in the table cannot happen
+— from the UI, the API, the admin or a task. The actor's role is checked first (403), then
+the case's status (409 with the current status).
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from django.core.exceptions import PermissionDenied
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 
 from cases.choices import CaseStatus as S
-from icp_portal.lib.errors import Conflict
-from organizations.models import is_office_staff
+from icp_portal.lib.workflow import (
+    COMMITTEE,
+    CONTRACTOR,
+    OFFICE,
+    StateConflict,
+    Transition,
+    Workflow,
+)
+from organizations.policy import portal_roles
 from organizations.selectors import user_membership
 
-# Who may make a transition: the case's contractor (its members), the ICP office staff,
-# or the committee (only through approving a meeting's minutes, never by a person).
-CONTRACTOR, OFFICE, COMMITTEE = "contractor", "office", "committee"
+__all__ = ["COMMITTEE", "CONTRACTOR", "OFFICE", "Transition"]
 
 EDITABLE = (S.DRAFT, S.SUPPLEMENT_REQUESTED, S.RENEGOTIATE)
 UNDER_REVIEW = (S.SUBMITTED, S.CHECKLIST, S.INITIAL_REVIEW, S.SUBCOMMITTEE_REVIEW)
-
-
-@dataclass(frozen=True)
-class Transition:
-    sources: tuple[str, ...]
-    target: str
-    by: tuple[str, ...]
-    service: str  # the service in cases.services (or committee.services) that performs it
+FINISHED = (S.RETURNED, S.REJECTED, S.WITHDRAWN, S.CLOSED)
+OPEN = tuple(s for s in S.values if s not in FINISHED)
+APPROVED_ONWARD = (
+    S.PRE_APPROVED,
+    S.IN_EXECUTION,
+    S.ACTUAL_REQUESTED,
+    S.ACTUALLY_APPROVED,
+    S.CLOSED,
+)
+BOTH = (CONTRACTOR, OFFICE)
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -92,50 +97,61 @@ TRANSITIONS: dict[str, Transition] = {
     "withdraw": Transition(
         (*EDITABLE, *UNDER_REVIEW), S.WITHDRAWN, (CONTRACTOR, OFFICE), "case_withdraw"
     ),
+    # Actions bound to the status that do not change it.
+    "file": Transition((), None, BOTH, "case_create"),
+    "edit": Transition(EDITABLE, None, BOTH, "case_update"),
+    "upload_document": Transition(OPEN, None, BOTH, "document_upload"),
+    "confirm_checklist": Transition(UNDER_REVIEW, None, (OFFICE,), "checklist_confirm"),
+    "file_progress_report": Transition(
+        (S.PRE_APPROVED, S.IN_EXECUTION), None, BOTH, "progress_report_file"
+    ),
+    "record_transfer_completion": Transition(
+        APPROVED_ONWARD, None, BOTH, "activity_record_transfer_completion"
+    ),
+    "add_checkpoint": Transition(OPEN, None, BOTH, "checkpoint_add"),
+    "complete_checkpoint": Transition(OPEN, None, BOTH, "checkpoint_complete"),
 }
 
 
-class TransitionNotAllowed(Conflict):
-    """The case's status does not allow this transition (HTTP 409)."""
+class TransitionNotAllowed(StateConflict):
+    """The case's status does not allow this action (HTTP 409)."""
 
-    def __init__(self, case, name: str):
-        self.status = case.status
-        self.name = name
-        super().__init__(
-            _("“%(action)s” is not possible while the case is “%(status)s”.")
-            % {"action": name.replace("_", " "), "status": case.get_status_display()}
-        )
+
+def roles_of(user, case) -> set[str]:
+    """The actor's parts in this case's workflow (the committee acts only through minutes)."""
+    if user is None:
+        return set()
+    roles = portal_roles(user)
+    membership = user_membership(user) if getattr(user, "is_authenticated", False) else None
+    if membership and membership.organization_id == case.agreement.contractor_id:
+        roles.add(CONTRACTOR)
+    return roles
 
 
 def role_of(user, case) -> str | None:
-    """The actor's part in this case's workflow (the committee acts only through minutes)."""
-    if user is None:
-        return None
-    if is_office_staff(user):
-        return OFFICE
-    membership = user_membership(user)
-    if membership and membership.organization_id == case.agreement.contractor_id:
-        return CONTRACTOR
-    return None
+    """The actor's main part in this case (office before contractor), or None."""
+    roles = roles_of(user, case)
+    return next((r for r in (OFFICE, CONTRACTOR) if r in roles), None)
+
+
+WORKFLOW = Workflow(
+    transitions=TRANSITIONS,
+    roles_of=roles_of,
+    refusal=gettext_noop("You may not do this on this case."),
+    conflict=TransitionNotAllowed,
+)
 
 
 def check(case, name: str, actor, *, as_committee: bool = False) -> Transition:
-    """Refuse unless ``name`` is allowed from the case's status for this actor.
-    ``as_committee`` is passed only by the service that applies approved minutes."""
-    transition = TRANSITIONS[name]
-    if case.status not in transition.sources:
-        raise TransitionNotAllowed(case, name)
-    role = COMMITTEE if as_committee else role_of(actor, case)
-    if role not in transition.by:
-        raise PermissionDenied(_("You may not do this on this case."))
-    return transition
+    """Refuse unless ``name`` is allowed for this actor (403), then from the case's status
+    (409). ``as_committee`` is passed only by the service that applies approved minutes."""
+    return WORKFLOW.check(case, name, actor, as_role=COMMITTEE if as_committee else None)
 
 
 def allowed(case, actor) -> list[str]:
-    """The transitions this actor could make now (for buttons on the case page)."""
-    role = role_of(actor, case)
-    return [
-        name
-        for name, t in TRANSITIONS.items()
-        if case.status in t.sources and role in t.by and COMMITTEE not in t.by
-    ]
+    """The actions this actor could take now (buttons on the case page, API hints)."""
+    return WORKFLOW.allowed(case, actor)
+
+
+def may(case, name: str, actor) -> bool:
+    return WORKFLOW.may(case, name, actor)

@@ -12,6 +12,7 @@ class MeetingKind(models.TextChoices):
 
 class MeetingStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
+    HELD = "held", _("Held")
     MINUTES_APPROVED = "minutes_approved", _("Minutes approved")
 
 

@@ -10,10 +10,10 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements import selectors as agreement_selectors
-from agreements.forms import DATE
 from cases.choices import SubcommitteeOutcome
 from cases.models import Case
 from committee.choices import OUTCOMES_BY_KIND, AgendaKind, MeetingKind, Outcome
+from icp_portal.lib.forms import DATE
 from organizations.models import ReviewerProfile
 
 BLANK = [("", "---------")]

@@ -145,6 +145,19 @@ class Decision(models.Model):
         return f"{self.agenda_item}: {self.get_outcome_display()}"
 
 
+class OwnRowsQuerySet(models.QuerySet):
+    """Rows a reviewer files about themselves (opinions, conflicts of interest)."""
+
+    def visible_to(self, user):
+        """Staff see every member's rows (the office's working papers); a reviewer sees
+        only their own; nobody else any."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        if is_office_staff(user):
+            return self
+        return self.filter(reviewer__user=user)
+
+
 class Opinion(models.Model):
     """A sub-committee reviewer's opinion form (審查意見) on a case."""
 
@@ -157,6 +170,8 @@ class Opinion(models.Model):
     )
     filed_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
+
+    objects = OwnRowsQuerySet.as_manager()
 
     class Meta:
         ordering = ["filed_at"]
@@ -189,6 +204,8 @@ class ConflictDeclaration(models.Model):
     )
     reason = models.TextField(_("reason"))
     declared_at = models.DateTimeField(auto_now_add=True)
+
+    objects = OwnRowsQuerySet.as_manager()
 
     class Meta:
         constraints = [

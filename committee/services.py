@@ -6,16 +6,16 @@ from __future__ import annotations
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from cases import notifications
 from cases import services as case_services
-from cases.choices import CaseStatus, SubcommitteeOutcome
+from cases.choices import SubcommitteeOutcome
 from cases.models import Case
 from cases.services import FIGURE_LABELS
 from cases.workflow import TransitionNotAllowed
+from committee import workflow
 from committee.choices import (
     OUTCOMES_BY_KIND,
     PANEL_SEATS,
@@ -34,8 +34,10 @@ from committee.models import (
 )
 from demand_items import services as demand_item_services
 from feedback import services as fee_services
+from icp_portal.lib.services import service
 from organizations.choices import ReviewerKind
 from organizations.models import ReviewerProfile, User
+from organizations.policy import require_office
 from organizations.services import event_record
 
 
@@ -81,7 +83,7 @@ def _check_members(kind: str, members: list[ReviewerProfile]) -> None:
         )
 
 
-@transaction.atomic
+@service
 def meeting_create(
     *,
     kind: str,
@@ -94,6 +96,7 @@ def meeting_create(
     round=None,
 ) -> Meeting:
     """Plan a meeting; a sub-committee must have 5–7 members, experts more than half."""
+    require_office(actor)
     members = list(members)
     _check_members(kind, members)
     if (kind == MeetingKind.DEMAND_PANEL) != (round is not None):
@@ -110,18 +113,37 @@ def meeting_create(
     return meeting
 
 
-@transaction.atomic
+@service
 def meeting_set_members(*, meeting: Meeting, members: list[ReviewerProfile], actor: User):
-    _require_open(meeting)
+    """Seat the meeting's members (while it is planned)."""
+    meeting = _lock(meeting)
+    workflow.check(meeting, "set_members", actor)
     _check_members(meeting.kind, list(members))
     meeting.members.set(members)
     event_record(actor=actor, target=meeting, action="meeting.members")
     return meeting
 
 
-def _require_open(meeting: Meeting) -> None:
-    if meeting.status == MeetingStatus.MINUTES_APPROVED:
-        raise ValidationError(_("The minutes of this meeting are approved; it cannot change."))
+def _lock(meeting: Meeting) -> Meeting:
+    return Meeting.objects.select_for_update().get(pk=meeting.pk)
+
+
+@service
+def meeting_mark_held(*, meeting: Meeting, actor: User) -> Meeting:
+    """Record that the meeting took place (會議已召開); its minutes may follow."""
+    meeting = _lock(meeting)
+    workflow.check(meeting, "mark_held", actor)
+    before = meeting.status
+    meeting.status = MeetingStatus.HELD
+    meeting.save(update_fields=["status"])
+    event_record(
+        actor=actor,
+        target=meeting,
+        action="meeting.held",
+        from_status=before,
+        to_status=meeting.status,
+    )
+    return meeting
 
 
 # Which case statuses an agenda item of each kind takes, and the transition it makes now.
@@ -134,34 +156,15 @@ AGENDA_RULES = {
     (MeetingKind.PROMOTION_COMMITTEE, AgendaKind.CLOSURE): (),
     (MeetingKind.PROMOTION_COMMITTEE, AgendaKind.WITHDRAWAL): (),
 }
-# The statuses from which a case may go on a promotion-committee agenda for each kind.
-AGENDA_SOURCES = {
-    AgendaKind.ACTUAL_APPROVAL: (CaseStatus.ACTUAL_REQUESTED,),
-    AgendaKind.EXTENSION: (CaseStatus.PRE_APPROVED, CaseStatus.IN_EXECUTION),
-    AgendaKind.ON_RECORD: (
-        CaseStatus.PRE_APPROVED,
-        CaseStatus.IN_EXECUTION,
-        CaseStatus.ACTUAL_REQUESTED,
-    ),
-    AgendaKind.CLOSURE: (
-        CaseStatus.PRE_APPROVED,
-        CaseStatus.IN_EXECUTION,
-        CaseStatus.ACTUALLY_APPROVED,
-    ),
-    AgendaKind.WITHDRAWAL: (
-        CaseStatus.PRE_APPROVED,
-        CaseStatus.IN_EXECUTION,
-        CaseStatus.ACTUAL_REQUESTED,
-    ),
-}
 
 
-@transaction.atomic
+@service
 def agenda_add(*, meeting: Meeting, case: Case, kind: str, actor: User, note: str = ""):
     """Put a case on a meeting's agenda. A sub-committee reviews cases after the initial
     review; the promotion committee pre-approves cases the sub-committee passed or
     forwarded, and takes actual approvals, extensions, records, closures, withdrawals."""
-    _require_open(meeting)
+    meeting = _lock(meeting)
+    workflow.check(meeting, "add_agenda_item", actor)
     rule = AGENDA_RULES.get((meeting.kind, kind))
     if rule is None:
         raise ValidationError({"kind": _("This meeting does not take that kind of item.")})
@@ -174,8 +177,7 @@ def agenda_add(*, meeting: Meeting, case: Case, kind: str, actor: User, note: st
             _("Case %(number)s has not passed (or been forwarded by) a sub-committee.")
             % {"number": case.number}
         )
-    sources = AGENDA_SOURCES.get(kind)
-    if sources is not None and case.status not in sources:
+    if case.status not in workflow.AGENDA_SOURCES[kind]:
         raise TransitionNotAllowed(case, f"agenda_{kind}")
     item = AgendaItem(meeting=meeting, case=case, kind=kind, note=note)
     item.full_clean()
@@ -186,11 +188,12 @@ def agenda_add(*, meeting: Meeting, case: Case, kind: str, actor: User, note: st
     return item
 
 
-@transaction.atomic
+@service
 def agenda_add_demand_item(*, meeting: Meeting, demand_item, actor: User, note: str = ""):
     """Put a priority or general demand item on a promotion-committee agenda for the
     second review; the minutes' decision (passed / not passed) is applied to it."""
-    _require_open(meeting)
+    meeting = _lock(meeting)
+    workflow.check(meeting, "add_agenda_item", actor)
     if meeting.kind != MeetingKind.PROMOTION_COMMITTEE:
         raise ValidationError({"kind": _("This meeting does not take that kind of item.")})
     demand_item_services.item_put_on_agenda(item=demand_item, actor=actor)
@@ -208,24 +211,22 @@ def agenda_add_demand_item(*, meeting: Meeting, demand_item, actor: User, note: 
     return item
 
 
-def _is_member(meeting: Meeting, user) -> ReviewerProfile:
-    profile = getattr(user, "reviewer_profile", None)
-    if profile is None or not meeting.members.filter(pk=profile.pk).exists():
-        raise ValidationError(_("Only the meeting's members may do this."))
-    return profile
-
-
-@transaction.atomic
+@service
 def conflict_declare(
     *, meeting: Meeting, reason: str, actor: User, case: Case | None = None, demand_item=None
 ):
     """A member declares a conflict of interest (利益迴避) on a case of the agenda or a
     demand item of the panel's round."""
-    profile = _is_member(meeting, actor)
+    workflow.check(meeting, "declare_conflict", actor)
+    profile = actor.reviewer_profile
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason for the conflict.")})
     if (case is None) == (demand_item is None):
         raise ValidationError(_("Name the case or the demand item."))
+    if case is not None and not meeting.agenda.filter(case=case).exists():
+        raise ValidationError({"case": _("This case is not on the meeting's agenda.")})
+    if demand_item is not None and meeting.round_id != demand_item.round_id:
+        raise ValidationError({"demand_item": _("This item is not in the panel's round.")})
     declaration = ConflictDeclaration(
         meeting=meeting, reviewer=profile, case=case, demand_item=demand_item, reason=reason
     )
@@ -240,13 +241,13 @@ def conflict_declare(
     return declaration
 
 
-@transaction.atomic
+@service
 def opinion_file(
     *, meeting: Meeting, case: Case, opinion: str, recommendation: str, actor: User
 ) -> Opinion:
     """A sub-committee reviewer files (or revises) an opinion on a case of the agenda."""
-    _require_open(meeting)
-    profile = _is_member(meeting, actor)
+    workflow.check(meeting, "file_opinion", actor)
+    profile = actor.reviewer_profile
     if meeting.kind != MeetingKind.SUBCOMMITTEE:
         raise ValidationError(_("Opinions are filed at sub-committee meetings."))
     if not meeting.agenda.filter(case=case).exists():
@@ -268,7 +269,7 @@ def opinion_file(
     return row
 
 
-@transaction.atomic
+@service
 def decision_record(
     *,
     meeting: Meeting,
@@ -280,7 +281,8 @@ def decision_record(
     new_ends_on: date | None = None,
 ) -> Decision:
     """Record (or change) the decision on an agenda item, until the minutes are approved."""
-    _require_open(meeting)
+    meeting = _lock(meeting)
+    workflow.check(meeting, "record_decision", actor)
     if agenda_item.meeting_id != meeting.pk:
         raise ValidationError({"agenda_item": _("That item is on another meeting's agenda.")})
     if outcome not in OUTCOMES_BY_KIND.get(agenda_item.kind, set()):
@@ -359,17 +361,14 @@ def _apply(decision: Decision, meeting: Meeting, actor: User, approved_on: date)
     notifications.decision_made(case, decision)
 
 
-@transaction.atomic
+@service
 def minutes_approve(*, meeting: Meeting, actor: User, approved_on: date | None = None) -> Meeting:
     """Approve the minutes: apply every decision (ledger reserves, releases and actual
     credits; case statuses) in one transaction. A meeting's minutes are applied once; if
     any decision cannot be applied (e.g. a pre-approval beyond `available`), nothing is."""
-    meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
-    if meeting.status == MeetingStatus.MINUTES_APPROVED:
-        raise ValidationError(
-            _("The minutes of %(meeting)s were already approved on %(date)s.")
-            % {"meeting": meeting, "date": meeting.minutes_approved_on.isoformat()}
-        )
+    meeting = _lock(meeting)
+    workflow.check(meeting, "approve_minutes", actor)
+    before = meeting.status
     if meeting.kind != MeetingKind.PROMOTION_COMMITTEE:
         raise ValidationError(_("Only promotion-committee minutes carry decisions."))
     items = list(meeting.agenda.select_related("case", "demand_item", "decision").order_by("id"))
@@ -389,7 +388,7 @@ def minutes_approve(*, meeting: Meeting, actor: User, approved_on: date | None =
         actor=actor,
         target=meeting,
         action="minutes.approve",
-        from_status=MeetingStatus.PLANNED,
+        from_status=before,
         to_status=meeting.status,
     )
     return meeting

@@ -28,5 +28,6 @@ urlpatterns = [
         views.opinion_file,
         name="meeting_opinion_file",
     ),
+    path("meetings/<int:pk>/held/", views.meeting_mark_held, name="meeting_mark_held"),
     path("meetings/<int:pk>/minutes/", views.minutes_approve, name="meeting_minutes_approve"),
 ]

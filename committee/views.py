@@ -11,16 +11,15 @@ from collections import defaultdict
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from cases.models import Activity, Case
-from cases.workflow import TRANSITIONS, TransitionNotAllowed
-from committee import services
-from committee.choices import MeetingKind, MeetingStatus
+from committee import selectors, services, workflow
+from committee.choices import AgendaKind, MeetingKind, MeetingStatus
 from committee.forms import (
     AgendaAddForm,
     ConflictForm,
@@ -32,7 +31,8 @@ from committee.forms import (
 from committee.models import Meeting
 from demand_items.choices import Classification, ItemStatus
 from demand_items.models import DemandItem
-from icp_portal.lib.forms import apply_service_errors, service_form_page
+from icp_portal.lib.errors import Conflict
+from icp_portal.lib.forms import service_action, service_form_page
 from organizations.choices import PortalRole
 from organizations.decorators import office_required
 from organizations.models import is_office_staff
@@ -56,13 +56,8 @@ def meeting_list(request):
     role = user_role(request.user)
     if role not in (PortalRole.OFFICE, PortalRole.REVIEWER):
         raise PermissionDenied
-    queryset = Meeting.objects.visible_to(request.user)
+    queryset = selectors.meeting_list(user=request.user, filters=request.GET)
     kind = request.GET.get("kind", "")
-    if kind in MeetingKind.values:
-        queryset = queryset.filter(kind=kind)
-    queryset = queryset.annotate(
-        item_count=Count("agenda", distinct=True), member_count=Count("members", distinct=True)
-    ).order_by("-held_on", "-id")
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -88,11 +83,9 @@ def meeting_create(request):
 
 def _agenda_suggestions(meeting: Meeting, user):
     """Case numbers that could go on this meeting's agenda now (a hint for the form)."""
-    if meeting.kind == MeetingKind.SUBCOMMITTEE:
-        statuses = set(TRANSITIONS["send_to_subcommittee"].sources)
-    else:
-        statuses = set(TRANSITIONS["put_on_agenda"].sources)
-        for sources in services.AGENDA_SOURCES.values():
+    statuses: set[str] = set()
+    for kind, sources in workflow.AGENDA_SOURCES.items():
+        if (kind == AgendaKind.CASE_REVIEW) == (meeting.kind == MeetingKind.SUBCOMMITTEE):
             statuses.update(sources)
     return (
         Case.objects.visible_to(user)
@@ -107,6 +100,7 @@ def _meeting_page(request, meeting: Meeting, bound: dict | None = None):
     bound = bound or {}
     user = request.user
     staff = is_office_staff(user)
+    actions = workflow.allowed(meeting, user)
     is_open = meeting.status != MeetingStatus.MINUTES_APPROVED
     promotion = meeting.kind == MeetingKind.PROMOTION_COMMITTEE
     subcommittee = meeting.kind == MeetingKind.SUBCOMMITTEE
@@ -127,14 +121,9 @@ def _meeting_page(request, meeting: Meeting, bound: dict | None = None):
     )
     opinions, conflicts = defaultdict(list), defaultdict(list)
     if subcommittee:
-        opinion_rows = meeting.opinions.select_related("reviewer__user")
-        conflict_rows = meeting.conflicts.select_related("reviewer__user")
-        if not staff:
-            opinion_rows = opinion_rows.filter(reviewer=member)
-            conflict_rows = conflict_rows.filter(reviewer=member)
-        for opinion in opinion_rows:
+        for opinion in selectors.meeting_opinions(meeting=meeting, user=user):
             opinions[opinion.case_id].append(opinion)
-        for conflict in conflict_rows:
+        for conflict in selectors.meeting_conflicts(meeting=meeting, user=user):
             conflicts[conflict.case_id].append(conflict)
 
     rows = []
@@ -155,11 +144,11 @@ def _meeting_page(request, meeting: Meeting, bound: dict | None = None):
             "conflict_form": None,
             "opinion_form": None,
         }
-        if staff and is_open and promotion:
+        if "record_decision" in actions and promotion:
             row["decision_form"] = bound.get(f"decision-{key}") or DecisionForm(
                 item=item, prefix=f"decision-{key}"
             )
-        if member and is_open and subcommittee and not own_conflict:
+        if "file_opinion" in actions and subcommittee and not own_conflict:
             row["conflict_form"] = bound.get(f"conflict-{key}") or ConflictForm(
                 prefix=f"conflict-{key}"
             )
@@ -174,7 +163,7 @@ def _meeting_page(request, meeting: Meeting, bound: dict | None = None):
             )
         rows.append(row)
 
-    can_build = staff and is_open
+    can_build = "add_agenda_item" in actions
     context = {
         "meeting": meeting,
         "is_staff": staff,
@@ -203,8 +192,9 @@ def _meeting_page(request, meeting: Meeting, bound: dict | None = None):
         if promotion and can_build
         else [],
         "minutes_form": (bound.get("minutes") or MinutesApproveForm(prefix="minutes"))
-        if can_build and promotion
+        if "approve_minutes" in actions and promotion
         else None,
+        "can_mark_held": "mark_held" in actions,
         "undecided": sum(1 for row in rows if row["decision"] is None),
     }
     return render(request, "committee/detail.html", context)
@@ -214,29 +204,26 @@ def meeting_detail(request, pk):
     return _meeting_page(request, _visible_meeting(request, pk))
 
 
-def _meeting_action(request, meeting: Meeting, key: str, form, call, message: str):
-    """POST of one form of the meeting page → its service. A refused case transition is a
-    message; a refused input shows on its form."""
-    if form.is_valid():
-        try:
-            call(form.cleaned_data)
-        except TransitionNotAllowed as exc:
-            messages.error(request, str(exc))
-            return redirect(_detail_url(meeting))
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, message)
-            return redirect(_detail_url(meeting) + (f"#item-{key}" if key.isdigit() else ""))
-    else:
-        messages.error(request, _("Not done: see the form below."))
-    meeting.refresh_from_db()
-    return _meeting_page(request, meeting, bound={form.prefix: form})
+def _meeting_action(request, meeting: Meeting, key: str, form, call, message: str, action: str):
+    """POST of one form of the meeting page → its service (``service_action``): the
+    meeting's policy first (403, or a message when its status does not allow it)."""
+
+    def refused(form):
+        meeting.refresh_from_db()
+        return _meeting_page(request, meeting, bound={form.prefix: form})
+
+    return service_action(
+        request,
+        form=form,
+        call=call,
+        done_url=_detail_url(meeting) + (f"#item-{key}" if key.isdigit() else ""),
+        message=message,
+        refused=refused,
+        check=lambda: workflow.check(meeting, action, request.user),
+    )
 
 
 @require_POST
-@office_required
 def agenda_add(request, pk):
     meeting = _visible_meeting(request, pk)
     form = AgendaAddForm(request.POST, meeting=meeting, user=request.user, prefix="agenda")
@@ -247,6 +234,7 @@ def agenda_add(request, pk):
         form,
         lambda data: services.agenda_add(meeting=meeting, actor=request.user, **data),
         _("The case was put on the agenda."),
+        "add_agenda_item",
     )
 
 
@@ -260,7 +248,6 @@ def _agenda_item(meeting: Meeting, item_id: int):
 
 
 @require_POST
-@office_required
 def decision_record(request, pk, item_id):
     meeting = _visible_meeting(request, pk)
     item = _agenda_item(meeting, item_id)
@@ -274,11 +261,24 @@ def decision_record(request, pk, item_id):
             meeting=meeting, agenda_item=item, actor=request.user, **form.service_arguments()
         ),
         _("The decision on %(case)s was recorded.") % {"case": item.case.number},
+        "record_decision",
     )
 
 
 @require_POST
-@office_required
+def meeting_mark_held(request, pk):
+    """Record that the meeting took place (the service decides who and when)."""
+    meeting = _visible_meeting(request, pk)
+    try:
+        services.meeting_mark_held(meeting=meeting, actor=request.user)
+    except Conflict as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The meeting is recorded as held."))
+    return redirect(_detail_url(meeting))
+
+
+@require_POST
 def minutes_approve(request, pk):
     meeting = _visible_meeting(request, pk)
     form = MinutesApproveForm(request.POST, prefix="minutes")
@@ -291,6 +291,7 @@ def minutes_approve(request, pk):
             meeting=meeting, actor=request.user, approved_on=data["approved_on"]
         ),
         _("The minutes were approved and every decision applied to its case and the ledger."),
+        "approve_minutes",
     )
 
 
@@ -309,6 +310,7 @@ def conflict_declare(request, pk, item_id):
         ),
         _("Your conflict of interest on %(case)s was recorded; you will not file on it.")
         % {"case": item.case.number},
+        "declare_conflict",
     )
 
 
@@ -330,15 +332,19 @@ def opinion_file(request, pk, item_id):
             actor=request.user,
         ),
         _("Your opinion on %(case)s was filed.") % {"case": item.case.number},
+        "file_opinion",
     )
 
 
 @require_POST
-@office_required
 def demand_review_add(request, pk):
     """Put a scored priority or general demand item on the agenda for the second review."""
-    meeting = get_object_or_404(Meeting, pk=pk)
-    item = get_object_or_404(DemandItem, pk=request.POST.get("demand_item") or 0)
+    meeting = _visible_meeting(request, pk)
+    workflow.check(meeting, "add_agenda_item", request.user)
+    item_id = request.POST.get("demand_item", "")
+    item = get_object_or_404(
+        DemandItem.objects.visible_to(request.user), pk=int(item_id) if item_id.isdigit() else 0
+    )
     try:
         services.agenda_add_demand_item(meeting=meeting, demand_item=item, actor=request.user)
     except ValidationError as exc:
@@ -349,10 +355,10 @@ def demand_review_add(request, pk):
 
 
 @require_POST
-@office_required
 def demand_review_decide(request, pk, item_id):
     """Record the second-review decision on a demand item: passed or not passed."""
-    meeting = get_object_or_404(Meeting, pk=pk)
+    meeting = _visible_meeting(request, pk)
+    workflow.check(meeting, "record_decision", request.user)
     item = get_object_or_404(meeting.agenda.filter(demand_item__isnull=False), pk=item_id)
     try:
         services.decision_record(

@@ -9,10 +9,10 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from agreements.forms import DATE, InputForm
 from demand_items.choices import Criterion
 from demand_items.models import CallRound, DemandItem
 from demand_items.selectors import open_rounds
+from icp_portal.lib.forms import DATE, InputForm
 from organizations.choices import OrganizationKind
 from organizations.models import Organization
 

@@ -3,12 +3,16 @@ an item's scores, the rounds with their counts, and the agreements that took an 
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
 from django.db.models import Count, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from demand_items.choices import Classification, ItemStatus, RoundStatus
 from demand_items.filtersets import DemandItemFilterSet, PublicDemandItemFilterSet
 from demand_items.models import CallRound, DemandItem, PanelScore
+from demand_items.workflow import proposer_of
+from organizations.models import is_office_staff
 
 # Statuses after the panel has classified the item.
 CLASSIFIED = (ItemStatus.SCORED, ItemStatus.ON_AGENDA, ItemStatus.PASSED, ItemStatus.NOT_PASSED)
@@ -36,20 +40,34 @@ def public_list(*, filters: dict | None = None) -> QuerySet[DemandItem]:
     return queryset
 
 
-def item_scores(item: DemandItem) -> QuerySet[PanelScore]:
-    """The scores filed on the item in its current round (staff's working papers)."""
-    return (
+def item_scores(*, item: DemandItem, user) -> QuerySet[PanelScore]:
+    """The scores filed on the item in its current round that this person may read: staff
+    all (the office's working papers), a panel member their own, anybody else none."""
+    queryset = (
         PanelScore.objects.filter(item=item, round_id=item.round_id)
         .select_related("reviewer__user")
         .order_by("scored_at", "id")
     )
+    if is_office_staff(user):
+        return queryset
+    if not getattr(user, "is_authenticated", False):
+        return queryset.none()
+    return queryset.filter(reviewer__user=user)
 
 
 def own_score(item: DemandItem, user) -> PanelScore | None:
-    profile = getattr(user, "reviewer_profile", None)
-    if profile is None:
+    if is_office_staff(user):
         return None
-    return PanelScore.objects.filter(item=item, round_id=item.round_id, reviewer=profile).first()
+    return item_scores(item=item, user=user).first()
+
+
+def call_round_list(*, user) -> QuerySet[CallRound]:
+    """Call rounds, for the people who work with them: the office (which opens and closes
+    them), proposing units (which file into them) and reviewers (whose panels score
+    them); anybody else is refused (403), on the pages and in the API alike."""
+    if not (is_office_staff(user) or proposer_of(user) or hasattr(user, "reviewer_profile")):
+        raise PermissionDenied(_("Call rounds are for the office, proposing units and reviewers."))
+    return CallRound.objects.order_by("year", "quarter")
 
 
 def is_panel_member(item: DemandItem, user) -> bool:
@@ -72,22 +90,27 @@ def current_round() -> CallRound | None:
     )
 
 
-def rounds_with_counts() -> QuerySet[CallRound]:
-    """Every round with its filed, submitted, scored and per-classification counts."""
+def rounds_with_counts(*, user) -> QuerySet[CallRound]:
+    """Every round the person may see with its filed, submitted, scored and
+    per-classification counts."""
     items = "items"
 
     def count(condition=None):
         return Count(items, filter=condition) if condition is not None else Count(items)
 
-    return CallRound.objects.order_by("-year", "-quarter").annotate(
-        filed=count(),
-        submitted=count(~Q(items__status=ItemStatus.DRAFT)),
-        open_for_scoring=count(Q(items__status=ItemStatus.SUBMITTED)),
-        scored=count(Q(items__status__in=CLASSIFIED)),
-        priority=count(Q(items__classification=Classification.PRIORITY)),
-        general=count(Q(items__classification=Classification.GENERAL)),
-        excluded=count(Q(items__classification=Classification.EXCLUDED)),
-        held=count(Q(items__classification=Classification.HELD)),
+    return (
+        call_round_list(user=user)
+        .order_by("-year", "-quarter")
+        .annotate(
+            filed=count(),
+            submitted=count(~Q(items__status=ItemStatus.DRAFT)),
+            open_for_scoring=count(Q(items__status=ItemStatus.SUBMITTED)),
+            scored=count(Q(items__status__in=CLASSIFIED)),
+            priority=count(Q(items__classification=Classification.PRIORITY)),
+            general=count(Q(items__classification=Classification.GENERAL)),
+            excluded=count(Q(items__classification=Classification.EXCLUDED)),
+            held=count(Q(items__classification=Classification.HELD)),
+        )
     )
 
 

@@ -3,34 +3,28 @@ scoring (mean → classification), holding to the next round, publication."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Avg, Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from demand_items import notifications
+from demand_items import notifications, workflow
 from demand_items.choices import PANEL_MAJORITY, Classification, ItemStatus, RoundStatus, classify
 from demand_items.models import CallRound, DemandItem, PanelScore
-from organizations.choices import OrganizationKind
+from icp_portal.lib.errors import Conflict
+from icp_portal.lib.services import service
 from organizations.models import User, is_office_staff
-from organizations.selectors import user_membership
+from organizations.policy import require_office
 from organizations.services import event_record
 
 
-def _proposer_of(actor):
-    membership = user_membership(actor)
-    if membership and membership.organization.kind == OrganizationKind.PROPOSING_UNIT:
-        return membership.organization
-    return None
-
-
-@transaction.atomic
+@service
 def round_open(*, year: int, quarter: int, opens_on: date, closes_on: date, actor: User):
     """Open a quarterly call round (徵求工合需求項目)."""
+    require_office(actor)
     call = CallRound(year=year, quarter=quarter, opens_on=opens_on, closes_on=closes_on)
     call.full_clean()
     call.save()
@@ -68,14 +62,20 @@ def round_for_filing(call: CallRound, today: date) -> CallRound:
     return call
 
 
-@transaction.atomic
+@service
 def item_create(*, round: CallRound, actor: User, **fields) -> DemandItem:
     """A proposing unit drafts a demand item (staff may file for one)."""
-    proposer = fields.pop("proposer", None) if is_office_staff(actor) else _proposer_of(actor)
-    if proposer is None:
-        raise ValidationError(
-            _("Only proposing units file demand items; firms and schools file through one.")
-        )
+    if is_office_staff(actor):
+        proposer = fields.pop("proposer", None)
+        if proposer is None:
+            raise ValidationError({"proposer": _("Name the proposing unit the item is filed for.")})
+    else:
+        fields.pop("proposer", None)
+        proposer = workflow.proposer_of(actor)
+        if proposer is None:
+            raise PermissionDenied(
+                _("Only proposing units file demand items; firms and schools file through one.")
+            )
     item = DemandItem(round=round, proposer=proposer, created_by=actor, **fields)
     item.full_clean()
     item.save()
@@ -83,19 +83,23 @@ def item_create(*, round: CallRound, actor: User, **fields) -> DemandItem:
     return item
 
 
-@transaction.atomic
-def item_submit(*, item: DemandItem, actor: User, today: date | None = None) -> DemandItem:
-    """Submit a draft; filed after its round's deadline it goes to the next round."""
-    item = DemandItem.objects.select_for_update().get(pk=item.pk)
-    if not (is_office_staff(actor) or _proposer_of(actor) == item.proposer):
-        raise ValidationError(_("Only the proposing unit submits its items."))
-    if item.status != ItemStatus.DRAFT:
-        raise ValidationError(_("Only a draft can be submitted."))
+@service
+def item_submit(
+    *,
+    item: DemandItem,
+    actor: User,
+    today: date | None = None,
+    submitted_at: datetime | None = None,
+) -> DemandItem:
+    """Submit a draft; filed after its round's deadline it goes to the next round.
+    ``today`` picks the round, ``submitted_at`` is the time recorded (defaults: now)."""
+    item = _lock(item)
+    workflow.check(item, "submit", actor)
     today = today or timezone.localdate()
     call = round_for_filing(item.round, today)
     item.round = call
     item.status = ItemStatus.SUBMITTED
-    item.submitted_at = timezone.now()
+    item.submitted_at = submitted_at or timezone.now()
     item.save(update_fields=["round", "status", "submitted_at"])
     event_record(
         actor=actor,
@@ -108,20 +112,16 @@ def item_submit(*, item: DemandItem, actor: User, today: date | None = None) -> 
     return item
 
 
-def _panel_member(item: DemandItem, actor):
-    profile = getattr(actor, "reviewer_profile", None)
-    if profile is None or not item.round.panels.filter(members=profile).exists():
-        raise ValidationError(_("Only members of this round's panel score its items."))
-    return profile
+def _lock(item: DemandItem) -> DemandItem:
+    return DemandItem.objects.select_for_update().select_related("round").get(pk=item.pk)
 
 
-@transaction.atomic
+@service
 def score_file(*, item: DemandItem, score: Decimal, actor: User, comment: str = "") -> PanelScore:
     """A panel member scores an item 0–100 (or revises the score) while scoring is open."""
-    item = DemandItem.objects.select_related("round").get(pk=item.pk)
-    profile = _panel_member(item, actor)
-    if item.status != ItemStatus.SUBMITTED:
-        raise ValidationError(_("Scoring of this item is closed."))
+    item = _lock(item)
+    workflow.check(item, "score", actor)
+    profile = actor.reviewer_profile
     if item.round.panels.filter(conflicts__reviewer=profile, conflicts__demand_item=item).exists():
         raise ValidationError(
             _("You declared a conflict of interest on this item and cannot score it.")
@@ -149,10 +149,16 @@ def mean_score(item: DemandItem) -> tuple[Decimal | None, int]:
     return Decimal(row["mean"]).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP), row["n"]
 
 
-@transaction.atomic
-def round_close_scoring(*, round: CallRound, actor: User) -> list[DemandItem]:
+@service
+def round_close_scoring(
+    *, round: CallRound, actor: User, close_round: bool = False
+) -> list[DemandItem]:
     """Close scoring: every item a majority of the panel has scored gets its mean and its
-    band (≥ 80 priority, 60 to < 80 general, < 60 not included); the others stay open."""
+    band (≥ 80 priority, 60 to < 80 general, < 60 not included); the others stay open.
+    ``close_round`` closes the round even if some items are left unscored (they stay
+    submitted: the panel will not score them)."""
+    round = CallRound.objects.select_for_update().get(pk=round.pk)
+    workflow.ROUND_WORKFLOW.check(round, "close_scoring", actor)
     closed = []
     items = DemandItem.objects.select_for_update().filter(round=round, status=ItemStatus.SUBMITTED)
     for item in items:
@@ -172,17 +178,26 @@ def round_close_scoring(*, round: CallRound, actor: User) -> list[DemandItem]:
             note=f"{mean} {item.classification}",
         )
         closed.append(item)
+    if close_round:
+        # The office ends the round: it takes no more items (they go to the next round)
+        # and its scoring cannot be closed again (409).
+        round.status = RoundStatus.CLOSED
+        round.save(update_fields=["status"])
+        event_record(
+            actor=actor,
+            target=round,
+            action="round.close",
+            from_status=RoundStatus.OPEN,
+            to_status=round.status,
+        )
     return closed
 
 
-@transaction.atomic
+@service
 def item_hold(*, item: DemandItem, actor: User) -> DemandItem:
     """The panel holds an item (保留) to the next quarter's round, where it is scored again."""
-    if not is_office_staff(actor):
-        raise ValidationError(_("The office records the panel's decisions."))
-    item = DemandItem.objects.select_for_update().get(pk=item.pk)
-    if item.status not in (ItemStatus.SUBMITTED, ItemStatus.SCORED):
-        raise ValidationError(_("Only an item under the panel's review can be held."))
+    item = _lock(item)
+    workflow.check(item, "hold", actor)
     before = item.round
     item.round = next_round(before)
     item.status = ItemStatus.SUBMITTED
@@ -195,15 +210,15 @@ def item_hold(*, item: DemandItem, actor: User) -> DemandItem:
     return item
 
 
-@transaction.atomic
+@service
 def item_put_on_agenda(*, item: DemandItem, actor: User) -> DemandItem:
     """A priority or general item goes to the promotion committee's second review (複審)."""
-    item = DemandItem.objects.select_for_update().get(pk=item.pk)
-    if item.status != ItemStatus.SCORED or item.classification not in (
-        Classification.PRIORITY,
-        Classification.GENERAL,
-    ):
-        raise ValidationError(_("Only priority and general items go to the second review."))
+    item = _lock(item)
+    workflow.check(item, "put_on_agenda", actor)
+    if item.classification not in workflow.SECOND_REVIEW_BANDS:
+        raise Conflict(
+            _("Only priority and general items go to the second review."), status=item.status
+        )
     item.status = ItemStatus.ON_AGENDA
     item.save(update_fields=["status"])
     event_record(
@@ -216,12 +231,11 @@ def item_put_on_agenda(*, item: DemandItem, actor: User) -> DemandItem:
     return item
 
 
-@transaction.atomic
+@service
 def item_second_review(*, item: DemandItem, passed: bool, actor: User) -> DemandItem:
     """The promotion committee's second review (複審) of a priority or general item."""
-    item = DemandItem.objects.select_for_update().get(pk=item.pk)
-    if item.classification not in (Classification.PRIORITY, Classification.GENERAL):
-        raise ValidationError(_("Only priority and general items go to the second review."))
+    item = _lock(item)
+    workflow.check(item, "second_review", actor, as_committee=True)
     before = item.status
     item.status = ItemStatus.PASSED if passed else ItemStatus.NOT_PASSED
     item.save(update_fields=["status"])
@@ -235,29 +249,26 @@ def item_second_review(*, item: DemandItem, passed: bool, actor: User) -> Demand
     return item
 
 
-@transaction.atomic
-def item_publish(*, item: DemandItem, actor: User) -> DemandItem:
-    """Publish a passed item on the public site (Chinese and English)."""
-    if not is_office_staff(actor):
-        raise ValidationError(_("Only the office publishes demand items."))
-    item = DemandItem.objects.select_for_update().get(pk=item.pk)
-    if item.status != ItemStatus.PASSED:
-        raise ValidationError(_("Only items the committee passed can be published."))
+@service
+def item_publish(*, item: DemandItem, actor: User, published_on: date | None = None) -> DemandItem:
+    """Publish a passed item on the public site (Chinese and English), as of
+    ``published_on`` (default today)."""
+    item = _lock(item)
+    workflow.check(item, "publish", actor)
+    if item.published:
+        raise Conflict(_("This item is already published."), status=item.status)
     item.published = True
-    item.published_on = timezone.localdate()
+    item.published_on = published_on or timezone.localdate()
     item.save(update_fields=["published", "published_on"])
     event_record(actor=actor, target=item, action="demand_item.publish")
     return item
 
 
-@transaction.atomic
+@service
 def item_update(*, item: DemandItem, actor: User, **fields) -> DemandItem:
     """Edit a draft (the proposing unit, or the office)."""
-    item = DemandItem.objects.select_for_update().get(pk=item.pk)
-    if not (is_office_staff(actor) or _proposer_of(actor) == item.proposer):
-        raise ValidationError(_("Only the proposing unit edits its items."))
-    if item.status != ItemStatus.DRAFT:
-        raise ValidationError(_("Only a draft can be edited."))
+    item = _lock(item)
+    workflow.check(item, "edit", actor)
     fields.pop("proposer", None)
     for name, value in fields.items():
         setattr(item, name, value)

@@ -10,38 +10,26 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from demand_items import selectors, services
-from demand_items.choices import Criterion, ItemStatus
+from demand_items import selectors, services, workflow
+from demand_items.choices import Criterion
 from demand_items.filtersets import DemandItemFilterSet, PublicDemandItemFilterSet
 from demand_items.forms import ActionForm, DemandItemForm, RoundOpenForm, ScoreForm
 from demand_items.models import CallRound, DemandItem
-from icp_portal.lib.forms import apply_service_errors, service_form_page
+from icp_portal.lib.errors import Conflict
+from icp_portal.lib.forms import service_action, service_form_page
 from organizations.choices import PortalRole
 from organizations.decorators import office_required, role_required
 from organizations.models import is_office_staff
-from organizations.selectors import events_of, user_role
+from organizations.policy import require_office
+from organizations.selectors import timeline, user_role
 
 PAGE_SIZE = 50
 LIST_ROLES = (PortalRole.OFFICE, PortalRole.PROPOSER, PortalRole.REVIEWER, PortalRole.CONTRACTOR)
-# What the timeline calls each event ("demand_item.<action>").
-EVENT_LABELS = {
-    "create": gettext_lazy("Filed as a draft"),
-    "update": gettext_lazy("Edited"),
-    "submit": gettext_lazy("Submitted"),
-    "score": gettext_lazy("Scored by a panel member"),
-    "classify": gettext_lazy("Classified by the panel's mean score"),
-    "hold": gettext_lazy("Held to the next round"),
-    "second_review": gettext_lazy("Second review by the promotion committee"),
-    "publish": gettext_lazy("Published"),
-}
-STATUS_LABELS = dict(ItemStatus.choices)
 
 
 def _visible_item(request, pk) -> DemandItem:
@@ -119,8 +107,7 @@ def item_create(request):
 def item_edit(request, pk):
     """Edit a draft (the proposing unit or staff), through ``services.item_update``."""
     item = _visible_item(request, pk)
-    if item.status != ItemStatus.DRAFT:
-        raise Http404
+    workflow.check(item, "edit", request.user)
     form = DemandItemForm(request.POST or None, instance=item, with_round=False)
 
     def call(data):
@@ -145,10 +132,9 @@ def _item_page(request, item: DemandItem, bound: dict | None = None):
     user = request.user
     bound = bound or {}
     staff = is_office_staff(user)
-    role = user_role(user)
-    proposer = role == PortalRole.PROPOSER
-    panel_member = role == PortalRole.REVIEWER and selectors.is_panel_member(item, user)
-    can_score = panel_member and item.status == ItemStatus.SUBMITTED
+    actions = workflow.allowed(item, user)
+    panel_member = selectors.is_panel_member(item, user)
+    can_score = "score" in actions
     own = selectors.own_score(item, user) if panel_member else None
     score_form = bound.get("score") or (
         ScoreForm(
@@ -162,24 +148,16 @@ def _item_page(request, item: DemandItem, bound: dict | None = None):
         "item": item,
         "is_staff": staff,
         "benefits": _benefits(item),
-        "can_edit": (staff or proposer) and item.status == ItemStatus.DRAFT,
-        "can_submit": (staff or proposer) and item.status == ItemStatus.DRAFT,
-        "can_hold": staff and item.status in (ItemStatus.SUBMITTED, ItemStatus.SCORED),
-        "can_publish": staff and item.status == ItemStatus.PASSED and not item.published,
+        "can_edit": "edit" in actions,
+        "can_submit": "submit" in actions,
+        "can_hold": "hold" in actions,
+        "can_publish": "publish" in actions and not item.published,
         "panel_member": panel_member,
         "score_form": score_form,
         "own_score": own,
-        "scores": selectors.item_scores(item) if staff else [],
+        "scores": selectors.item_scores(item=item, user=user) if staff else [],
         "taken_up_by": selectors.taken_up_by(item),
-        "events": [
-            (
-                event,
-                EVENT_LABELS.get(event.action.removeprefix("demand_item."), event.action),
-                STATUS_LABELS.get(event.from_status, event.from_status),
-                STATUS_LABELS.get(event.to_status, event.to_status),
-            )
-            for event in events_of(item)
-        ],
+        "events": timeline(item),
     }
     return render(request, "demand_items/detail.html", context)
 
@@ -190,23 +168,21 @@ def item_detail(request, pk):
 
 
 def _item_action(request, pk, key: str, call, message: str, form_class=ActionForm):
-    """POST of one small form of the item page → its service. A refusal shows as a message
-    (and on the form, which keeps the input)."""
+    """POST of one small form of the item page → its service (``service_action``)."""
     item = _visible_item(request, pk)
-    form = form_class(request.POST, prefix=key)
-    if form.is_valid():
-        try:
-            call(item, form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, message)
-            return redirect(_detail_url(item))
-    else:
-        messages.error(request, _("Nothing was recorded: see the form below."))
-    item.refresh_from_db()
-    return _item_page(request, item, bound={key: form})
+
+    def refused(form):
+        item.refresh_from_db()
+        return _item_page(request, item, bound={key: form})
+
+    return service_action(
+        request,
+        form=form_class(request.POST, prefix=key),
+        call=lambda data: call(item, data),
+        done_url=_detail_url(item),
+        message=message,
+        refused=refused,
+    )
 
 
 @require_POST
@@ -234,7 +210,6 @@ def item_score(request, pk):
     )
 
 
-@office_required
 @require_POST
 def item_hold(request, pk):
     return _item_action(
@@ -246,7 +221,6 @@ def item_hold(request, pk):
     )
 
 
-@office_required
 @require_POST
 def item_publish(request, pk):
     return _item_action(
@@ -261,16 +235,22 @@ def item_publish(request, pk):
 # --- The staff's round dashboard ----------------------------------------------------------
 
 
-@office_required
 def round_dashboard(request):
-    """Rounds with their counts, the form to open a round, and closing each one's scoring."""
+    """Rounds with their counts (the office, proposing units, reviewers); for the office,
+    the form to open a round and closing each one's scoring."""
+    rounds = selectors.rounds_with_counts(user=request.user)
+    staff = is_office_staff(request.user)
+    if not staff:
+        if request.method == "POST":
+            require_office(request.user)  # opening a round is the office's: 403
+        return render(request, "demand_items/rounds.html", {"rounds": rounds, "is_staff": False})
     form = RoundOpenForm(request.POST or None)
     return service_form_page(
         request,
         form=form,
         call=lambda data: services.round_open(actor=request.user, **data),
         template="demand_items/rounds.html",
-        context={"rounds": selectors.rounds_with_counts()},
+        context={"rounds": rounds, "is_staff": staff},
         success=lambda call_round: reverse("call_round_list"),
         message=_("The call round is open."),
     )
@@ -282,8 +262,8 @@ def round_close_scoring(request, pk):
     call_round = get_object_or_404(CallRound, pk=pk)
     try:
         closed = services.round_close_scoring(round=call_round, actor=request.user)
-    except ValidationError as exc:
-        messages.error(request, " ".join(exc.messages))
+    except (ValidationError, Conflict) as exc:
+        messages.error(request, " ".join(getattr(exc, "messages", [str(exc)])))
     else:
         messages.success(
             request,

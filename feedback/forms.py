@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.choices import PointsCurrency
-from agreements.forms import DATE, InputForm
 from feedback.models import ExchangeRate, FeeRate
+from icp_portal.lib.forms import DATE, InputForm
 
 WHOLE_NT = _("Payments are in whole NT$.")
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext as _
 
@@ -13,6 +13,7 @@ from agreements.choices import Mode, PointsCurrency
 from feedback.choices import DEFAULT_RATES, DEFAULT_RATES_FROM, DEFENCE_INDUSTRY_SHARE
 from feedback.filtersets import BillFilterSet
 from feedback.models import Bill, ExchangeRate, FeeRate
+from organizations.models import is_office_staff
 
 
 def fee_steps(*, credits: Decimal, rate: Decimal, halved: bool, exchange_rate: Decimal) -> dict:
@@ -87,3 +88,21 @@ def totals_by_status(bills: QuerySet[Bill]) -> list[dict]:
         .annotate(count=Count("id"), amount=Sum("amount_twd"), paid=Sum("paid_amount_twd"))
         .order_by("status")
     )
+
+
+def _office_only(user) -> None:
+    if not is_office_staff(user):
+        raise PermissionDenied(_("Rates are kept by the ICP office."))
+
+
+def exchange_rate_list(*, user) -> QuerySet[ExchangeRate]:
+    """The NT$ rates of the point currencies, newest first: the office's working data, the
+    same rule on the rate pages and in the API (403 for anybody else)."""
+    _office_only(user)
+    return ExchangeRate.objects.order_by("currency", "-effective_on")
+
+
+def fee_rate_list(*, user) -> QuerySet[FeeRate]:
+    """The fee rates per mode, newest first (staff only, as the exchange rates)."""
+    _office_only(user)
+    return FeeRate.objects.order_by("mode", "-effective_from")

@@ -7,18 +7,19 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
 from django.utils.translation import gettext as _
 
-from feedback import notifications, selectors
+from feedback import notifications, selectors, workflow
 from feedback.choices import (
     DEFENCE_HALVING_FROM,
-    OPEN_STATUSES,
     PAYMENT_DAYS,
     BillStatus,
 )
 from feedback.models import Bill, ExchangeRate, FeeRate, Payment
+from icp_portal.lib.services import service
+from organizations.choices import AuditAction
 from organizations.models import Organization, User
+from organizations.policy import require_office
 from organizations.services import event_record
 
 
@@ -30,20 +31,29 @@ def fee_amount(*, credits: Decimal, rate: Decimal, halved: bool, exchange_rate: 
     )["amount_twd"]
 
 
-def recipient_block_refresh(recipient: Organization) -> bool:
-    """A recipient is fee-blocked while it has an overdue bill (not paid, not waived)."""
+def recipient_block_refresh(*, recipient: Organization, actor: User, bill: Bill) -> bool:
+    """A recipient is fee-blocked while it has an overdue bill (not paid, not waived). A
+    change of the block is saved with its field history and an event naming the bill."""
     blocked = recipient.bills.filter(status=BillStatus.OVERDUE).exists()
     if recipient.fee_blocked != blocked:
-        Organization.objects.filter(pk=recipient.pk).update(fee_blocked=blocked)
+        recipient = Organization.objects.select_for_update().get(pk=recipient.pk)
         recipient.fee_blocked = blocked
+        recipient.save(update_fields=["fee_blocked"])
+        event_record(
+            actor=actor,
+            target=recipient,
+            action=AuditAction.FEE_BLOCK if blocked else AuditAction.FEE_UNBLOCK,
+            note=bill.number,
+        )
     return blocked
 
 
-@transaction.atomic
+@service
 def bills_issue_for_case(*, case, issued_on: date, actor: User, meeting=None) -> list[Bill]:
     """Issue one bill per profit-making recipient and activity of an actually approved case
     (called in the minutes' transaction). An activity is billed once, however often this
     runs; non-profit recipients pay nothing."""
+    require_office(actor, system=True)
     bills = []
     currency = case.agreement.currency
     for activity in case.activities.select_related("recipient").order_by("id"):
@@ -87,23 +97,19 @@ def bills_issue_for_case(*, case, issued_on: date, actor: User, meeting=None) ->
     return bills
 
 
-def _lock_open(bill: Bill) -> Bill:
+def _lock(bill: Bill, action: str, actor: User) -> Bill:
     bill = Bill.objects.select_for_update().select_related("recipient").get(pk=bill.pk)
-    if bill.status not in OPEN_STATUSES:
-        raise ValidationError(
-            _("Bill %(number)s is %(status)s; nothing more can be recorded on it.")
-            % {"number": bill.number, "status": bill.get_status_display()}
-        )
+    workflow.check(bill, action, actor)
     return bill
 
 
-@transaction.atomic
+@service
 def payment_record(
     *, bill: Bill, paid_on: date, amount_twd: Decimal, actor: User, reference: str = ""
 ) -> Payment:
     """Record a payment; the bill is paid when the payments reach its amount. A payment
     beyond what is still owed is refused."""
-    bill = _lock_open(bill)
+    bill = _lock(bill, "record_payment", actor)
     amount_twd = Decimal(amount_twd)
     if amount_twd != amount_twd.to_integral_value():
         raise ValidationError({"amount_twd": _("Payments are in whole NT$.")})
@@ -139,14 +145,15 @@ def payment_record(
         to_status=bill.status,
         note=f"NT${amount_twd} {reference}".strip(),
     )
-    recipient_block_refresh(bill.recipient)
+    recipient_block_refresh(recipient=bill.recipient, actor=actor, bill=bill)
     return payment
 
 
-def _close(bill: Bill, status: str, reason: str, actor: User) -> Bill:
+def _close(bill: Bill, action: str, reason: str, actor: User) -> Bill:
+    bill = _lock(bill, action, actor)
     if not reason.strip():
         raise ValidationError({"reason": _("Give the reason.")})
-    bill = _lock_open(bill)
+    status = workflow.TRANSITIONS[action].target
     before = bill.status
     bill.status = status
     bill.closing_reason = reason
@@ -159,27 +166,28 @@ def _close(bill: Bill, status: str, reason: str, actor: User) -> Bill:
         to_status=status,
         note=reason,
     )
-    recipient_block_refresh(bill.recipient)
+    recipient_block_refresh(recipient=bill.recipient, actor=actor, bill=bill)
     return bill
 
 
-@transaction.atomic
+@service
 def bill_waive(*, bill: Bill, reason: str, actor: User) -> Bill:
     """The committee waives a bill (e.g. consents to the recipient joining a case)."""
-    return _close(bill, BillStatus.WAIVED, reason, actor)
+    return _close(bill, "waive", reason, actor)
 
 
-@transaction.atomic
+@service
 def bill_cancel(*, bill: Bill, reason: str, actor: User) -> Bill:
     """Cancel a bill issued in error."""
-    return _close(bill, BillStatus.CANCELLED, reason, actor)
+    return _close(bill, "cancel", reason, actor)
 
 
-@transaction.atomic
+@service
 def bills_mark_overdue(*, today: date, actor: User) -> int:
     """Mark issued bills past their due date overdue, block their recipients and e-mail
     them and the office. Claimed row by row (skip locked): safe to run twice or in two
     workers at once."""
+    require_office(actor, system=True)
     bills = list(
         Bill.objects.select_for_update(skip_locked=True)
         .filter(status=BillStatus.ISSUED, due_on__lt=today)
@@ -195,13 +203,15 @@ def bills_mark_overdue(*, today: date, actor: User) -> int:
             from_status=BillStatus.ISSUED,
             to_status=BillStatus.OVERDUE,
         )
-        recipient_block_refresh(bill.recipient)
+        recipient_block_refresh(recipient=bill.recipient, actor=actor, bill=bill)
         notifications.bill_overdue(bill)
     return len(bills)
 
 
-@transaction.atomic
+@service
 def fee_rate_set(*, mode: str, rate: Decimal, effective_from: date, actor: User) -> FeeRate:
+    """The office sets a fee rate (回饋金費率) for a mode from a date on."""
+    require_office(actor)
     row = FeeRate(mode=mode, rate=rate, effective_from=effective_from)
     row.full_clean()
     row.save()
@@ -209,8 +219,10 @@ def fee_rate_set(*, mode: str, rate: Decimal, effective_from: date, actor: User)
     return row
 
 
-@transaction.atomic
+@service
 def exchange_rate_set(*, currency: str, rate_twd: Decimal, effective_on: date, actor: User):
+    """The office enters the NT$ rate (匯率) of a point currency from a date on."""
+    require_office(actor)
     row = ExchangeRate(currency=currency, rate_twd=rate_twd, effective_on=effective_on)
     row.full_clean()
     row.save()

@@ -9,42 +9,32 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.conf import settings
-from django.contrib import messages
-from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from agreements.choices import Mode, PointsCurrency
-from feedback import selectors, services
+from feedback import selectors, services, workflow
 from feedback.choices import OPEN_STATUSES, BillStatus
 from feedback.filtersets import BillFilterSet
 from feedback.forms import ExchangeRateForm, FeeRateForm, PaymentForm, ReasonForm
-from feedback.models import Bill, ExchangeRate, FeeRate
+from feedback.models import Bill
 from feedback.pdf import OFFICE, payment_notice_pdf
-from icp_portal.lib.forms import apply_service_errors, service_form_page
+from icp_portal.lib.forms import service_action, service_form_page
 from organizations.choices import OrganizationKind, PortalRole
-from organizations.decorators import office_required, role_required
+from organizations.decorators import role_required
 from organizations.models import Organization, is_office_staff
-from organizations.selectors import events_of
+from organizations.selectors import timeline
 
 PAGE_SIZE = 50
 # The small forms of the bill page (staff, open bills), keyed by their HTML prefix.
 ACTION_FORMS = {"payment": PaymentForm, "waive": ReasonForm, "cancel": ReasonForm}
-# What the history calls each event ("bill.<action>").
-EVENT_LABELS = {
-    "issue": gettext_lazy("Issued"),
-    "payment": gettext_lazy("Payment recorded"),
-    "overdue": gettext_lazy("Marked overdue"),
-    "waived": gettext_lazy("Waived"),
-    "cancelled": gettext_lazy("Cancelled"),
-}
-STATUS_LABELS = dict(BillStatus.choices)
+# The bill workflow action each form takes.
+ACTIONS = {"payment": "record_payment", "waive": "waive", "cancel": "cancel"}
 
 
 def _plain(value: Decimal) -> str:
@@ -138,27 +128,20 @@ def _bill_page(request, bill: Bill, bound: dict | None = None):
     """The bill page; ``bound`` holds a refused form to show with its errors."""
     staff = is_office_staff(request.user)
     is_open = bill.status in OPEN_STATUSES
+    actions = workflow.allowed(bill, request.user)
     bound = bound or {}
-    forms = (
-        {key: bound.get(key) or form(prefix=key) for key, form in ACTION_FORMS.items()}
-        if staff and is_open
-        else {}
-    )
+    forms = {
+        key: bound.get(key) or form(prefix=key)
+        for key, form in ACTION_FORMS.items()
+        if ACTIONS[key] in actions
+    }
     context = {
         "bill": bill,
         "is_staff": staff,
         "is_open": is_open,
         "calc": _calculation(bill),
         "payments": bill.payments.select_related("recorded_by").order_by("paid_on", "id"),
-        "events": [
-            (
-                event,
-                EVENT_LABELS.get(event.action.removeprefix("bill."), event.action),
-                STATUS_LABELS.get(event.from_status, event.from_status),
-                STATUS_LABELS.get(event.to_status, event.to_status),
-            )
-            for event in events_of(bill)
-        ],
+        "events": timeline(bill),
         "forms": forms,
         "office": {**OFFICE, **getattr(settings, "ICP_OFFICE", {})},
     }
@@ -171,26 +154,25 @@ def bill_detail(request, pk):
 
 
 def _bill_action(request, pk, key: str, call, message: str):
-    """POST of one staff form of the bill page → its service. A refusal (an overpayment,
-    a bill no longer open) shows on the form and as a message; nothing is recorded."""
+    """POST of one staff form of the bill page → its service (``service_action``): the
+    bill's policy first (403 / a message when the bill is no longer open), then the input."""
     bill = _visible_bill(request, pk)
-    form = ACTION_FORMS[key](request.POST, prefix=key)
-    if form.is_valid():
-        try:
-            call(bill, form.cleaned_data)
-        except ValidationError as exc:
-            apply_service_errors(form, exc)
-            messages.error(request, " ".join(exc.messages))
-        else:
-            messages.success(request, message)
-            return redirect(_detail_url(bill))
-    else:
-        messages.error(request, _("Nothing was recorded: see the form below."))
-    bill.refresh_from_db()
-    return _bill_page(request, bill, bound={key: form})
+
+    def refused(form):
+        bill.refresh_from_db()
+        return _bill_page(request, bill, bound={key: form})
+
+    return service_action(
+        request,
+        form=ACTION_FORMS[key](request.POST, prefix=key),
+        call=lambda data: call(bill, data),
+        done_url=_detail_url(bill),
+        message=message,
+        refused=refused,
+        check=lambda: workflow.check(bill, ACTIONS[key], request.user),
+    )
 
 
-@office_required
 @require_POST
 def bill_payment(request, pk):
     return _bill_action(
@@ -208,7 +190,6 @@ def bill_payment(request, pk):
     )
 
 
-@office_required
 @require_POST
 def bill_waive(request, pk):
     return _bill_action(
@@ -222,7 +203,6 @@ def bill_waive(request, pk):
     )
 
 
-@office_required
 @require_POST
 def bill_cancel(request, pk):
     return _bill_action(
@@ -262,10 +242,11 @@ def _with_in_force(rows, key: str, date_field: str) -> list[tuple[object, bool]]
     return marked
 
 
-@office_required
 def exchange_rate_list(request):
     """NT$ per credit point of each currency from a date on, and a form to add one."""
-    rows = ExchangeRate.objects.order_by("currency", "-effective_on", "-id")
+    rows = selectors.exchange_rate_list(user=request.user).order_by(
+        "currency", "-effective_on", "-id"
+    )
     return service_form_page(
         request,
         form=ExchangeRateForm(request.POST or None),
@@ -280,11 +261,12 @@ def exchange_rate_list(request):
     )
 
 
-@office_required
 def fee_rate_list(request):
     """The fee rate of each mode from a date on, and a form to add one."""
     labels = dict(Mode.choices)
-    rows = list(FeeRate.objects.order_by("mode", "-effective_from", "-id"))
+    rows = list(
+        selectors.fee_rate_list(user=request.user).order_by("mode", "-effective_from", "-id")
+    )
     for row in rows:
         row.rate_permille = _plain(row.rate * 1000)
     marked = sorted(

@@ -67,6 +67,7 @@ INSTALLED_APPS = [
     "demand_items",
     "committee",
     "reports",
+    "demo",  # the demo data and seed_demo; depends on every app, none on it
 ]
 
 MIDDLEWARE = [
@@ -79,6 +80,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "icp_portal.middleware.PortalLoginRequiredMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "icp_portal.middleware.ConflictMessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     # django-axes must come last: it turns a lockout into the lockout page.

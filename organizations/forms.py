@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from organizations.choices import Field, Language, MembershipRole, ReviewerKind
+from organizations.choices import Field, Language, MembershipRole, OfficialOf, ReviewerKind
 from organizations.models import Organization, User
 
 
@@ -57,6 +57,12 @@ class MemberInviteForm(PersonForm):
 
 class ReviewerForm(PersonForm):
     kind = forms.ChoiceField(label=_("Kind"), choices=ReviewerKind.choices)
+    official_of = forms.ChoiceField(
+        label=_("Official of"),
+        choices=[("", "—"), *OfficialOf.choices],
+        required=False,
+        help_text=_("For officials: the IDB or the Department of Industrial Technology."),
+    )
     affiliation = forms.CharField(label=_("Affiliation"), max_length=200)
     fields = forms.MultipleChoiceField(
         label=_("Fields"),

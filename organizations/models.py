@@ -6,6 +6,7 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
 from django.contrib.contenttypes.models import ContentType
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -13,8 +14,10 @@ from django.utils.translation import gettext_lazy as _
 from knox.models import AbstractAuthToken
 from simple_history.models import HistoricalRecords
 
+from icp_portal.lib.errors import AppendOnlyError
 from organizations.choices import (
     OFFICE_GROUP,
+    AuditAction,
     Field,
     Language,
     MembershipRole,
@@ -226,6 +229,12 @@ class ReviewerProfile(models.Model):
     def __str__(self) -> str:
         return f"{self.user.display_name} ({self.get_kind_display()})"
 
+    def clean(self) -> None:
+        if self.official_of and self.kind != ReviewerKind.OFFICIAL:
+            raise ValidationError(
+                {"official_of": _("Only an official reviewer names the agency they serve.")}
+            )
+
     def field_labels(self) -> list[str]:
         labels = dict(Field.choices)
         return [str(labels.get(code, code)) for code in self.fields]
@@ -243,6 +252,14 @@ class ApiToken(AbstractAuthToken):
         ordering = ["-created"]
 
 
+class AuditEventQuerySet(models.QuerySet):
+    def update(self, **kwargs):
+        raise AppendOnlyError("Audit events are append-only.")
+
+    def delete(self):
+        raise AppendOnlyError("Audit events are append-only.")
+
+
 class AuditEvent(models.Model):
     """An explicit event (事件紀錄) a service wrote: who did what to which object, and why.
 
@@ -255,7 +272,7 @@ class AuditEvent(models.Model):
     actor = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="audit_events"
     )
-    action = models.CharField(max_length=64)
+    action = models.CharField(max_length=64, choices=AuditAction.choices)
     target_type = models.ForeignKey(ContentType, on_delete=models.PROTECT)
     target_id = models.CharField(max_length=64)
     target = GenericForeignKey("target_type", "target_id")
@@ -263,9 +280,19 @@ class AuditEvent(models.Model):
     to_status = models.CharField(max_length=32, blank=True)
     note = models.TextField(blank=True)
 
+    objects = AuditEventQuerySet.as_manager()
+
     class Meta:
         ordering = ["-at", "-id"]
         indexes = [models.Index(fields=["target_type", "target_id", "at"])]
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.actor} {self.action}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise AppendOnlyError("Audit events are append-only.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise AppendOnlyError("Audit events are append-only.")

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, QuerySet
 
-from organizations.choices import ROLE_BY_KIND, MembershipRole, PortalRole
+from organizations.choices import ROLE_BY_KIND, AuditAction, MembershipRole, PortalRole
 from organizations.filtersets import OrganizationFilterSet, ReviewerFilterSet
 from organizations.models import (
     ApiToken,
@@ -89,3 +90,25 @@ def events_of(target) -> QuerySet:
         .select_related("actor")
         .order_by("at", "id")
     )
+
+
+def timeline(target) -> list[tuple]:
+    """The object's events as its page shows them: ``(event, action label, from-status
+    label, to-status label)``, oldest first. Action labels come from ``AuditAction``, the
+    status labels from the object's own ``status`` choices: one timeline for cases, bills,
+    demand items and meetings."""
+    try:
+        choices = type(target)._meta.get_field("status").choices or ()
+    except FieldDoesNotExist:
+        choices = ()
+    status_labels = dict(choices)
+    action_labels = dict(AuditAction.choices)
+    return [
+        (
+            event,
+            action_labels.get(event.action, event.action),
+            status_labels.get(event.from_status, event.from_status),
+            status_labels.get(event.to_status, event.to_status),
+        )
+        for event in events_of(target)
+    ]

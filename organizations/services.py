@@ -16,9 +16,11 @@ from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from icp_portal.lib.services import service
 from organizations.choices import (
     OFFICE_GROUP,
     SYSTEM_USERNAME,
+    AuditAction,
     MembershipRole,
     ReviewerKind,
 )
@@ -30,6 +32,7 @@ from organizations.models import (
     ReviewerProfile,
     User,
 )
+from organizations.policy import require_office
 
 # Apps whose models the office staff manage; their permissions make up the office group.
 OFFICE_APPS = (
@@ -58,6 +61,8 @@ def event_record(
     """
     if actor is None or not getattr(actor, "pk", None):
         raise ValueError("An audit event needs an acting user.")
+    if action not in AuditAction.values:
+        raise ValueError(f"Unknown audit action {action!r}: add it to AuditAction.")
     return AuditEvent.objects.create(
         actor=actor,
         action=action,
@@ -88,9 +93,10 @@ def office_group_sync() -> Group:
     return group
 
 
-@transaction.atomic
+@service
 def organization_create(*, actor: User, **fields) -> Organization:
     """Register a party of the program (登錄機構)."""
+    require_office(actor)
     organization = Organization(**fields)
     organization.full_clean()
     organization.save()
@@ -98,9 +104,10 @@ def organization_create(*, actor: User, **fields) -> Organization:
     return organization
 
 
-@transaction.atomic
+@service
 def organization_update(*, organization: Organization, actor: User, **fields) -> Organization:
     """Change a party's names or flags."""
+    require_office(actor)
     changed = [name for name, value in fields.items() if getattr(organization, name) != value]
     for name, value in fields.items():
         setattr(organization, name, value)
@@ -146,7 +153,7 @@ def invitation_send(*, user: User, actor: User) -> str:
     return link
 
 
-@transaction.atomic
+@service
 def member_invite(
     *,
     organization: Organization,
@@ -158,6 +165,7 @@ def member_invite(
     actor: User,
 ) -> Membership:
     """Add a person to an organization and send them a link to set their password."""
+    require_office(actor)
     user = _user_create(username=username, email=email, name=name, language=language)
     membership = Membership(user=user, organization=organization, role=role)
     membership.full_clean()
@@ -169,7 +177,7 @@ def member_invite(
     return membership
 
 
-@transaction.atomic
+@service
 def reviewer_create(
     *,
     username: str,
@@ -180,14 +188,21 @@ def reviewer_create(
     fields: list[str],
     language: str = "zh-hant",
     active: bool = True,
+    official_of: str = "",
     actor: User,
 ) -> ReviewerProfile:
     """Add a reviewer to the pool (審查委員庫) and invite them to sign in."""
+    require_office(actor)
     if kind not in ReviewerKind.values:
         raise ValueError(f"Unknown reviewer kind {kind!r}.")
     user = _user_create(username=username, email=email, name=name, language=language)
     profile = ReviewerProfile(
-        user=user, kind=kind, affiliation=affiliation, fields=fields, active=active
+        user=user,
+        kind=kind,
+        official_of=official_of,
+        affiliation=affiliation,
+        fields=fields,
+        active=active,
     )
     profile.full_clean()
     profile.save()
@@ -196,9 +211,10 @@ def reviewer_create(
     return profile
 
 
-@transaction.atomic
+@service
 def reviewer_update(*, profile: ReviewerProfile, actor: User, **fields) -> ReviewerProfile:
     """Change a reviewer's kind, affiliation, fields or activity; name and e-mail on the user."""
+    require_office(actor)
     user_fields = {k: fields.pop(k) for k in ("name", "email") if k in fields}
     for name, value in user_fields.items():
         setattr(profile.user, name, value)
@@ -220,7 +236,7 @@ def user_set_language(*, user: User, language: str) -> None:
         user.save(update_fields=["language"])
 
 
-@transaction.atomic
+@service
 def api_token_issue(
     *, user: User, actor: User, name: str = "", read_only: bool = False, days: int | None = None
 ) -> tuple[ApiToken, str]:
@@ -241,7 +257,7 @@ def api_token_issue(
     return token, key
 
 
-@transaction.atomic
+@service
 def api_token_revoke(*, token: ApiToken, actor: User) -> None:
     """Revoke an API key at once."""
     event_record(actor=actor, target=token.user, action="api_token.revoke", note=token.token_key)

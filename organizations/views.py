@@ -8,7 +8,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import ValidationError
 from django.db import connection
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language
 
 from icp_portal.lib.forms import apply_service_errors
+from icp_portal.lib.workflow import OFFICE
 from organizations import selectors, services
 from organizations.choices import OrganizationKind, PortalRole
 from organizations.decorators import office_required, role_required
@@ -30,6 +31,7 @@ from organizations.forms import (
     ReviewerForm,
 )
 from organizations.models import ApiToken, Organization, ReviewerProfile
+from organizations.policy import portal_roles, require_office
 
 HOME_URL_BY_ROLE = {
     PortalRole.OFFICE: "home_office",
@@ -131,7 +133,10 @@ def home_proposer(request):
     return render(request, "home/proposer.html", {"organization": membership.organization})
 
 
+@role_required(PortalRole.RECIPIENT, PortalRole.AGENCY, PortalRole.NONE)
 def home_organization(request):
+    """The home of a domestic recipient's or an agency's member (and of a person the
+    portal has no role for yet); the other roles have homes of their own."""
     membership = selectors.user_membership(request.user)
     return render(
         request,
@@ -161,8 +166,7 @@ def organization_detail(request, pk):
     )
     invite_form = MemberInviteForm(prefix="invite")
     if request.method == "POST":
-        if not request.user.has_perm("organizations.add_membership"):
-            raise PermissionDenied
+        require_office(request.user)  # the service's own rule, asked before the input
         invite_form = MemberInviteForm(request.POST, prefix="invite")
         if invite_form.is_valid():
             try:
@@ -184,6 +188,7 @@ def organization_detail(request, pk):
         if can_see_members
         else None,
         "invite_form": invite_form,
+        "can_invite": OFFICE in portal_roles(request.user),
     }
     return render(request, "organizations/detail.html", context)
 

@@ -4,6 +4,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from agreements.models import Agreement
 from cases.choices import ChecklistResult, SubcommitteeOutcome
 from cases.models import Activity, Case, CaseDocument, Checkpoint, ProgressReport
 from organizations.choices import OrganizationKind
@@ -78,6 +79,11 @@ class CaseSerializer(serializers.ModelSerializer):
         super().__init__(*args, **kwargs)
         if self.instance is not None and not isinstance(self.instance, list):
             self.fields["agreement"].read_only = True
+        request = self.context.get("request")
+        if request is not None and not self.fields["agreement"].read_only:
+            # An agreement the caller cannot see is no agreement at all (400, never a 403
+            # that would confirm it exists).
+            self.fields["agreement"].queryset = Agreement.objects.visible_to(request.user)
 
     def validate(self, data):
         agreement = data.get("agreement") or getattr(self.instance, "agreement", None)

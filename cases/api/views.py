@@ -5,7 +5,6 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.parsers import JSONParser, MultiPartParser
 from rest_framework.response import Response
 
@@ -64,14 +63,17 @@ class CaseViewSet(
             .order_by("id")
         )
 
-    def _case(self) -> Case:
-        return self.get_object()
+    def _case(self, action: str | None = None) -> Case:
+        """The case (404 outside the caller's scope); for an action, the workflow's answer
+        comes before the body is read: not yours (403), then not now (409)."""
+        case = self.get_object()
+        if action is not None:
+            workflow.check(case, action, self.request.user)
+        return case
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         agreement = data.pop("agreement")
-        if workflow.role_of(self.request.user, Case(agreement=agreement)) is None:
-            raise PermissionDenied()
         serializer.instance = services.case_create(
             agreement=agreement,
             actor=self.request.user,
@@ -102,49 +104,52 @@ class CaseViewSet(
     @action(detail=True, methods=["post"])
     def submit(self, request, pk=None):
         """The contractor submits the case for pre-approval."""
-        return self._done(services.case_submit(case=self._case(), actor=request.user))
+        return self._done(services.case_submit(case=self._case("submit"), actor=request.user))
 
     @extend_schema(request=None, responses=CaseSerializer)
     @action(detail=True, methods=["post"], url_path="start-checklist")
     def start_checklist(self, request, pk=None):
-        return self._done(services.case_start_checklist(case=self._case(), actor=request.user))
+        case = self._case("start_checklist")
+        return self._done(services.case_start_checklist(case=case, actor=request.user))
 
     @extend_schema(request=SupplementSerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"], url_path="return-for-supplement")
     def return_for_supplement(self, request, pk=None):
+        case = self._case("return_for_supplement")
         data = self._input(SupplementSerializer)
         return self._done(
-            services.case_return_for_supplement(case=self._case(), actor=request.user, **data)
+            services.case_return_for_supplement(case=case, actor=request.user, **data)
         )
 
     @extend_schema(request=InitialReviewSerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"], url_path="initial-review")
     def initial_review(self, request, pk=None):
+        case = self._case("initial_review")
         data = self._input(InitialReviewSerializer)
-        return self._done(
-            services.case_initial_review(case=self._case(), actor=request.user, **data)
-        )
+        return self._done(services.case_initial_review(case=case, actor=request.user, **data))
 
     @extend_schema(request=SubcommitteeReviewSerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"], url_path="subcommittee-review")
     def subcommittee_review(self, request, pk=None):
+        case = self._case("subcommittee_pass")
         data = self._input(SubcommitteeReviewSerializer)
-        return self._done(
-            services.case_subcommittee_review(case=self._case(), actor=request.user, **data)
-        )
+        return self._done(services.case_subcommittee_review(case=case, actor=request.user, **data))
 
     @extend_schema(request=None, responses=CaseSerializer)
     @action(detail=True, methods=["post"], url_path="request-actual-approval")
     def request_actual_approval(self, request, pk=None):
         return self._done(
-            services.case_request_actual_approval(case=self._case(), actor=request.user)
+            services.case_request_actual_approval(
+                case=self._case("request_actual_approval"), actor=request.user
+            )
         )
 
     @extend_schema(request=WithdrawSerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"])
     def withdraw(self, request, pk=None):
+        case = self._case("withdraw")
         data = self._input(WithdrawSerializer)
-        return self._done(services.case_withdraw(case=self._case(), actor=request.user, **data))
+        return self._done(services.case_withdraw(case=case, actor=request.user, **data))
 
     @extend_schema(request=ProgressReportSerializer, responses=ProgressReportSerializer(many=True))
     @action(
@@ -155,7 +160,7 @@ class CaseViewSet(
     )
     def progress_reports(self, request, pk=None):
         """Quarterly progress reports (每季進度報告)."""
-        case = self._case()
+        case = self._case("file_progress_report" if request.method == "POST" else None)
         if request.method == "POST":
             data = self._input(ProgressReportSerializer)
             report = services.progress_report_file(case=case, actor=request.user, **data)
@@ -167,7 +172,7 @@ class CaseViewSet(
     @action(detail=True, methods=["get", "post"], serializer_class=ChecklistItemSerializer)
     def checklist(self, request, pk=None):
         """The basic requirements checklist; staff confirm an item with POST."""
-        case = self._case()
+        case = self._case("confirm_checklist" if request.method == "POST" else None)
         if request.method == "POST":
             data = self._input(ChecklistItemSerializer)
             services.checklist_confirm(case=case, actor=request.user, **data)
@@ -177,7 +182,7 @@ class CaseViewSet(
     @action(detail=True, methods=["post"], url_path="transfer-completed")
     def transfer_completed(self, request, pk=None):
         """Record when a technology transfer finished (the 2-year export restriction)."""
-        case = self._case()
+        case = self._case("record_transfer_completion")
         data = self._input(TransferCompletedSerializer)
         activity = get_object_or_404(case.activities, pk=data["activity"])
         services.activity_record_transfer_completion(
@@ -189,7 +194,7 @@ class CaseViewSet(
     @action(detail=True, methods=["get", "post"], serializer_class=CheckpointSerializer)
     def checkpoints(self, request, pk=None):
         """Checkpoints (查核點) over the case's schedule."""
-        case = self._case()
+        case = self._case("add_checkpoint" if request.method == "POST" else None)
         if request.method == "POST":
             data = self._input(CheckpointSerializer)
             row = services.checkpoint_add(case=case, actor=request.user, **data)
@@ -199,7 +204,9 @@ class CaseViewSet(
     @extend_schema(request=CheckpointDoneSerializer, responses=CheckpointSerializer)
     @action(detail=True, methods=["post"], url_path=r"checkpoints/(?P<checkpoint_id>\d+)/done")
     def checkpoint_done(self, request, pk=None, checkpoint_id=None):
-        checkpoint = get_object_or_404(self._case().checkpoints, pk=checkpoint_id)
+        checkpoint = get_object_or_404(
+            self._case("complete_checkpoint").checkpoints, pk=checkpoint_id
+        )
         data = self._input(CheckpointDoneSerializer)
         row = services.checkpoint_complete(checkpoint=checkpoint, actor=request.user, **data)
         return Response(CheckpointSerializer(row).data)
@@ -220,7 +227,7 @@ class CaseViewSet(
     )
     def documents(self, request, pk=None):
         """PDF documents of the case (multipart upload: kind, activity, file)."""
-        case = self._case()
+        case = self._case("upload_document" if request.method == "POST" else None)
         if request.method == "POST":
             serializer = DocumentSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)

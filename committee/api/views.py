@@ -4,11 +4,10 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
 from cases.models import Case
-from committee import services
+from committee import selectors, services, workflow
 from committee.api.serializers import (
     AgendaItemSerializer,
     ApproveMinutesSerializer,
@@ -17,9 +16,8 @@ from committee.api.serializers import (
     MeetingSerializer,
     OpinionSerializer,
 )
-from committee.models import Decision, Meeting
-from organizations.api.permissions import StaffWritePermission
-from organizations.models import is_office_staff
+from committee.filtersets import MeetingFilterSet
+from organizations.policy import require_office
 
 
 class MeetingViewSet(
@@ -32,20 +30,16 @@ class MeetingViewSet(
 
     lookup_value_regex = r"\d+"
     serializer_class = MeetingSerializer
-    filterset_fields = ["kind", "year", "status"]
+    filterset_class = MeetingFilterSet
     ordering_fields = ["held_on", "id"]
 
     def get_queryset(self):
-        return (
-            Meeting.objects.visible_to(self.request.user)
-            .prefetch_related("members")
-            .order_by("-held_on", "-id")
-        )
+        # The same selector as the page; DRF applies the same FilterSet (filterset_class).
+        return selectors.meeting_list(user=self.request.user)
 
-    def get_permissions(self):
-        if self.action in ("create", "agenda", "decisions", "approve_minutes"):
-            return [*super().get_permissions(), StaffWritePermission()]
-        return super().get_permissions()
+    def create(self, request, *args, **kwargs):
+        require_office(request.user)  # the role before the body (403 before any 400)
+        return super().create(request, *args, **kwargs)
 
     def perform_create(self, serializer):
         serializer.instance = services.meeting_create(
@@ -67,6 +61,7 @@ class MeetingViewSet(
         """The agenda; staff add items (the case moves on in its workflow)."""
         meeting = self.get_object()
         if request.method == "POST":
+            workflow.check(meeting, "add_agenda_item", request.user)
             data = self._input(AgendaItemSerializer)
             if data.get("demand_item") is not None:
                 item = services.agenda_add_demand_item(
@@ -84,7 +79,7 @@ class MeetingViewSet(
                     actor=request.user,
                 )
             return Response(AgendaItemSerializer(item).data, status=status.HTTP_201_CREATED)
-        items = meeting.agenda.select_related("case", "demand_item", "decision").order_by("id")
+        items = selectors.meeting_agenda(meeting=meeting)
         return Response(AgendaItemSerializer(items, many=True).data)
 
     @extend_schema(request=DecisionSerializer, responses=DecisionSerializer(many=True))
@@ -93,10 +88,11 @@ class MeetingViewSet(
         """One decision per agenda item; changeable until the minutes are approved."""
         meeting = self.get_object()
         if request.method == "POST":
+            workflow.check(meeting, "record_decision", request.user)
             data = self._input(DecisionSerializer)
             decision = services.decision_record(meeting=meeting, actor=request.user, **data)
             return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
-        decisions = Decision.objects.filter(agenda_item__meeting=meeting).order_by("agenda_item_id")
+        decisions = selectors.meeting_decisions(meeting=meeting)
         return Response(DecisionSerializer(decisions, many=True).data)
 
     @extend_schema(request=ApproveMinutesSerializer, responses=MeetingSerializer)
@@ -104,8 +100,16 @@ class MeetingViewSet(
     def approve_minutes(self, request, pk=None):
         """Apply every decision at once (ledger, case statuses); the minutes apply once."""
         meeting = self.get_object()
+        workflow.check(meeting, "approve_minutes", request.user)
         data = self._input(ApproveMinutesSerializer)
         meeting = services.minutes_approve(meeting=meeting, actor=request.user, **data)
+        return Response(MeetingSerializer(meeting).data)
+
+    @extend_schema(request=None, responses=MeetingSerializer)
+    @action(detail=True, methods=["post"], url_path="mark-held")
+    def mark_held(self, request, pk=None):
+        """Record that the meeting took place (planned → held)."""
+        meeting = services.meeting_mark_held(meeting=self.get_object(), actor=request.user)
         return Response(MeetingSerializer(meeting).data)
 
     @extend_schema(request=OpinionSerializer, responses=OpinionSerializer(many=True))
@@ -114,6 +118,7 @@ class MeetingViewSet(
         """Sub-committee reviewers' opinions on the agenda's cases."""
         meeting = self.get_object()
         if request.method == "POST":
+            workflow.check(meeting, "file_opinion", request.user)
             data = self._input(OpinionSerializer)
             opinion = services.opinion_file(
                 meeting=meeting,
@@ -123,9 +128,7 @@ class MeetingViewSet(
                 actor=request.user,
             )
             return Response(OpinionSerializer(opinion).data, status=status.HTTP_201_CREATED)
-        opinions = meeting.opinions.select_related("reviewer__user").order_by("id")
-        if not is_office_staff(request.user):
-            opinions = opinions.filter(reviewer__user=request.user)
+        opinions = selectors.meeting_opinions(meeting=meeting, user=request.user)
         return Response(OpinionSerializer(opinions, many=True).data)
 
     @extend_schema(request=ConflictSerializer, responses=ConflictSerializer(many=True))
@@ -134,19 +137,15 @@ class MeetingViewSet(
         """Conflicts of interest declared by the meeting's members."""
         meeting = self.get_object()
         if request.method == "POST":
+            workflow.check(meeting, "declare_conflict", request.user)
             data = self._input(ConflictSerializer)
-            case, item = data.get("case"), data.get("demand_item")
-            on_agenda = case is not None and meeting.agenda.filter(case=case).exists()
-            in_round = item is not None and meeting.round_id == item.round_id
-            if not (on_agenda or in_round):
-                raise PermissionDenied()
             declaration = services.conflict_declare(
                 meeting=meeting,
-                case=case,
-                demand_item=item,
+                case=data.get("case"),
+                demand_item=data.get("demand_item"),
                 reason=data["reason"],
                 actor=request.user,
             )
             return Response(ConflictSerializer(declaration).data, status=status.HTTP_201_CREATED)
-        conflicts = meeting.conflicts.select_related("reviewer__user").order_by("id")
+        conflicts = selectors.meeting_conflicts(meeting=meeting, user=request.user)
         return Response(ConflictSerializer(conflicts, many=True).data)

@@ -1,15 +1,13 @@
 """API of demand items: rounds, items, panel scores, actions, and the public catalogue."""
 
-from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.permissions import AllowAny
 from rest_framework.response import Response
 
-from demand_items import services
+from demand_items import selectors, services
 from demand_items.api.serializers import (
     CallRoundSerializer,
     DemandItemSerializer,
@@ -17,9 +15,7 @@ from demand_items.api.serializers import (
     ScoreSerializer,
 )
 from demand_items.filtersets import DemandItemFilterSet, PublicDemandItemFilterSet
-from demand_items.models import CallRound, DemandItem
-from organizations.api.permissions import StaffWritePermission
-from organizations.models import is_office_staff
+from demand_items.models import DemandItem
 
 
 class CallRoundViewSet(
@@ -32,8 +28,10 @@ class CallRoundViewSet(
 
     lookup_value_regex = r"\d+"
     serializer_class = CallRoundSerializer
-    queryset = CallRound.objects.order_by("year", "quarter")
-    permission_classes = [*viewsets.GenericViewSet.permission_classes, StaffWritePermission]
+
+    def get_queryset(self):
+        # The same rule as the rounds page: office, proposing units, reviewers (else 403).
+        return selectors.call_round_list(user=self.request.user)
 
     def perform_create(self, serializer):
         serializer.instance = services.round_open(
@@ -63,9 +61,8 @@ class DemandItemViewSet(
     ordering_fields = ["id", "panel_score"]
 
     def get_queryset(self):
-        return (
-            DemandItem.objects.visible_to(self.request.user).select_related("round").order_by("id")
-        )
+        # The page's selector; DRF applies the same FilterSet (filterset_class).
+        return selectors.item_list(user=self.request.user).order_by("id")
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -88,15 +85,12 @@ class DemandItemViewSet(
     @action(detail=True, methods=["post"])
     def hold(self, request, pk=None):
         """Hold the item to the next round (the panel's decision, recorded by the office)."""
-        if not is_office_staff(request.user):
-            raise PermissionDenied(_("Only ICP office staff may change this."))
         return self._done(services.item_hold(item=self.get_object(), actor=request.user))
 
     @extend_schema(request=None, responses=DemandItemSerializer)
     @action(detail=True, methods=["post"])
     def publish(self, request, pk=None):
-        if not is_office_staff(request.user):
-            raise PermissionDenied(_("Only ICP office staff may change this."))
+        """Publish a passed item on the public catalogue (staff)."""
         return self._done(services.item_publish(item=self.get_object(), actor=request.user))
 
     @extend_schema(request=ScoreSerializer, responses=ScoreSerializer(many=True))
@@ -109,9 +103,7 @@ class DemandItemViewSet(
             serializer.is_valid(raise_exception=True)
             row = services.score_file(item=item, actor=request.user, **serializer.validated_data)
             return Response(ScoreSerializer(row).data, status=status.HTTP_201_CREATED)
-        rows = item.scores.select_related("reviewer__user").order_by("id")
-        if not is_office_staff(request.user):
-            rows = rows.filter(reviewer__user=request.user)
+        rows = selectors.item_scores(item=item, user=request.user)
         return Response(ScoreSerializer(rows, many=True).data)
 
 
@@ -124,7 +116,7 @@ class PublicDemandItemList(ListAPIView):
     filterset_class = PublicDemandItemFilterSet
 
     def get_queryset(self):
-        return DemandItem.objects.public().order_by("id")
+        return selectors.public_list().order_by("id")
 
 
 class PublicDemandItemDetail(RetrieveAPIView):

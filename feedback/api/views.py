@@ -4,10 +4,9 @@ from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.exceptions import PermissionDenied
 from rest_framework.response import Response
 
-from feedback import services
+from feedback import selectors, services, workflow
 from feedback.api.serializers import (
     BillSerializer,
     ExchangeRateSerializer,
@@ -16,20 +15,22 @@ from feedback.api.serializers import (
     ReasonSerializer,
 )
 from feedback.filtersets import BillFilterSet
-from feedback.models import Bill, ExchangeRate, FeeRate
-from organizations.api.permissions import StaffWritePermission
-from organizations.models import is_office_staff
+from feedback.models import Bill
 
 
 class _RateViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
-    permission_classes = [*viewsets.GenericViewSet.permission_classes, StaffWritePermission]
+    """Rates are the office's working data: the same rule as the rate pages (staff only,
+    403 for anybody else), decided in the selectors."""
 
 
 class ExchangeRateViewSet(_RateViewSet):
     """NT$ per point; a bill uses the rate in force on its issue date (TWD_PTS is 1)."""
 
     serializer_class = ExchangeRateSerializer
-    queryset = ExchangeRate.objects.order_by("currency", "-effective_on")
+
+    def get_queryset(self):
+        return selectors.exchange_rate_list(user=self.request.user)
+
     filterset_fields = ["currency"]
 
     def perform_create(self, serializer):
@@ -42,7 +43,10 @@ class FeeRateViewSet(_RateViewSet):
     """Fee rates per mode with effective dates (a new rate never changes an issued bill)."""
 
     serializer_class = FeeRateSerializer
-    queryset = FeeRate.objects.order_by("mode", "-effective_from")
+
+    def get_queryset(self):
+        return selectors.fee_rate_list(user=self.request.user)
+
     filterset_fields = ["mode"]
 
     def perform_create(self, serializer):
@@ -62,17 +66,13 @@ class BillViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def get_queryset(self):
         return Bill.objects.visible_to(self.request.user).order_by("-issued_on", "-id")
 
-    def _staff_only(self):
-        if not is_office_staff(self.request.user):
-            raise PermissionDenied(StaffWritePermission.message)
-
     @extend_schema(request=PaymentSerializer, responses=PaymentSerializer(many=True))
     @action(detail=True, methods=["get", "post"], serializer_class=PaymentSerializer)
     def payments(self, request, pk=None):
         """Payments of the bill; staff record one (partial allowed, overpayment refused)."""
         bill = self.get_object()
         if request.method == "POST":
-            self._staff_only()
+            workflow.check(bill, "record_payment", request.user)
             serializer = PaymentSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             payment = services.payment_record(
@@ -81,9 +81,9 @@ class BillViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
             return Response(PaymentSerializer(payment).data, status=status.HTTP_201_CREATED)
         return Response(PaymentSerializer(bill.payments.order_by("paid_on", "id"), many=True).data)
 
-    def _close(self, request, service):
+    def _close(self, request, service, action: str):
         bill = self.get_object()
-        self._staff_only()
+        workflow.check(bill, action, request.user)
         serializer = ReasonSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         bill = service(bill=bill, actor=request.user, reason=serializer.validated_data["reason"])
@@ -93,13 +93,13 @@ class BillViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     @action(detail=True, methods=["post"], serializer_class=ReasonSerializer)
     def waive(self, request, pk=None):
         """The committee waives the bill (with a reason)."""
-        return self._close(request, services.bill_waive)
+        return self._close(request, services.bill_waive, "waive")
 
     @extend_schema(request=ReasonSerializer, responses=BillSerializer)
     @action(detail=True, methods=["post"], serializer_class=ReasonSerializer)
     def cancel(self, request, pk=None):
         """Cancel a bill issued in error (with a reason)."""
-        return self._close(request, services.bill_cancel)
+        return self._close(request, services.bill_cancel, "cancel")
 
     @extend_schema(responses={(200, "application/pdf"): bytes})
     @action(detail=True, methods=["get"])

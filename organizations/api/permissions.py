@@ -24,7 +24,12 @@ class StaffWritePermission(BasePermission):
     message = _("Only ICP office staff may change this.")
 
     def has_permission(self, request, view):
-        return request.method in SAFE_METHODS or is_office_staff(request.user)
+        if request.method in SAFE_METHODS or is_office_staff(request.user):
+            return True
+        # On one object, decide once it is found among the caller's visible rows: another
+        # tenant's object is 404, never a 403 that confirms it exists.
+        lookup = getattr(view, "lookup_url_kwarg", None) or getattr(view, "lookup_field", "pk")
+        return lookup in getattr(view, "kwargs", {})
 
     def has_object_permission(self, request, view, obj):
-        return self.has_permission(request, view)
+        return request.method in SAFE_METHODS or is_office_staff(request.user)

@@ -3,7 +3,7 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from organizations.choices import Field, Language, MembershipRole, ReviewerKind
+from organizations.choices import Field, Language, MembershipRole, OfficialOf, ReviewerKind
 from organizations.models import Membership, Organization, ReviewerProfile, User
 
 
@@ -57,6 +57,9 @@ class MemberSerializer(_NewPersonSerializer):
 class ReviewerSerializer(_NewPersonSerializer):
     id = serializers.IntegerField(read_only=True)
     kind = serializers.ChoiceField(ReviewerKind.choices)
+    official_of = serializers.ChoiceField(
+        OfficialOf.choices, required=False, allow_blank=True, default=""
+    )
     affiliation = serializers.CharField(max_length=200)
     fields = serializers.ListField(child=serializers.ChoiceField(Field.choices), default=list)
     active = serializers.BooleanField(default=True)
@@ -76,6 +79,7 @@ class ReviewerSerializer(_NewPersonSerializer):
             "email": user.email,
             "name": user.display_name,
             "kind": profile.kind,
+            "official_of": profile.official_of,
             "affiliation": profile.affiliation,
             "fields": list(profile.fields),
             "active": profile.active,

@@ -14,7 +14,8 @@ from organizations.api.serializers import (
     ReviewerSerializer,
 )
 from organizations.filtersets import OrganizationFilterSet, ReviewerFilterSet
-from organizations.models import Organization, ReviewerProfile, is_office_staff
+from organizations.models import Organization, ReviewerProfile
+from organizations.policy import require_office
 
 
 class OrganizationViewSet(
@@ -53,8 +54,7 @@ class OrganizationViewSet(
         """The organization's people: managers and staff read; staff add (with invitation)."""
         organization = self.get_object()
         if request.method == "POST":
-            if not is_office_staff(request.user):
-                raise PermissionDenied(StaffWritePermission.message)
+            require_office(request.user)  # the service's own rule, asked before the body
             serializer = MemberSerializer(data=request.data)
             serializer.is_valid(raise_exception=True)
             membership = services.member_invite(

@@ -408,10 +408,10 @@ def test_minutes_are_applied_once(case_on_agenda):
     url = f"/api/v1/meetings/{case_on_agenda['meeting']}/approve-minutes/"
     assert case_on_agenda["office"].post(url, {}, format="json").status_code == 200
     again = case_on_agenda["office"].post(url, {}, format="json")
-    assert again.status_code == 400 and "already approved" in again.json()["detail"]
+    assert again.status_code == 409 and again.json()["status"] == "minutes_approved"
     assert CreditEntry.objects.filter(kind="reserve").count() == 1
     changed = _decide_pre_approval(case_on_agenda, "16.00")
-    assert changed.status_code == 400  # a decision cannot change after approval
+    assert changed.status_code == 409  # a decision cannot change after approval
 
 
 def test_a_pre_approval_beyond_available_fails_the_whole_minutes_and_writes_nothing(

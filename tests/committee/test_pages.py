@@ -304,9 +304,14 @@ def test_staff_build_the_agenda_record_decisions_and_approve_the_minutes(
     assert reverse("meeting_agenda_add", args=[meeting.pk]) not in page
     assert reverse("meeting_decision_record", args=[meeting.pk, item.pk]) not in page
     again = client.post(
-        reverse("meeting_minutes_approve", args=[meeting.pk]), {"minutes-approved_on": "2011-03-25"}
+        reverse("meeting_minutes_approve", args=[meeting.pk]),
+        {"minutes-approved_on": "2011-03-25"},
+        follow=True,
     )
-    assert again.status_code == 200 and "already approved" in again.content.decode()
+    assert again.status_code == 200
+    assert "“approve minutes” is not possible while the meeting is “Minutes approved”." in (
+        again.content.decode()
+    )
 
     case_page = client.get(reverse("case_detail", args=[case.pk])).content.decode()
     assert "8,750,000.00" in case_page and "17.50×" in case_page

@@ -91,6 +91,7 @@ def _passed(item, panel, office_user) -> DemandItem:
     _scored(item, panel, ["85", "85", "85", "85"])
     services.round_close_scoring(round=item.round, actor=office_user)
     item.refresh_from_db()
+    services.item_put_on_agenda(item=item, actor=office_user)
     return services.item_second_review(item=item, passed=True, actor=office_user)
 
 
@@ -248,8 +249,21 @@ def test_the_office_opens_a_round_on_the_dashboard(client, office_user):
     assert CallRound.objects.filter(year=2031, quarter=2).count() == 1
 
 
-def test_the_round_dashboard_is_for_staff(client, proposer_user):
+def test_proposing_units_read_the_rounds_but_only_staff_open_and_close_them(
+    client, call, proposer_user, contractor_a_member
+):
     client.force_login(proposer_user)
+    page = client.get(reverse("call_round_list"), **EN)
+    assert page.status_code == 200 and str(call) in page.content.decode()
+    assert "Open the round" not in page.content.decode()
+    assert b'data-testid="close-scoring"' not in page.content
+    refused = client.post(
+        reverse("call_round_list"),
+        {"year": 2031, "quarter": 2, "opens_on": "2031-04-05", "closes_on": "2031-04-25"},
+    )
+    assert refused.status_code == 403
+    assert client.post(reverse("call_round_close_scoring", args=[call.pk])).status_code == 403
+    client.force_login(contractor_a_member)
     assert client.get(reverse("call_round_list")).status_code == 403
 
 
@@ -269,12 +283,15 @@ def test_publish_only_after_passed(client, call, panel, proposer_user, office_us
     client.force_login(office_user)
     page = client.get(reverse("demand_item_detail", args=[item.pk]), **EN)
     assert b'data-testid="action-publish"' not in page.content
-    response = client.post(reverse("demand_item_publish", args=[item.pk]), **EN)
+    response = client.post(reverse("demand_item_publish", args=[item.pk]), follow=True, **EN)
     assert response.status_code == 200
-    assert "Only items the committee passed can be published." in response.content.decode()
+    assert "“publish” is not possible while the demand item is “Scored”." in (
+        response.content.decode()
+    )
     item.refresh_from_db()
     assert not item.published
 
+    services.item_put_on_agenda(item=item, actor=office_user)
     services.item_second_review(item=item, passed=True, actor=office_user)
     page = client.get(reverse("demand_item_detail", args=[item.pk]), **EN)
     assert b'data-testid="action-publish"' in page.content
@@ -297,6 +314,7 @@ def test_the_public_catalogue_in_both_languages(
         ["85", "85", "85", "85"],
     )
     services.round_close_scoring(round=call, actor=office_user)
+    services.item_put_on_agenda(item=passed_only, actor=office_user)
     services.item_second_review(item=passed_only, passed=True, actor=office_user)
     draft = _item(call, proposer_user, title_zh="草稿項目", title_en="A draft")
 

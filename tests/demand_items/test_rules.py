@@ -7,7 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils import translation
 
 from committee import services as committee_services
@@ -15,6 +15,7 @@ from committee.models import ConflictDeclaration
 from demand_items import services
 from demand_items.choices import Classification, ItemStatus, classify
 from demand_items.models import DemandItem
+from icp_portal.lib.errors import Conflict
 from organizations.choices import ReviewerKind
 from tests.factories import ReviewerProfileFactory
 
@@ -140,7 +141,7 @@ def test_held_items_reappear_in_the_next_round_to_be_scored_again(
     item.refresh_from_db()
     assert (str(item.round), item.status, item.classification) == ("2011 Q2", "submitted", "held")
     # Q1's panel does not score the Q2 round; its old scores do not count there.
-    with pytest.raises(ValidationError, match="this round's panel"):
+    with pytest.raises(PermissionDenied):  # not a member of the Q2 round's panel
         services.score_file(item=item, score=D("90"), actor=panel[0].user)
     assert services.mean_score(item) == (None, 0)
 
@@ -163,7 +164,7 @@ def test_a_conflicted_member_cannot_score_and_a_non_member_neither(
     with pytest.raises(ValidationError, match="conflict of interest"):
         services.score_file(item=item, score=D("80"), actor=panel[2].user)
     outsider = ReviewerProfileFactory(kind=ReviewerKind.SCHOLAR)
-    with pytest.raises(ValidationError, match="panel"):
+    with pytest.raises(PermissionDenied):
         services.score_file(item=item, score=D("80"), actor=outsider.user)
     with pytest.raises(ValidationError):
         services.score_file(item=item, score=D("101"), actor=panel[0].user)
@@ -172,7 +173,7 @@ def test_a_conflicted_member_cannot_score_and_a_non_member_neither(
 def test_only_proposing_units_file_and_each_sees_only_its_own_drafts(
     q1, proposer_user, contractor_a_member, office_user
 ):
-    with pytest.raises(ValidationError, match="Only proposing units"):
+    with pytest.raises(PermissionDenied, match="Only proposing units"):
         _item(q1, contractor_a_member)
     mine = _item(q1, proposer_user)
     from tests.factories import MembershipFactory, OrganizationFactory, UserFactory
@@ -193,8 +194,9 @@ def test_the_public_list_never_holds_unpublished_items(q1, panel, proposer_user,
     _scored(item, panel, ["85", "85", "85", "85"])
     services.round_close_scoring(round=q1, actor=office_user)
     assert not DemandItem.objects.public().exists()
-    with pytest.raises(ValidationError, match="passed"):
+    with pytest.raises(Conflict, match="publish"):
         services.item_publish(item=item, actor=office_user)
+    services.item_put_on_agenda(item=item, actor=office_user)
     services.item_second_review(item=item, passed=True, actor=office_user)
     assert not DemandItem.objects.public().exists()  # passed, not yet published
     services.item_publish(item=item, actor=office_user)
@@ -297,6 +299,7 @@ def test_the_api_files_scores_classifies_and_the_public_api_lists_only_published
     api_client.force_authenticate(None)
     assert api_client.get("/api/v1/public/demand-items/").json()["count"] == 0
     assert api_client.get(f"/api/v1/public/demand-items/{item_id}/").status_code == 404
+    services.item_put_on_agenda(item=DemandItem.objects.get(pk=item_id), actor=office_user)
     services.item_second_review(
         item=DemandItem.objects.get(pk=item_id), passed=True, actor=office_user
     )
@@ -391,7 +394,7 @@ def test_only_a_draft_is_edited_by_its_proposing_unit(q1, proposer_user, office_
     assert edited.status_code == 200 and edited.json()["title_en"] == "UAV composites"
     services.item_submit(item=item, actor=proposer_user, today=date(2011, 1, 20))
     late = api_client.patch(f"/api/v1/demand-items/{item.pk}/", {"title_en": "x"}, format="json")
-    assert late.status_code == 400
+    assert late.status_code == 409 and late.json()["status"] == "submitted"
 
 
 def test_the_item_page_shows_the_agreements_and_cases_that_took_it_up(
@@ -417,6 +420,7 @@ def test_the_item_page_shows_the_agreements_and_cases_that_took_it_up(
             demand_item=item,
             actor=office_user,
         )
+    services.item_put_on_agenda(item=item, actor=office_user)
     services.item_second_review(item=item, passed=True, actor=office_user)
     item.refresh_from_db()
     plan_item = agreement_services.plan_item_add(

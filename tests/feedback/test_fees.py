@@ -17,6 +17,7 @@ from committee import services as committee_services
 from feedback import services
 from feedback.models import Bill
 from feedback.pdf import payment_notice_pdf
+from icp_portal.lib.errors import Conflict
 from organizations.services import api_token_issue
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory, make_agreement
 
@@ -174,7 +175,7 @@ def test_issuing_twice_never_issues_two_bills_and_minutes_apply_once(approvals, 
         case=case[0], issued_on=date(2011, 9, 27), actor=office_user
     )
     assert again == [] and Bill.objects.count() == 1
-    with pytest.raises(ValidationError, match="already approved"):
+    with pytest.raises(Conflict, match="approve minutes"):
         committee_services.minutes_approve(meeting=meeting, actor=office_user)
     assert Bill.objects.count() == 1
 
@@ -238,7 +239,7 @@ def test_partial_payments_until_paid_and_overpayment_refused(bill, office_user):
     )
     bill.refresh_from_db()
     assert (bill.paid_amount_twd, bill.status) == (D("210000"), "paid")
-    with pytest.raises(ValidationError):
+    with pytest.raises(Conflict, match="record payment"):
         services.payment_record(
             bill=bill, paid_on=date(2011, 10, 21), amount_twd=D("1"), actor=office_user
         )

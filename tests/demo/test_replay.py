@@ -1,15 +1,15 @@
-"""The demo replay of 2011 (committee/demo.py): each promotion-committee meeting's approved
+"""The demo replay of 2011 (demo/replay.py): each promotion-committee meeting's approved
 minutes add up, in the ledger, to the totals the final report published; and seed_demo
-run twice gives the same data."""
+run twice gives the same data; the replay is dated 2010–2011, as it happened."""
 
 from collections import Counter
 from datetime import date
 from decimal import Decimal
 from io import StringIO
 
-import pytest
 from django.core.management import call_command
 from django.db.models import Sum
+from django.utils import timezone
 
 from agreements.choices import EntryKind, PointsCurrency
 from agreements.models import Agreement, CreditEntry
@@ -80,11 +80,6 @@ PUBLISHED = {
 }
 
 
-@pytest.fixture(autouse=True)
-def _private_media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path  # the replay uploads its PDFs through the service
-
-
 def _sums(meeting, kind) -> dict[str, Decimal]:
     rows = (
         CreditEntry.objects.filter(meeting=meeting, kind=kind)
@@ -109,11 +104,8 @@ def _snapshot() -> dict:
     }
 
 
-def test_each_2011_meeting_adds_up_to_the_published_totals(db):
-    # One test, one replay: seed_demo takes seconds.
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    assert "26,726,856 USD pts" in out.getvalue()
+def test_each_2011_meeting_adds_up_to_the_published_totals(demo_db):
+    assert "26,726,856 USD pts" in demo_db.output
 
     for number, published in PUBLISHED.items():
         meeting = Meeting.objects.get(
@@ -165,10 +157,36 @@ def test_each_2011_meeting_adds_up_to_the_published_totals(db):
             assert filed + conflicts == len(members)
 
 
-def test_seed_demo_twice_changes_nothing(db):
-    call_command("seed_demo", stdout=StringIO())
+def test_seed_demo_twice_changes_nothing(demo_db):
     first = _snapshot()
     out = StringIO()
     call_command("seed_demo", stdout=out)
     assert _snapshot() == first
     assert "already loaded" in out.getvalue()
+
+
+def test_the_replay_is_dated_2010_and_2011_as_it_happened(demo_db):
+    subcommittees = {
+        (m.year, m.number): m for m in Meeting.objects.filter(kind=MeetingKind.SUBCOMMITTEE)
+    }
+    cases = Case.objects.all()
+    assert cases.count() == 44
+    for case in cases:
+        filed = timezone.localtime(case.submitted_at).date()
+        # Numbered by the year it was filed in, filed before its sub-committee met.
+        assert case.number.startswith(f"C-{filed.year}-"), case.number
+        assert date(2010, 7, 1) <= filed <= date(2011, 10, 31), case.number
+        review = case.agenda_items.get(kind=AgendaKind.CASE_REVIEW).meeting
+        assert review == subcommittees[(review.year, review.number)]
+        assert filed < review.held_on
+    assert cases.filter(number__startswith="C-2011-").count() == 18
+    assert cases.filter(number__startswith="C-2010-").count() == 26
+    # Every promotion-committee meeting has its minutes approved on their 2010–2011 date.
+    for meeting in Meeting.objects.filter(kind=MeetingKind.PROMOTION_COMMITTEE):
+        assert meeting.status == MeetingStatus.MINUTES_APPROVED
+        assert meeting.year in (2010, 2011)
+        assert meeting.minutes_approved_on.year == meeting.year
+
+
+def test_the_replay_emails_nobody(demo_db):
+    assert demo_db.mails == 0

@@ -1,16 +1,13 @@
-"""``manage.py seed_demo``: load the demo data of the 2011 program year (idempotent).
+"""``manage.py seed_demo``: load the demo data of the 2010–2011 program years (idempotent).
 
-Each app that has demo data keeps it in ``<app>/demo.py`` with a ``seed()`` function;
-they run in INSTALLED_APPS order, which follows the apps' dependencies.
+The data live in ``demo/data/*.yaml``; ``demo.loader.seed`` plays them through the
+services, parties first and the 2011 committee replay last.
 """
 
-from importlib import import_module
-from importlib.util import find_spec
-
-from django.apps import apps
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
-from django.db import transaction
+
+from demo import loader
 
 
 class Command(BaseCommand):
@@ -29,9 +26,5 @@ class Command(BaseCommand):
                 "Refusing to load demo accounts with production settings; "
                 "pass --allow-production if you really mean it."
             )
-        with transaction.atomic():
-            for config in apps.get_app_configs():
-                module_name = f"{config.name}.demo"
-                if config.path.startswith(str(settings.BASE_DIR)) and find_spec(module_name):
-                    for line in import_module(module_name).seed():
-                        self.stdout.write(line)
+        for line in loader.seed():
+            self.stdout.write(line)

@@ -1,11 +1,12 @@
-"""seed_demo: the real 2011 parties and a demo account per role, idempotently."""
+"""seed_demo: the real 2011 parties and a demo account per role, idempotently
+(demo/data/parties.yaml, people.yaml)."""
 
 from io import StringIO
 
 from django.core.management import call_command
 
+from demo.parties import DEMO_PASSWORD
 from organizations.choices import OrganizationKind
-from organizations.demo import DEMO_PASSWORD
 from organizations.models import AuditEvent, Membership, Organization, ReviewerProfile, User
 from organizations.selectors import user_role
 
@@ -36,17 +37,14 @@ def _snapshot():
     }
 
 
-def test_seed_demo_twice_gives_the_same_data(db):
-    call_command("seed_demo", stdout=StringIO())
+def test_seed_demo_twice_gives_the_same_data(demo_db):
     first = _snapshot()
     call_command("seed_demo", stdout=StringIO())
     assert _snapshot() == first
 
 
-def test_seed_demo_has_the_real_2011_parties_with_correct_flags(db):
-    out = StringIO()
-    call_command("seed_demo", stdout=out)
-    assert DEMO_PASSWORD in out.getvalue()
+def test_seed_demo_has_the_real_2011_parties_with_correct_flags(demo_db):
+    assert DEMO_PASSWORD in demo_db.output
     names = set(Organization.objects.values_list("name_zh", flat=True))
     assert {
         "國防部",
@@ -85,8 +83,7 @@ def test_seed_demo_has_the_real_2011_parties_with_correct_flags(db):
     assert Organization.objects.get(name_zh="國立成功大學").profit_making is False
 
 
-def test_seed_demo_gives_an_account_for_every_role(db):
-    call_command("seed_demo", stdout=StringIO())
+def test_seed_demo_gives_an_account_for_every_role(demo_db):
     roles = {
         user_role(User.objects.get(username=u))
         for u in ["office", "raytheon", "boeing", "reviewer", "proposer", "aidc", "mnd"]

@@ -1,14 +1,17 @@
-"""seed_demo: the four 2011 demand-item rounds with the counts of domain.md §6."""
+"""seed_demo: the four 2011 demand-item rounds with the counts of domain.md §6
+(demo/data/demand_items.yaml), dated in 2011."""
 
 from io import StringIO
 
 import pytest
 from django.core.management import call_command
+from django.utils import timezone
 
 from committee.choices import MeetingKind
 from committee.models import Meeting
-from demand_items.choices import Classification, ItemStatus
+from demand_items.choices import Classification, ItemStatus, RoundStatus
 from demand_items.models import CallRound, DemandItem, PanelScore
+from demo.loader import load
 from organizations.models import AuditEvent
 
 # quarter: (scored in the round, priority, general, held, not included) — domain.md §6
@@ -53,13 +56,14 @@ def _snapshot():
 
 
 @pytest.fixture
-def seeded(db):
-    call_command("seed_demo", stdout=StringIO())
+def seeded(demo_db):
+    return demo_db
 
 
 def test_the_2011_rounds_have_the_domain_counts(seeded):
     rounds = CallRound.objects.filter(year=2011).order_by("quarter")
     assert [r.quarter for r in rounds] == [1, 2, 3, 4]
+    assert {r.status for r in rounds} == {RoundStatus.CLOSED}
     for call in rounds:
         assert _round_counts(call) == COUNTS_2011[call.quarter], call
         assert call.opens_on.day == 5 and call.closes_on.day == 25
@@ -78,7 +82,7 @@ def test_held_items_are_scored_again_in_the_next_round(seeded):
         # All but one come back and are scored and classified in the next round.
         if item.status != ItemStatus.SUBMITTED:
             assert int(after[-1]) in rounds and str(item.round) == after
-    # The 7th held in Q2 was left in Q3 unscored (see demand_items/demo.py).
+    # The 7th held in Q2 was left in Q3 unscored (see demo/data/demand_items.yaml).
     left = DemandItem.objects.get(status=ItemStatus.SUBMITTED)
     assert (str(left.round), left.classification) == ("2011 Q3", Classification.HELD)
 
@@ -108,3 +112,20 @@ def test_a_second_seed_changes_nothing(seeded):
     call_command("seed_demo", stdout=out)
     assert _snapshot() == before
     assert "Demand items: the 2011 rounds are already loaded." in out.getvalue()
+
+
+def test_items_were_filed_and_published_in_2011(seeded):
+    published_on = {
+        spec["quarter"]: spec["published_on"] for spec in load("demand_items")["rounds"]
+    }
+    for item in DemandItem.objects.select_related("round"):
+        filed = timezone.localtime(item.submitted_at).date()
+        assert filed.year == 2011
+    for item in DemandItem.objects.public():
+        # Published when the minutes of the committee's second review were approved.
+        filed_quarter = min(
+            PanelScore.objects.filter(item=item).values_list("round__quarter", flat=True)
+        )
+        assert item.published_on.year == 2011
+        assert item.published_on >= published_on[filed_quarter]
+        assert item.published_on == published_on[item.round.quarter]

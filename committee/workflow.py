@@ -1,0 +1,65 @@
+"""The meeting workflow as one table: what may be done to a meeting in each status, and by
+whom. A meeting is planned, then held, then (a promotion committee's) its minutes are
+approved, after which nothing on it changes. Role first (403), then status (409)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_noop
+
+from cases import workflow as case_workflow
+from committee.choices import AgendaKind, MeetingStatus
+from icp_portal.lib.workflow import MEMBER, OFFICE, StateConflict, Transition, Workflow
+from organizations.policy import portal_roles
+
+PLANNED, HELD, APPROVED = MeetingStatus.PLANNED, MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED
+OPEN = (PLANNED, HELD)
+
+TRANSITIONS: dict[str, Transition] = {
+    "set_members": Transition((PLANNED,), None, (OFFICE,), "meeting_set_members"),
+    "add_agenda_item": Transition((PLANNED,), None, (OFFICE,), "agenda_add"),
+    "record_decision": Transition(OPEN, None, (OFFICE,), "decision_record"),
+    "mark_held": Transition((PLANNED,), HELD, (OFFICE,), "meeting_mark_held"),
+    "approve_minutes": Transition(OPEN, APPROVED, (OFFICE,), "minutes_approve"),
+    "declare_conflict": Transition(OPEN, None, (MEMBER,), "conflict_declare"),
+    "file_opinion": Transition(OPEN, None, (MEMBER,), "opinion_file"),
+}
+
+# The case transition an agenda item of each kind stands for: a case may go on the agenda
+# only from that transition's source statuses (the case table is the one source).
+AGENDA_CASE_TRANSITION = {
+    AgendaKind.CASE_REVIEW: "send_to_subcommittee",
+    AgendaKind.PRE_APPROVAL: "put_on_agenda",
+    AgendaKind.ACTUAL_APPROVAL: "actual_approve",
+    AgendaKind.EXTENSION: "extend",
+    AgendaKind.ON_RECORD: "note_on_record",
+    AgendaKind.CLOSURE: "close",
+    AgendaKind.WITHDRAWAL: "withdraw_by_committee",
+}
+AGENDA_SOURCES = {
+    kind: case_workflow.TRANSITIONS[name].sources for kind, name in AGENDA_CASE_TRANSITION.items()
+}
+
+
+def roles_of(user, meeting) -> set[str]:
+    """Office staff, and the reviewers seated on this meeting."""
+    roles = portal_roles(user)
+    profile = getattr(user, "reviewer_profile", None) if user is not None else None
+    if profile is not None and meeting.pk and meeting.members.filter(pk=profile.pk).exists():
+        roles.add(MEMBER)
+    return roles
+
+
+WORKFLOW = Workflow(
+    transitions=TRANSITIONS,
+    roles_of=roles_of,
+    refusal=gettext_noop("You may not do this on this meeting."),
+    conflict=StateConflict,
+)
+
+
+def check(meeting, name: str, actor) -> Transition:
+    return WORKFLOW.check(meeting, name, actor)
+
+
+def allowed(meeting, actor) -> list[str]:
+    return WORKFLOW.allowed(meeting, actor)

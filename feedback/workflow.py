@@ -1,0 +1,36 @@
+"""The bill workflow as one table: a bill is issued, then paid, waived, cancelled or (past
+its due date) overdue; only an open bill (issued or overdue) takes a payment, a waiver or
+a cancellation. Role first (403), then status (409)."""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext_noop
+
+from feedback.choices import OPEN_STATUSES, BillStatus
+from icp_portal.lib.workflow import OFFICE, SYSTEM, StateConflict, Transition, Workflow
+from organizations.policy import portal_roles
+
+TRANSITIONS: dict[str, Transition] = {
+    # A payment leaves the bill open until the payments reach its amount (then: paid).
+    "record_payment": Transition(OPEN_STATUSES, None, (OFFICE,), "payment_record"),
+    "waive": Transition(OPEN_STATUSES, BillStatus.WAIVED, (OFFICE,), "bill_waive"),
+    "cancel": Transition(OPEN_STATUSES, BillStatus.CANCELLED, (OFFICE,), "bill_cancel"),
+    "mark_overdue": Transition(
+        (BillStatus.ISSUED,), BillStatus.OVERDUE, (OFFICE, SYSTEM), "bills_mark_overdue"
+    ),
+}
+
+WORKFLOW = Workflow(
+    transitions=TRANSITIONS,
+    roles_of=lambda user, bill: portal_roles(user),
+    refusal=gettext_noop("Only ICP office staff may change a bill."),
+    conflict=StateConflict,
+)
+
+
+def check(bill, name: str, actor) -> Transition:
+    return WORKFLOW.check(bill, name, actor)
+
+
+def allowed(bill, actor) -> list[str]:
+    return WORKFLOW.allowed(bill, actor)
