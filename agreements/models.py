@@ -3,6 +3,8 @@ briefings, and the append-only credit ledger (domain.md §3)."""
 
 from __future__ import annotations
 
+from typing import TypedDict
+
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -29,7 +31,15 @@ from organizations.selectors import user_membership
 
 __all__ = ["AppendOnlyError"]
 
-MONEY = {"max_digits": 18, "decimal_places": 2}
+
+class DecimalSize(TypedDict):
+    """The size of a ``DecimalField``, spread into it as keyword arguments."""
+
+    max_digits: int
+    decimal_places: int
+
+
+MONEY: DecimalSize = {"max_digits": 18, "decimal_places": 2}
 
 
 EXECUTION_AFTER_SIGNING = _("Execution must end after the signing date.")
@@ -46,13 +56,13 @@ def _contractor_scope(queryset, user, contractor_field: str):
         return queryset.none()
     if is_office_staff(user):
         return queryset
-    membership = user_membership(user)
+    membership = user_membership(user=user)
     if membership is None or membership.organization.kind != OrganizationKind.FOREIGN_CONTRACTOR:
         return queryset.none()
     return queryset.filter(**{contractor_field: membership.organization_id})
 
 
-class ProcurementQuerySet(models.QuerySet):
+class ProcurementQuerySet(models.QuerySet["Procurement"]):
     def visible_to(self, user) -> ProcurementQuerySet:
         """Staff see every procurement; a contractor those it holds an agreement on."""
         if is_office_staff(user):
@@ -105,7 +115,7 @@ class Procurement(models.Model):
             raise ValidationError({"agency": _("The buyer must be a procuring agency.")})
 
 
-class AgreementQuerySet(models.QuerySet):
+class AgreementQuerySet(models.QuerySet["Agreement"]):
     def visible_to(self, user) -> AgreementQuerySet:
         """Staff see every agreement; a contractor's members only their own; others none."""
         return _contractor_scope(self, user, "contractor")
@@ -331,7 +341,7 @@ class CreditBank(models.Model):
         return f"{self.contractor} {self.currency}"
 
 
-class CreditEntryQuerySet(models.QuerySet):
+class CreditEntryQuerySet(models.QuerySet["CreditEntry"]):
     def update(self, **kwargs):
         raise AppendOnlyError("Ledger entries are append-only: post a reversal instead.")
 

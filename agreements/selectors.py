@@ -9,9 +9,11 @@ Each figure is in the agreement's own currency; different currencies are never a
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import Case, DecimalField, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
 from django.db.models.functions import Coalesce
@@ -20,6 +22,9 @@ from django.utils import timezone
 from agreements.choices import DEFAULT_MULTIPLIER_RANGE, DEFENCE_USES, EntryKind, PointsCurrency
 from agreements.filtersets import AgreementFilterSet
 from agreements.models import Agreement, Briefing, CreditBank, CreditEntry, MultiplierStandard
+
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
 MONEY_FIELD = DecimalField(max_digits=18, decimal_places=2)
 ZERO = Value(Decimal("0.00"), output_field=MONEY_FIELD)
@@ -41,9 +46,10 @@ def _signed_sum(signs: dict[str, int], as_of: date, prefix: str, defence: bool =
 
 
 # How each kind counts toward each figure (a reversal counts toward what it cancels).
-OBLIGATION = {EntryKind.OBLIGATION: 1}
-DISCHARGED = {EntryKind.ACTUAL: 1, EntryKind.BANK_DRAW: 1, EntryKind.RETENTION: -1}
-RESERVED = {EntryKind.RESERVE: 1, EntryKind.RELEASE: -1}
+# Keyed by the kind's value, as ``applies_to`` is stored.
+OBLIGATION: dict[str, int] = {EntryKind.OBLIGATION: 1}
+DISCHARGED: dict[str, int] = {EntryKind.ACTUAL: 1, EntryKind.BANK_DRAW: 1, EntryKind.RETENTION: -1}
+RESERVED: dict[str, int] = {EntryKind.RESERVE: 1, EntryKind.RELEASE: -1}
 
 
 def _balance_expressions(as_of: date, prefix: str = "entries__") -> dict:
@@ -68,7 +74,7 @@ class Balance:
     defence_credit: Decimal
 
     @property
-    def currency_label(self) -> str:
+    def currency_label(self) -> StrOrPromise:
         return PointsCurrency(self.currency).label
 
     @property
@@ -88,9 +94,15 @@ class Balance:
         return (self.defence_credit / used).quantize(FOUR_PLACES)
 
 
-def balance_of(row, as_of: date, currency: str | None = None) -> Balance:
-    """Read the annotations of ``_balance_expressions`` off a row (model or dict)."""
-    get = row.get if isinstance(row, dict) else (lambda name: getattr(row, name))
+def balance_of(
+    *, row: Agreement | Mapping[str, Any], as_of: date, currency: str | None = None
+) -> Balance:
+    """Read the annotations of ``_balance_expressions`` off a row (model or dict): the
+    balance (餘額) of that agreement or currency."""
+
+    def get(name: str) -> Any:
+        return row.get(name) if isinstance(row, dict) else getattr(row, name)
+
     return Balance(
         currency=currency or get("currency"),
         as_of=as_of,
@@ -101,7 +113,9 @@ def balance_of(row, as_of: date, currency: str | None = None) -> Balance:
     )
 
 
-def briefing_on_time():
+def briefing_on_time() -> Exists:
+    """Whether the agreement's briefing (招商說明會) was held by its due date, as an
+    annotation."""
     # EXISTS, not a join, so the ledger sums beside it are not multiplied.
     return Exists(
         Briefing.objects.filter(agreement=OuterRef("pk"), held_on__lte=OuterRef("briefing_due_on"))
@@ -142,7 +156,7 @@ def balances_of(*, agreements: list[dict], as_of: date) -> dict[int, Balance]:
     by_id = {row["agreement_id"]: row for row in sums}
     empty = dict.fromkeys(("bal_obligation", "bal_discharged", "bal_reserved", "bal_defence"), 0)
     return {
-        a["id"]: balance_of(by_id.get(a["id"], empty), as_of, currency=a["currency"])
+        a["id"]: balance_of(row=by_id.get(a["id"], empty), as_of=as_of, currency=a["currency"])
         for a in agreements
     }
 
@@ -155,7 +169,7 @@ def balance_totals(*, agreements: QuerySet[Agreement], as_of: date) -> list[Bala
         .annotate(**_balance_expressions(as_of))
         .order_by("currency")
     )
-    return [balance_of(row, as_of) for row in rows]
+    return [balance_of(row=row, as_of=as_of) for row in rows]
 
 
 def agreement_balance(*, agreement: Agreement, as_of: date | None = None) -> Balance:
@@ -167,7 +181,7 @@ def agreement_balance(*, agreement: Agreement, as_of: date | None = None) -> Bal
         .annotate(**_balance_expressions(as_of))
         .get()
     )
-    return balance_of(row, as_of)
+    return balance_of(row=row, as_of=as_of)
 
 
 def contractor_balances(*, contractor_id: int, as_of: date | None = None) -> list[Balance]:
@@ -180,10 +194,11 @@ def contractor_balances(*, contractor_id: int, as_of: date | None = None) -> lis
         .annotate(**_balance_expressions(as_of))
         .order_by("currency")
     )
-    return [balance_of(row, as_of) for row in rows]
+    return [balance_of(row=row, as_of=as_of) for row in rows]
 
 
 def agreement_ledger(*, agreement: Agreement) -> QuerySet[CreditEntry]:
+    """The agreement's ledger (帳務分錄), in effective order."""
     return agreement.entries.select_related("created_by", "reverses").order_by("effective_on", "id")
 
 
@@ -199,6 +214,7 @@ def bank_balance(*, bank: CreditBank, as_of: date | None = None) -> Decimal:
 
 
 def contractor_banks(*, contractor_id: int) -> list[tuple[CreditBank, Decimal]]:
+    """A contractor's legacy credit banks (預存/留存額度), one per currency, with balances."""
     return [
         (bank, bank_balance(bank=bank))
         for bank in CreditBank.objects.filter(contractor_id=contractor_id).order_by("currency")

@@ -99,7 +99,7 @@ def _require_available(agreement: Agreement, needed: Decimal, what: str) -> None
         )
 
 
-def require_legacy_agreement(agreement: Agreement, what: str) -> None:
+def require_legacy_agreement(*, agreement: Agreement, what: str) -> None:
     """Refuse bank mechanisms on agreements signed on or after the 2012-01-01 cut-off."""
     if agreement.signed_on >= LEGACY_BANK_CUTOFF:
         raise ValidationError(
@@ -343,7 +343,7 @@ def credit_retain(
     """Close with credit retention (結案暨額度留存): move surplus actual credit from a legacy
     agreement into the contractor's bank. Refused for agreements signed from 2012 on."""
     require_office(actor, system=True)
-    require_legacy_agreement(agreement, _("Credit retention"))
+    require_legacy_agreement(agreement=agreement, what=_("Credit retention"))
     agreement = _lock(agreement)
     _lock_bank(agreement)
     balance = selectors.agreement_balance(agreement=agreement, as_of=date.max)
@@ -379,7 +379,7 @@ def credit_bank_draw(
     """Apply banked credit (預存/留存額度) to a legacy agreement, discharging its obligation.
     Refused for agreements signed from 2012 on, and beyond the bank's balance."""
     require_office(actor)
-    require_legacy_agreement(agreement, _("A bank draw"))
+    require_legacy_agreement(agreement=agreement, what=_("A bank draw"))
     agreement = _lock(agreement)
     bank = _lock_bank(agreement)
     available_in_bank = selectors.bank_balance(bank=bank)

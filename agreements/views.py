@@ -3,7 +3,6 @@ contractor reads its own, in its language. Excel exports of the list and of a le
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -28,6 +27,7 @@ from icp_portal.lib.forms import service_form_page
 from icp_portal.lib.xlsx import xlsx_response
 from organizations.decorators import office_required
 from organizations.models import is_office_staff
+from organizations.policy import require_office
 
 # Sortable columns of the list: ?sort=<key> or ?sort=-<key>.
 SORTS = {
@@ -67,7 +67,7 @@ def agreement_list(request):
         return agreement_list_xlsx(request)
     filterset, as_of_form, as_of, sort, queryset = _listed_agreements(request)
     page = Paginator(queryset, 50).get_page(request.GET.get("page"))
-    rows = [(agreement, selectors.balance_of(agreement, as_of)) for agreement in page]
+    rows = [(agreement, selectors.balance_of(row=agreement, as_of=as_of)) for agreement in page]
     query = request.GET.copy()
     query.pop("page", None)
     context = {
@@ -86,7 +86,7 @@ def agreement_list(request):
 
 def agreement_list_xlsx(request):
     _filterset, _form, as_of, _sort, queryset = _listed_agreements(request)
-    rows = ((agreement, selectors.balance_of(agreement, as_of)) for agreement in queryset)
+    rows = ((agreement, selectors.balance_of(row=agreement, as_of=as_of)) for agreement in queryset)
     headers = [
         _("Number"),
         _("Contractor"),
@@ -232,9 +232,9 @@ def agreement_create(request):
 
 
 def _staff_agreement_form(request, pk, form_class, call, title, message, instance=False):
-    if not is_office_staff(request.user):
-        raise PermissionDenied
-    agreement = get_object_or_404(Agreement, pk=pk)
+    # Visibility first (another contractor's agreement is 404), then the office's rule.
+    agreement = _visible_agreement(request, pk)
+    require_office(request.user)
     kwargs = {"instance": agreement} if instance else {}
     return service_form_page(
         request,
@@ -307,10 +307,11 @@ def briefing_add(request, pk):
     )
 
 
-@office_required
 def entry_reverse(request, pk, entry_id):
+    agreement = _visible_agreement(request, pk)
+    require_office(request.user)
     entry = get_object_or_404(
-        CreditEntry.objects.select_related("agreement"), pk=entry_id, agreement_id=pk
+        CreditEntry.objects.select_related("agreement"), pk=entry_id, agreement_id=agreement.pk
     )
     return service_form_page(
         request,

@@ -50,13 +50,6 @@ class CaseForm(InputForm):
             "The item of the agreement's ICP plan it carries out."
         )
 
-    def clean(self):
-        data = super().clean()
-        starts_on, ends_on = data.get("starts_on"), data.get("ends_on")
-        if starts_on and ends_on and ends_on <= starts_on:
-            self.add_error("ends_on", _("The schedule must end after it starts."))
-        return data
-
 
 class RecipientChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, obj):
@@ -89,12 +82,6 @@ class ActivityForm(forms.Form):
                 field.widget.attrs.update({"step": "0.01", "inputmode": "decimal"})
         self.fields["mode"].widget.attrs["class"] = "form-select form-select-sm"
         self.fields["recipient"].widget.attrs["class"] = "form-select form-select-sm"
-
-    def clean_requested_multiplier(self):
-        multiplier = self.cleaned_data["requested_multiplier"]
-        if multiplier <= 0:
-            raise forms.ValidationError(_("The multiplier must be positive."))
-        return multiplier
 
 
 ActivityFormSet = forms.formset_factory(ActivityForm, extra=1, can_delete=True)

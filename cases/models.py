@@ -8,6 +8,7 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -24,6 +25,7 @@ from cases.choices import (
     DocumentKind,
     SubcommitteeOutcome,
 )
+from icp_portal.lib.models import ConstraintFieldsMixin
 from organizations.choices import Field, OrganizationKind
 from organizations.models import Organization, is_office_staff
 from organizations.selectors import user_membership
@@ -36,7 +38,7 @@ def credits_of(value: Decimal, multiplier: Decimal) -> Decimal:
     return (Decimal(value) * Decimal(multiplier)).quantize(CENT, rounding=ROUND_HALF_UP)
 
 
-class CaseQuerySet(models.QuerySet):
+class CaseQuerySet(models.QuerySet["Case"]):
     def visible_to(self, user) -> CaseQuerySet:
         """Staff see every case; a contractor's members their own; a reviewer the cases on
         the agendas of meetings they sit on; nobody else any."""
@@ -44,7 +46,7 @@ class CaseQuerySet(models.QuerySet):
             return self.none()
         if is_office_staff(user):
             return self
-        membership = user_membership(user)
+        membership = user_membership(user=user)
         if membership and membership.organization.kind == OrganizationKind.FOREIGN_CONTRACTOR:
             return self.filter(agreement__contractor_id=membership.organization_id)
         if hasattr(user, "reviewer_profile"):
@@ -52,8 +54,10 @@ class CaseQuerySet(models.QuerySet):
         return self.none()
 
 
-class Case(models.Model):
+class Case(ConstraintFieldsMixin, models.Model):
     """An industrial cooperation case (工業合作個案) a contractor runs under an agreement."""
+
+    constraint_fields = {"case_ends_after_start": "ends_on"}
 
     number = models.CharField(_("number"), max_length=30, unique=True)
     agreement = models.ForeignKey(
@@ -108,6 +112,14 @@ class Case(models.Model):
     def __str__(self) -> str:
         return f"{self.number} {self.title}"
 
+    def clean(self) -> None:
+        if (
+            self.plan_item_id is not None
+            and self.agreement_id is not None
+            and self.plan_item.agreement_id != self.agreement_id
+        ):
+            raise ValidationError({"plan_item": _("That plan item is another agreement's.")})
+
     @property
     def title(self) -> str:
         return self.title_en if (get_language() or "").startswith("en") else self.title_zh
@@ -122,15 +134,22 @@ class Case(models.Model):
 
     @property
     def pre_approved_credits(self) -> Decimal:
-        return sum((a.pre_approved_credits or 0 for a in self.activities.all()), Decimal("0.00"))
+        return sum(
+            (a.pre_approved_credits or Decimal("0.00") for a in self.activities.all()),
+            Decimal("0.00"),
+        )
 
     @property
     def actual_credits(self) -> Decimal:
-        return sum((a.actual_credits or 0 for a in self.activities.all()), Decimal("0.00"))
+        return sum(
+            (a.actual_credits or Decimal("0.00") for a in self.activities.all()), Decimal("0.00")
+        )
 
 
-class Activity(models.Model):
+class Activity(ConstraintFieldsMixin, models.Model):
     """One activity of a case: a mode, a domestic recipient, a value and its multiplier."""
+
+    constraint_fields = {"activity_value_and_multiplier_positive": "requested_multiplier"}
 
     case = models.ForeignKey(
         Case, on_delete=models.CASCADE, related_name="activities", verbose_name=_("case")

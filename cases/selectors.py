@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements import selectors as agreement_selectors
 from agreements.choices import EntryKind, Mode
+from agreements.models import CreditEntry
 from cases.choices import ChecklistResult, DocumentKind
 from cases.filtersets import CaseFilterSet
-from cases.models import Case, progress_report_due_on
+from cases.models import Activity, Case, progress_report_due_on
 from organizations.models import AuditEvent
 from organizations.selectors import events_of
 
@@ -41,8 +42,8 @@ def case_list(*, user, filters: dict | None = None) -> QuerySet[Case]:
     return CaseFilterSet(filters or {}, queryset=queryset).qs
 
 
-def case_open_reserve(case: Case) -> Decimal:
-    """What the case still holds reserved on its agreement (reserves − releases)."""
+def case_open_reserve(*, case: Case) -> Decimal:
+    """What the case still holds reserved on its agreement (預核保留): reserves − releases."""
     sums = case.ledger_entries.aggregate(
         reserved=Sum("amount", filter=Q(applies_to=EntryKind.RESERVE)),
         released=Sum("amount", filter=Q(applies_to=EntryKind.RELEASE)),
@@ -50,8 +51,9 @@ def case_open_reserve(case: Case) -> Decimal:
     return (sums["reserved"] or Decimal("0.00")) - (sums["released"] or Decimal("0.00"))
 
 
-def checklist(case: Case) -> list[dict]:
-    """Each item with pass / fail / unknown; a person's confirmation overrides."""
+def checklist(*, case: Case) -> list[dict]:
+    """The case's basic requirements checklist (基本要件檢視表): each item with pass / fail /
+    unknown; a person's confirmation overrides."""
     agreement = case.agreement
     activities = list(case.activities.select_related("recipient"))
     requested = sum((a.requested_credits for a in activities), Decimal("0.00"))
@@ -66,7 +68,7 @@ def checklist(case: Case) -> list[dict]:
 
     computed = {
         "commitments": verdict(
-            not [m for m in missing_documents(case) if m not in _basic_documents()]
+            not [m for m in missing_documents(case=case) if m not in _basic_documents()]
         ),
         "no_bad_record": verdict(not agreement.contractor.bad_record),
         "matches_plan": verdict(
@@ -104,8 +106,8 @@ def checklist(case: Case) -> list[dict]:
     return items
 
 
-def missing_documents(case: Case) -> list[str]:
-    """What must be attached before submitting: application and plan; each profit-making
+def missing_documents(*, case: Case) -> list[str]:
+    """What must be attached before submitting (送件): application and plan; each profit-making
     recipient's fee commitment; each technology transfer's export-control commitment."""
     kinds = set(case.documents.values_list("kind", "activity_id"))
     present = {kind for kind, _activity in kinds}
@@ -136,19 +138,21 @@ def _basic_documents() -> set[str]:
     return {str(DocumentKind(k).label) for k in (DocumentKind.APPLICATION, DocumentKind.PLAN)}
 
 
-def case_events(case: Case) -> QuerySet[AuditEvent]:
-    """The case's timeline: every event with who, when, from → to and the note."""
-    return events_of(case)
+def case_events(*, case: Case) -> QuerySet[AuditEvent]:
+    """The case's timeline (歷程): every event with who, when, from → to and the note."""
+    return events_of(target=case)
 
 
-def case_ledger(case: Case):
+def case_ledger(*, case: Case) -> QuerySet[CreditEntry]:
+    """The ledger entries (帳務分錄) the case wrote on its agreement, in effective order."""
     return case.ledger_entries.select_related("meeting", "created_by").order_by(
         "effective_on", "id"
     )
 
 
-def progress_report_status(case: Case, today: date | None = None) -> list[dict]:
-    """Each quarter of the case's schedule so far: due date, filed or not, overdue or not."""
+def progress_report_status(*, case: Case, today: date | None = None) -> list[dict]:
+    """Each quarter of the case's schedule so far with its progress report (進度報告): due
+    date, filed or not, overdue or not."""
     today = today or timezone.localdate()
     filed = {(r.year, r.quarter): r for r in case.progress_reports.all()}
     rows = []
@@ -171,7 +175,8 @@ def progress_report_status(case: Case, today: date | None = None) -> list[dict]:
     return rows
 
 
-def technology_transfer_activities(case: Case):
+def technology_transfer_activities(*, case: Case) -> QuerySet[Activity]:
+    """The case's technology transfer (技術移轉) activities."""
     return case.activities.filter(mode=Mode.TECHNOLOGY_TRANSFER)
 
 

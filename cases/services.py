@@ -43,8 +43,11 @@ FIGURE_LABELS = {
 }
 
 
-def case_transition(case: Case, name: str, actor: User, note: str = "", *, as_committee=False):
-    """Make a transition of the workflow table and write its event (the only way)."""
+def case_transition(
+    *, case: Case, name: str, actor: User, note: str = "", as_committee: bool = False
+) -> Case:
+    """Make a transition of the case workflow table (案件流程) and write its event (the only
+    way a case's status changes)."""
     transition = workflow.check(case, name, actor, as_committee=as_committee)
     before = case.status
     if transition.target is not None:
@@ -65,8 +68,8 @@ def _lock(case: Case) -> Case:
     return Case.objects.select_for_update().select_related("agreement").get(pk=case.pk)
 
 
-def recipient_refusal(recipient: Organization) -> str | None:
-    """Why a domestic recipient cannot be named on a new activity, or None."""
+def recipient_refusal(*, recipient: Organization) -> str | None:
+    """Why a domestic recipient (國內承接單位) cannot be named on a new activity, or None."""
     if recipient.kind != OrganizationKind.DOMESTIC_RECIPIENT:
         return _("%(name)s is not a domestic recipient.") % {"name": recipient.name}
     if recipient.barred:
@@ -86,7 +89,7 @@ def _replace_activities(case: Case, activities: list[dict]) -> None:
         raise ValidationError({"activities": _("A case needs at least one activity.")})
     errors = []
     for index, data in enumerate(activities, start=1):
-        refusal = recipient_refusal(data["recipient"])
+        refusal = recipient_refusal(recipient=data["recipient"])
         if refusal:
             errors.append(_("Activity %(n)s: %(why)s") % {"n": index, "why": refusal})
     if errors:
@@ -191,24 +194,25 @@ def case_submit(*, case: Case, actor: User, submitted_at: datetime | None = None
     errors = [
         refusal
         for activity in case.activities.select_related("recipient")
-        if (refusal := recipient_refusal(activity.recipient))
+        if (refusal := recipient_refusal(recipient=activity.recipient))
     ]
-    missing = selectors.missing_documents(case)
+    missing = selectors.missing_documents(case=case)
     if missing:
         errors.append(_("Missing documents: %(list)s.") % {"list": "; ".join(missing)})
     if errors:
         raise ValidationError(errors)
     case.submitted_at = submitted_at or timezone.now()
     case.save(update_fields=["submitted_at"])
-    case_transition(case, "submit", actor)
+    case_transition(case=case, name="submit", actor=actor)
     notifications.case_received(case)
     return case
 
 
 @service
 def case_start_checklist(*, case: Case, actor: User) -> Case:
+    """The office starts the basic requirements checklist (基本要件檢視) of a submitted case."""
     case = _lock(case)
-    return case_transition(case, "start_checklist", actor)
+    return case_transition(case=case, name="start_checklist", actor=actor)
 
 
 @service
@@ -230,7 +234,7 @@ def case_initial_review(*, case: Case, opinion: str, actor: User) -> Case:
     """The office's initial review opinion (初審意見); the checklist must have no failure."""
     case = _lock(case)
     workflow.check(case, "initial_review", actor)
-    failed = [item["label"] for item in selectors.checklist(case) if item["result"] == "fail"]
+    failed = [item["label"] for item in selectors.checklist(case=case) if item["result"] == "fail"]
     if failed:
         raise ValidationError(
             _("The basic requirements checklist fails: %(items)s.") % {"items": "; ".join(failed)}
@@ -239,7 +243,7 @@ def case_initial_review(*, case: Case, opinion: str, actor: User) -> Case:
         raise ValidationError({"opinion": _("Write the initial review opinion.")})
     case.initial_review_opinion = opinion
     case.save(update_fields=["initial_review_opinion"])
-    return case_transition(case, "initial_review", actor, note=opinion)
+    return case_transition(case=case, name="initial_review", actor=actor, note=opinion)
 
 
 @service
@@ -251,7 +255,7 @@ def case_return_for_supplement(*, case: Case, request: str, actor: User) -> Case
         raise ValidationError({"request": _("Say what the contractor must supply.")})
     case.office_request = request
     case.save(update_fields=["office_request"])
-    case_transition(case, "return_for_supplement", actor, note=request)
+    case_transition(case=case, name="return_for_supplement", actor=actor, note=request)
     notifications.supplement_requested(case)
     return case
 
@@ -260,7 +264,8 @@ def case_return_for_supplement(*, case: Case, request: str, actor: User) -> Case
 def case_subcommittee_review(*, case: Case, outcome: str, actor: User, note: str = "") -> Case:
     """Record the sub-committee's outcome: pass, forward, supplement or returned."""
     case = _lock(case)
-    names = {
+    # Keyed by the outcome's value: ``outcome`` arrives as a plain string (form, API).
+    names: dict[str, str] = {
         SubcommitteeOutcome.PASS: "subcommittee_pass",
         SubcommitteeOutcome.FORWARD: "subcommittee_pass",
         SubcommitteeOutcome.SUPPLEMENT: "subcommittee_supplement",
@@ -275,7 +280,7 @@ def case_subcommittee_review(*, case: Case, outcome: str, actor: User, note: str
         case.office_request = note
         update.append("office_request")
     case.save(update_fields=update)
-    case_transition(case, names[outcome], actor, note=note)
+    case_transition(case=case, name=names[outcome], actor=actor, note=note)
     if outcome == SubcommitteeOutcome.SUPPLEMENT:
         notifications.supplement_requested(case)
     return case
@@ -285,7 +290,7 @@ def case_subcommittee_review(*, case: Case, outcome: str, actor: User, note: str
 def case_withdraw(*, case: Case, actor: User, reason: str = "") -> Case:
     """Withdraw a case before the committee decides (撤案)."""
     case = _lock(case)
-    return case_transition(case, "withdraw", actor, note=reason)
+    return case_transition(case=case, name="withdraw", actor=actor, note=reason)
 
 
 @service
@@ -296,7 +301,7 @@ def progress_report_file(
     case = _lock(case)
     workflow.check(case, "file_progress_report", actor)
     if case.status == CaseStatus.PRE_APPROVED:
-        case_transition(case, "start_execution", actor)
+        case_transition(case=case, name="start_execution", actor=actor)
     report = ProgressReport(
         case=case,
         year=year,
@@ -318,7 +323,7 @@ def case_request_actual_approval(*, case: Case, actor: User, note: str = "") -> 
     workflow.check(case, "request_actual_approval", actor)
     if not case.documents.filter(kind=DocumentKind.PROGRESS_EVIDENCE).exists():
         raise ValidationError(_("Attach the completion evidence (PDF) first."))
-    return case_transition(case, "request_actual_approval", actor, note=note)
+    return case_transition(case=case, name="request_actual_approval", actor=actor, note=note)
 
 
 # --- Applied from approved minutes (committee.services.minutes_approve) -------------------
@@ -387,11 +392,11 @@ def case_pre_approve(*, case: Case, activities: list[dict], meeting, actor: User
             _("Case %(number)s: %(why)s")
             % {"number": case.number, "why": " ".join(refused.messages)}
         ) from refused
-    return case_transition(case, "pre_approve", actor, as_committee=True)
+    return case_transition(case=case, name="pre_approve", actor=actor, as_committee=True)
 
 
 def _release_open_reserve(case: Case, meeting, actor: User, note: str) -> Decimal:
-    reserved = selectors.case_open_reserve(case)
+    reserved = selectors.case_open_reserve(case=case)
     if reserved > 0:
         ledger.credit_release(
             agreement=case.agreement,
@@ -429,7 +434,7 @@ def case_actual_approve(*, case: Case, activities: list[dict], meeting, actor: U
             case=case,
             meeting=meeting,
         )
-    case_transition(case, "actual_approve", actor, as_committee=True)
+    case_transition(case=case, name="actual_approve", actor=actor, as_committee=True)
     return case
 
 
@@ -454,7 +459,9 @@ def case_committee_transition(
         _release_open_reserve(case, meeting, actor, label)
     if name == "close_with_retention":
         agreement = case.agreement
-        ledger.require_legacy_agreement(agreement, _("Closure with credit retention"))
+        ledger.require_legacy_agreement(
+            agreement=agreement, what=_("Closure with credit retention")
+        )
         balance = agreement_selectors.agreement_balance(agreement=agreement, as_of=date.max)
         surplus = balance.discharged - balance.obligation
         if surplus > 0:
@@ -467,7 +474,7 @@ def case_committee_transition(
                 meeting=meeting,
                 note=label,
             )
-    return case_transition(case, name, actor, note=label, as_committee=True)
+    return case_transition(case=case, name=name, actor=actor, note=label, as_committee=True)
 
 
 # How many days before the due date the contractor is reminded.
@@ -482,7 +489,7 @@ def progress_reports_remind(*, today: date, actor: User) -> int:
     sent = 0
     cases = Case.objects.filter(status=CaseStatus.IN_EXECUTION).select_related("agreement")
     for case in cases:
-        rows = selectors.progress_report_status(case, today=today)
+        rows = selectors.progress_report_status(case=case, today=today)
         if not rows:
             continue
         for row in rows[-2:]:

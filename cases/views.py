@@ -49,14 +49,6 @@ from organizations.selectors import timeline, user_role
 PAGE_SIZE = 50
 # Statuses in which the case is over: no more documents or actions from the page.
 FINISHED = workflow.FINISHED
-# From pre-approval on, the case owes quarterly progress reports.
-REPORTING = (
-    CaseStatus.PRE_APPROVED,
-    CaseStatus.IN_EXECUTION,
-    CaseStatus.ACTUAL_REQUESTED,
-    CaseStatus.ACTUALLY_APPROVED,
-    CaseStatus.CLOSED,
-)
 # The small forms of the case page, keyed by the action (also their HTML prefix).
 ACTION_FORMS = {
     "submit": ActionForm,
@@ -102,7 +94,7 @@ def _requested_credits():
 def case_list(request):
     """Staff: the work queue, oldest submitted first, with filters. A contractor: its own
     cases. A reviewer: the cases on the agendas of the meetings they sit on."""
-    role = user_role(request.user)
+    role = user_role(user=request.user)
     if role not in (PortalRole.OFFICE, PortalRole.CONTRACTOR, PortalRole.REVIEWER):
         raise PermissionDenied
     filterset = CaseFilterSet(request.GET or None)
@@ -163,7 +155,7 @@ def _case_page(request, case: Case, bound: dict | None = None, upload_form=None)
     actions = workflow.allowed(case, user)
     bound = bound or {}
     forms = {key: bound.get(key) or form(prefix=key) for key, form in ACTION_FORMS.items()}
-    checklist = selectors.checklist(case)
+    checklist = selectors.checklist(case=case)
     confirm_forms = {}
     if "confirm_checklist" in actions:
         for item in checklist:
@@ -198,7 +190,7 @@ def _case_page(request, case: Case, bound: dict | None = None, upload_form=None)
         "documents": case.documents.select_related(
             "activity", "activity__recipient", "uploaded_by"
         ),
-        "missing_documents": selectors.missing_documents(case)
+        "missing_documents": selectors.missing_documents(case=case)
         if case.status in workflow.EDITABLE
         else [],
         "upload_form": upload_form or (DocumentUploadForm(case=case) if can_upload else None),
@@ -209,12 +201,12 @@ def _case_page(request, case: Case, bound: dict | None = None, upload_form=None)
         )
         if staff
         else [],
-        "ledger": selectors.case_ledger(case),
-        "open_reserve": selectors.case_open_reserve(case),
-        "progress_reports": selectors.progress_report_status(case)
-        if case.status in REPORTING
+        "ledger": selectors.case_ledger(case=case),
+        "open_reserve": selectors.case_open_reserve(case=case),
+        "progress_reports": selectors.progress_report_status(case=case)
+        if case.status in workflow.REPORTING
         else [],
-        "events": timeline(case),
+        "events": timeline(target=case),
     }
     return render(request, "cases/detail.html", context)
 
@@ -499,9 +491,8 @@ def _case_form_page(request, *, agreement: Agreement, case: Case | None):
 def case_create(request):
     """File a new case under one of the contractor's agreements (staff may too):
     ``?agreement=<id>``; without it, pick the agreement first."""
-    role = user_role(request.user)
-    if role not in (PortalRole.OFFICE, PortalRole.CONTRACTOR):
-        raise PermissionDenied
+    workflow.require_filer(request.user)
+    role = user_role(user=request.user)
     agreements = Agreement.objects.visible_to(request.user).select_related(
         "contractor", "procurement"
     )

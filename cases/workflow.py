@@ -6,6 +6,8 @@ the case's status (409 with the current status).
 
 from __future__ import annotations
 
+from django.core.exceptions import PermissionDenied
+from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop
 
 from cases.choices import CaseStatus as S
@@ -17,6 +19,7 @@ from icp_portal.lib.workflow import (
     Transition,
     Workflow,
 )
+from organizations.choices import OrganizationKind
 from organizations.policy import portal_roles
 from organizations.selectors import user_membership
 
@@ -34,6 +37,8 @@ APPROVED_ONWARD = (
     S.CLOSED,
 )
 BOTH = (CONTRACTOR, OFFICE)
+# From pre-approval on, the case owes quarterly progress reports (進度報告).
+REPORTING = APPROVED_ONWARD
 
 
 TRANSITIONS: dict[str, Transition] = {
@@ -122,10 +127,23 @@ def roles_of(user, case) -> set[str]:
     if user is None:
         return set()
     roles = portal_roles(user)
-    membership = user_membership(user) if getattr(user, "is_authenticated", False) else None
+    membership = user_membership(user=user) if getattr(user, "is_authenticated", False) else None
     if membership and membership.organization_id == case.agreement.contractor_id:
         roles.add(CONTRACTOR)
     return roles
+
+
+def require_filer(user) -> None:
+    """Only the office and contractors' members file cases at all (403 for any other role,
+    before the body names an agreement); which agreement is checked by ``check("file")``."""
+    roles = portal_roles(user)
+    membership = user_membership(user=user) if getattr(user, "is_authenticated", False) else None
+    contractor = (
+        membership is not None
+        and membership.organization.kind == OrganizationKind.FOREIGN_CONTRACTOR
+    )
+    if OFFICE not in roles and not contractor:
+        raise PermissionDenied(_("Only a contractor's members or the office file cases."))
 
 
 def role_of(user, case) -> str | None:

@@ -40,8 +40,8 @@ class Outcome(models.TextChoices):
     NOT_PASSED = "not_passed", _("Not passed")
 
 
-# Which outcomes fit which agenda item.
-OUTCOMES_BY_KIND = {
+# Which outcomes fit which agenda item (keyed by the kind's value, as it reads back).
+OUTCOMES_BY_KIND: dict[str, set[Outcome]] = {
     AgendaKind.PRE_APPROVAL: {Outcome.APPROVED, Outcome.REJECTED, Outcome.RENEGOTIATE},
     AgendaKind.ACTUAL_APPROVAL: {Outcome.APPROVED, Outcome.REJECTED},
     AgendaKind.EXTENSION: {Outcome.EXTENDED, Outcome.REJECTED},

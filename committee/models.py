@@ -16,7 +16,7 @@ from committee.choices import AgendaKind, MeetingKind, MeetingStatus, Outcome
 from organizations.models import ReviewerProfile, is_office_staff
 
 
-class MeetingQuerySet(models.QuerySet):
+class MeetingQuerySet(models.QuerySet["Meeting"]):
     def visible_to(self, user) -> MeetingQuerySet:
         """Staff see every meeting; a reviewer the meetings they sit on."""
         if not getattr(user, "is_authenticated", False):
@@ -119,7 +119,13 @@ class AgendaItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        subject = self.case.number if self.case_id else self.demand_item.title_zh
+        # The check constraint: an item names a case or a demand item (never neither once saved).
+        if self.case is not None:
+            subject = self.case.number
+        elif self.demand_item is not None:
+            subject = self.demand_item.title_zh
+        else:
+            subject = ""
         return f"{self.get_kind_display()}: {subject}"
 
 

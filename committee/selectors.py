@@ -27,10 +27,12 @@ def meeting_list(*, user, filters: dict | None = None) -> QuerySet[Meeting]:
 
 
 def meeting_agenda(*, meeting: Meeting) -> QuerySet[AgendaItem]:
+    """The meeting's agenda (議程), in the order the items were added."""
     return meeting.agenda.select_related("case", "demand_item", "decision").order_by("id")
 
 
 def meeting_decisions(*, meeting: Meeting) -> QuerySet[Decision]:
+    """The decisions of the meeting's minutes (會議紀錄), in agenda order."""
     return Decision.objects.filter(agenda_item__meeting=meeting).order_by("agenda_item_id")
 
 

@@ -3,6 +3,7 @@ minutes — which applies every decision at once, in one transaction, exactly on
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import ValidationError
@@ -91,14 +92,14 @@ def meeting_create(
     number: int,
     held_on: date,
     actor: User,
-    members: list[ReviewerProfile] = (),
+    members: Iterable[ReviewerProfile] = (),
     title: str = "",
     round=None,
 ) -> Meeting:
     """Plan a meeting; a sub-committee must have 5–7 members, experts more than half."""
     require_office(actor)
-    members = list(members)
-    _check_members(kind, members)
+    seated = list(members)
+    _check_members(kind, seated)
     if (kind == MeetingKind.DEMAND_PANEL) != (round is not None):
         raise ValidationError(
             {"round": _("A demand-item panel, and only a panel, scores a round.")}
@@ -108,7 +109,7 @@ def meeting_create(
     )
     meeting.full_clean()
     meeting.save()
-    meeting.members.set(members)
+    meeting.members.set(seated)
     event_record(actor=actor, target=meeting, action="meeting.create")
     return meeting
 
@@ -147,7 +148,8 @@ def meeting_mark_held(*, meeting: Meeting, actor: User) -> Meeting:
 
 
 # Which case statuses an agenda item of each kind takes, and the transition it makes now.
-AGENDA_RULES = {
+# Keyed by plain strings: the meeting's kind reads back from the database as one.
+AGENDA_RULES: dict[tuple[str, str], tuple[str, ...]] = {
     (MeetingKind.SUBCOMMITTEE, AgendaKind.CASE_REVIEW): ("send_to_subcommittee",),
     (MeetingKind.PROMOTION_COMMITTEE, AgendaKind.PRE_APPROVAL): ("put_on_agenda",),
     (MeetingKind.PROMOTION_COMMITTEE, AgendaKind.ACTUAL_APPROVAL): (),
@@ -182,7 +184,7 @@ def agenda_add(*, meeting: Meeting, case: Case, kind: str, actor: User, note: st
     item = AgendaItem(meeting=meeting, case=case, kind=kind, note=note)
     item.full_clean()
     for name in rule:
-        case_services.case_transition(case, name, actor, note=f"#{meeting.pk}")
+        case_services.case_transition(case=case, name=name, actor=actor, note=f"#{meeting.pk}")
     item.save()
     event_record(actor=actor, target=meeting, action="agenda.add", note=f"{kind} {case.number}")
     return item
@@ -319,11 +321,17 @@ def decision_record(
 def _apply(decision: Decision, meeting: Meeting, actor: User, approved_on: date) -> None:
     item = decision.agenda_item
     if item.kind == AgendaKind.DEMAND_ITEM_REVIEW:
+        # agenda_add_demand_item is the only way such an item is made, always with its item.
+        if item.demand_item is None:
+            raise ValueError(f"Agenda item {item.pk} is a demand-item review without an item.")
         demand_item_services.item_second_review(
             item=item.demand_item, passed=decision.outcome == Outcome.PASSED, actor=actor
         )
         return
     case = item.case
+    # Every other kind is made by agenda_add, always with its case.
+    if case is None:
+        raise ValueError(f"Agenda item {item.pk} ({item.kind}) names no case.")
     kind, outcome = item.kind, decision.outcome
     if kind == AgendaKind.PRE_APPROVAL and outcome == Outcome.APPROVED:
         case_services.case_pre_approve(
@@ -338,7 +346,7 @@ def _apply(decision: Decision, meeting: Meeting, actor: User, approved_on: date)
             case=case, issued_on=approved_on, actor=actor, meeting=meeting
         )
     else:
-        name = {
+        names: dict[tuple[str, str], str] = {
             (AgendaKind.PRE_APPROVAL, Outcome.REJECTED): "reject",
             (AgendaKind.PRE_APPROVAL, Outcome.RENEGOTIATE): "renegotiate",
             (AgendaKind.ACTUAL_APPROVAL, Outcome.REJECTED): "actual_reject",
@@ -347,7 +355,8 @@ def _apply(decision: Decision, meeting: Meeting, actor: User, approved_on: date)
             (AgendaKind.CLOSURE, Outcome.CLOSED): "close",
             (AgendaKind.CLOSURE, Outcome.CLOSED_WITH_RETENTION): "close_with_retention",
             (AgendaKind.WITHDRAWAL, Outcome.WITHDRAWN): "withdraw_by_committee",
-        }.get((kind, outcome))
+        }
+        name = names.get((kind, outcome))
         if name is None:  # a rejected extension or withdrawal: on record, no change
             name = "note_on_record"
         case_services.case_committee_transition(

@@ -29,8 +29,9 @@ from committee.forms import (
     OpinionForm,
 )
 from committee.models import Meeting
-from demand_items.choices import Classification, ItemStatus
+from demand_items.choices import ItemStatus
 from demand_items.models import DemandItem
+from demand_items.workflow import SECOND_REVIEW_BANDS
 from icp_portal.lib.errors import Conflict
 from icp_portal.lib.forms import service_action, service_form_page
 from organizations.choices import PortalRole
@@ -53,7 +54,7 @@ def _detail_url(meeting) -> str:
 
 def meeting_list(request):
     """Staff: every meeting; a reviewer: the meetings they sit on."""
-    role = user_role(request.user)
+    role = user_role(user=request.user)
     if role not in (PortalRole.OFFICE, PortalRole.REVIEWER):
         raise PermissionDenied
     queryset = selectors.meeting_list(user=request.user, filters=request.GET)
@@ -187,7 +188,7 @@ def _meeting_page(request, meeting: Meeting, bound: dict | None = None):
         else [],
         "demand_candidates": DemandItem.objects.filter(
             status=ItemStatus.SCORED,
-            classification__in=[Classification.PRIORITY, Classification.GENERAL],
+            classification__in=SECOND_REVIEW_BANDS,
         ).order_by("round", "id")
         if promotion and can_build
         else [],

@@ -26,7 +26,7 @@ TRANSITIONS: dict[str, Transition] = {
 
 # The case transition an agenda item of each kind stands for: a case may go on the agenda
 # only from that transition's source statuses (the case table is the one source).
-AGENDA_CASE_TRANSITION = {
+AGENDA_CASE_TRANSITION: dict[str, str] = {
     AgendaKind.CASE_REVIEW: "send_to_subcommittee",
     AgendaKind.PRE_APPROVAL: "put_on_agenda",
     AgendaKind.ACTUAL_APPROVAL: "actual_approve",

@@ -77,13 +77,6 @@ class DemandItemForm(InputForm):
         order[at:at] = [f"{BENEFIT_PREFIX}{value}" for value in Criterion.values]
         self.order_fields(order)
 
-    def clean(self):
-        data = super().clean()
-        total, share = data.get("total_need"), data.get("icp_share")
-        if total is not None and share is not None and share > total:
-            self.add_error("icp_share", _("The share asked of ICP cannot exceed the total need."))
-        return data
-
     def service_fields(self) -> dict:
         """The cleaned input as the service takes it (without the round)."""
         data = dict(self.cleaned_data)
@@ -117,16 +110,6 @@ class RoundOpenForm(InputForm):
         model = CallRound
         fields = ["year", "quarter", "opens_on", "closes_on"]
         widgets = {"opens_on": DATE, "closes_on": DATE}
-
-    def clean(self):
-        data = super().clean()
-        quarter = data.get("quarter")
-        if quarter is not None and not 1 <= quarter <= 4:
-            self.add_error("quarter", _("Quarter 1–4."))
-        opens, closes = data.get("opens_on"), data.get("closes_on")
-        if opens and closes and closes < opens:
-            self.add_error("closes_on", _("The round closes on or after it opens."))
-        return data
 
 
 class ActionForm(forms.Form):

@@ -4,6 +4,7 @@ initial-review panel's scores, and the published catalogue (domain.md §6)."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -11,16 +12,21 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from demand_items.choices import Classification, ItemStatus, RoundStatus, Source
+from icp_portal.lib.models import ConstraintFieldsMixin
 from organizations.choices import Field, OrganizationKind
 from organizations.models import Organization, ReviewerProfile, is_office_staff
 from organizations.selectors import user_membership
 
 
-class CallRound(models.Model):
+class CallRound(ConstraintFieldsMixin, models.Model):
     """A quarterly call for demand items (徵求), with its filing deadline."""
 
+    constraint_fields = {"call_round_quarter_and_dates": "closes_on"}
+
     year = models.PositiveSmallIntegerField(_("year"))
-    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    quarter = models.PositiveSmallIntegerField(
+        _("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)]
+    )
     opens_on = models.DateField(_("opens on"))
     closes_on = models.DateField(_("closes on"))
     status = models.CharField(
@@ -41,7 +47,7 @@ class CallRound(models.Model):
             models.CheckConstraint(
                 condition=Q(quarter__gte=1, quarter__lte=4, closes_on__gte=models.F("opens_on")),
                 name="call_round_quarter_and_dates",
-                violation_error_message=_("Quarter 1–4, closing on or after opening."),
+                violation_error_message=_("The round closes on or after it opens."),
             ),
         ]
 
@@ -49,7 +55,7 @@ class CallRound(models.Model):
         return f"{self.year} Q{self.quarter}"
 
 
-class DemandItemQuerySet(models.QuerySet):
+class DemandItemQuerySet(models.QuerySet["DemandItem"]):
     def visible_to(self, user) -> DemandItemQuerySet:
         """Staff see all; a proposing unit its own (drafts included); contractors and
         reviewers the items past filing (panel members score them); nobody else any."""
@@ -57,7 +63,7 @@ class DemandItemQuerySet(models.QuerySet):
             return self.none()
         if is_office_staff(user):
             return self
-        membership = user_membership(user)
+        membership = user_membership(user=user)
         if membership and membership.organization.kind == OrganizationKind.PROPOSING_UNIT:
             return self.filter(proposer_id=membership.organization_id)
         if hasattr(user, "reviewer_profile"):
@@ -75,8 +81,10 @@ class DemandItemQuerySet(models.QuerySet):
         return self.filter(status=ItemStatus.PASSED, published=True)
 
 
-class DemandItem(models.Model):
+class DemandItem(ConstraintFieldsMixin, models.Model):
     """A demand item (工合需求項目) a proposing unit files for ICP negotiations."""
+
+    constraint_fields = {"demand_item_share_within_need": "icp_share"}
 
     round = models.ForeignKey(
         CallRound, on_delete=models.PROTECT, related_name="items", verbose_name=_("round")

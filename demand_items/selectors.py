@@ -55,7 +55,9 @@ def item_scores(*, item: DemandItem, user) -> QuerySet[PanelScore]:
     return queryset.filter(reviewer__user=user)
 
 
-def own_score(item: DemandItem, user) -> PanelScore | None:
+def own_score(*, item: DemandItem, user) -> PanelScore | None:
+    """A panel member's own score on the item in its current round, or None (staff
+    file no scores of their own)."""
     if is_office_staff(user):
         return None
     return item_scores(item=item, user=user).first()
@@ -70,13 +72,14 @@ def call_round_list(*, user) -> QuerySet[CallRound]:
     return CallRound.objects.order_by("year", "quarter")
 
 
-def is_panel_member(item: DemandItem, user) -> bool:
+def is_panel_member(*, item: DemandItem, user) -> bool:
     """Whether the person sits on a panel of the item's round."""
     profile = getattr(user, "reviewer_profile", None)
     return profile is not None and item.round.panels.filter(members=profile).exists()
 
 
 def open_rounds() -> QuerySet[CallRound]:
+    """The call rounds (徵求工合需求項目) still open, oldest first."""
     return CallRound.objects.filter(status=RoundStatus.OPEN).order_by("year", "quarter")
 
 
@@ -114,13 +117,14 @@ def rounds_with_counts(*, user) -> QuerySet[CallRound]:
     )
 
 
-def still_open(round: CallRound) -> int:
+def still_open(*, round: CallRound) -> int:
     """Items of the round still waiting for a majority of the panel."""
     return DemandItem.objects.filter(round=round, status=ItemStatus.SUBMITTED).count()
 
 
-def taken_up_by(item: DemandItem) -> list:
-    """The agreements' plan items that take the item up, with the cases carrying them out."""
+def taken_up_by(*, item: DemandItem) -> list:
+    """The agreements' plan items (工業合作計畫書) that take the item up, with the cases
+    carrying them out."""
     return list(
         item.plan_items.select_related("agreement")
         .prefetch_related("cases")

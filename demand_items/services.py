@@ -43,13 +43,13 @@ def _quarter_round(year: int, quarter: int) -> CallRound:
     return found
 
 
-def next_round(call: CallRound) -> CallRound:
+def next_round(*, call: CallRound) -> CallRound:
     """The following quarter's round, created (open, ~3 weeks of filing) if not yet there."""
     year, quarter = (call.year + 1, 1) if call.quarter == 4 else (call.year, call.quarter + 1)
     return _quarter_round(year, quarter)
 
 
-def round_for_filing(call: CallRound, today: date) -> CallRound:
+def round_for_filing(*, call: CallRound, today: date) -> CallRound:
     """The round an item filed today goes to: its own while open, else the next one still
     taking items (never a round whose deadline has passed)."""
     current = (today.year, (today.month - 1) // 3 + 1)
@@ -58,7 +58,7 @@ def round_for_filing(call: CallRound, today: date) -> CallRound:
             call = _quarter_round(*current)  # jump over quarters long past
             current = (0, 0)
         else:
-            call = next_round(call)
+            call = next_round(call=call)
     return call
 
 
@@ -96,7 +96,7 @@ def item_submit(
     item = _lock(item)
     workflow.check(item, "submit", actor)
     today = today or timezone.localdate()
-    call = round_for_filing(item.round, today)
+    call = round_for_filing(call=item.round, today=today)
     item.round = call
     item.status = ItemStatus.SUBMITTED
     item.submitted_at = submitted_at or timezone.now()
@@ -139,7 +139,7 @@ def score_file(*, item: DemandItem, score: Decimal, actor: User, comment: str = 
     return row
 
 
-def mean_score(item: DemandItem) -> tuple[Decimal | None, int]:
+def mean_score(*, item: DemandItem) -> tuple[Decimal | None, int]:
     """The mean of the scores filed in the item's round (two decimals, half up), and how many."""
     row = PanelScore.objects.filter(item=item, round_id=item.round_id).aggregate(
         mean=Avg("score"), n=Count("id")
@@ -162,8 +162,8 @@ def round_close_scoring(
     closed = []
     items = DemandItem.objects.select_for_update().filter(round=round, status=ItemStatus.SUBMITTED)
     for item in items:
-        mean, count = mean_score(item)
-        if count < PANEL_MAJORITY:
+        mean, count = mean_score(item=item)
+        if mean is None or count < PANEL_MAJORITY:
             continue
         item.panel_score = mean
         item.classification = classify(mean)
@@ -199,7 +199,7 @@ def item_hold(*, item: DemandItem, actor: User) -> DemandItem:
     item = _lock(item)
     workflow.check(item, "hold", actor)
     before = item.round
-    item.round = next_round(before)
+    item.round = next_round(call=before)
     item.status = ItemStatus.SUBMITTED
     item.classification = Classification.HELD
     item.panel_score = None

@@ -62,7 +62,7 @@ def item_list(request):
     """Staff: every item; a proposing unit: its own; contractors: the passed items; panel
     members: their rounds' items. Filters: round, classification, field, defence, status,
     text."""
-    role = user_role(request.user)
+    role = user_role(user=request.user)
     filterset = DemandItemFilterSet(request.GET or None)
     filters = filterset.form.data if filterset.is_bound and filterset.is_valid() else {}
     page, query = _page_and_query(request, selectors.item_list(user=request.user, filters=filters))
@@ -133,9 +133,9 @@ def _item_page(request, item: DemandItem, bound: dict | None = None):
     bound = bound or {}
     staff = is_office_staff(user)
     actions = workflow.allowed(item, user)
-    panel_member = selectors.is_panel_member(item, user)
+    panel_member = selectors.is_panel_member(item=item, user=user)
     can_score = "score" in actions
-    own = selectors.own_score(item, user) if panel_member else None
+    own = selectors.own_score(item=item, user=user) if panel_member else None
     score_form = bound.get("score") or (
         ScoreForm(
             prefix="score",
@@ -156,8 +156,8 @@ def _item_page(request, item: DemandItem, bound: dict | None = None):
         "score_form": score_form,
         "own_score": own,
         "scores": selectors.item_scores(item=item, user=user) if staff else [],
-        "taken_up_by": selectors.taken_up_by(item),
-        "events": timeline(item),
+        "taken_up_by": selectors.taken_up_by(item=item),
+        "events": timeline(target=item),
     }
     return render(request, "demand_items/detail.html", context)
 
@@ -274,7 +274,7 @@ def round_close_scoring(request, pk):
             % {
                 "round": call_round,
                 "closed": len(closed),
-                "open": selectors.still_open(call_round),
+                "open": selectors.still_open(round=call_round),
             },
         )
     return redirect("call_round_list")

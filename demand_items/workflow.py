@@ -42,7 +42,7 @@ ROUND_TRANSITIONS: dict[str, Transition] = {
 
 def proposer_of(user):
     """The proposing unit the person files for, or None."""
-    membership = user_membership(user) if getattr(user, "is_authenticated", False) else None
+    membership = user_membership(user=user) if getattr(user, "is_authenticated", False) else None
     if membership and membership.organization.kind == OrganizationKind.PROPOSING_UNIT:
         return membership.organization
     return None

@@ -111,7 +111,7 @@ def seed() -> list[str]:
                 n += 1
                 item = _file(item_spec, n, call, office, proposer_user, units)
                 plans[item.pk] = (item_spec["outcome"], quarter)
-        committee_services.meeting_create(
+        panel = committee_services.meeting_create(
             kind=MeetingKind.DEMAND_PANEL,
             year=year,
             number=quarter,
@@ -133,6 +133,7 @@ def seed() -> list[str]:
                 held += 1
         # 2011 is over: the round closes, even with an item the panel left unscored.
         services.round_close_scoring(round=call, actor=office, close_round=True)
+        committee_services.meeting_mark_held(meeting=panel, actor=office)
         counts = dict.fromkeys(Classification.values, 0)
         for item in DemandItem.objects.filter(round=call, panel_score__isnull=False):
             counts[item.classification] += 1

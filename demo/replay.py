@@ -224,7 +224,7 @@ class Replay:
                 note=SUBCOMMITTEE_NOTE[outcome],
                 actor=self.office,
             )
-        return meeting
+        return services.meeting_mark_held(meeting=meeting, actor=self.office)
 
     # -- execution ----------------------------------------------------------------------
     def progress_reports(self, year: int, quarter: int, finishing: set[str]) -> None:

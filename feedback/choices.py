@@ -36,3 +36,14 @@ DEFAULT_RATES = {
     "certification": Decimal("0.0070"),
     "joint_contracting": Decimal("0.0070"),
 }
+
+
+# The office's details printed on every notice and bill page (settings.ICP_OFFICE may
+# change them).
+OFFICE_DETAILS = {
+    "name_zh": "經濟部產業發展署 工業合作推動小組",
+    "name_en": "Industrial Cooperation Program Office, Ministry of Economic Affairs",
+    "address": "10015 臺北市中正區信義路三段41之3號",
+    "phone": "(02) 2754-1255",
+    "account": "中央銀行國庫局 經濟部產業發展署工業合作回饋金專戶",
+}

@@ -62,12 +62,6 @@ class ExchangeRateForm(InputForm):
             "Bills issued on or after this date use the rate."
         )
 
-    def clean_rate_twd(self):
-        rate = self.cleaned_data["rate_twd"]
-        if rate is not None and rate <= 0:
-            raise forms.ValidationError(_("An exchange rate must be positive."))
-        return rate
-
 
 class FeeRateForm(InputForm):
     class Meta:
@@ -83,9 +77,3 @@ class FeeRateForm(InputForm):
         self.fields["effective_from"].help_text = _(
             "Bills issued on or after this date use the rate."
         )
-
-    def clean_rate(self):
-        rate = self.cleaned_data["rate"]
-        if rate is not None and not (Decimal("0") <= rate < Decimal("1")):
-            raise forms.ValidationError(_("A rate is a fraction, e.g. 0.0070 for 7‰."))
-        return rate

@@ -13,14 +13,17 @@ from agreements.choices import Mode, PointsCurrency
 from agreements.models import MONEY
 from cases.models import Activity, Case
 from feedback.choices import BillStatus
+from icp_portal.lib.models import ConstraintFieldsMixin
 from organizations.choices import OrganizationKind
 from organizations.models import Organization, is_office_staff
 from organizations.selectors import user_membership
 
 
-class FeeRate(models.Model):
+class FeeRate(ConstraintFieldsMixin, models.Model):
     """The fee rate of a mode from a date on (3‰ domestic procurement, 6‰ international
     marketing, 7‰ the others). A new rate never changes an issued bill."""
+
+    constraint_fields = {"fee_rate_fraction": "rate"}
 
     mode = models.CharField(_("mode"), max_length=32, choices=Mode.choices)
     rate = models.DecimalField(_("rate"), max_digits=6, decimal_places=4)
@@ -48,8 +51,10 @@ class FeeRate(models.Model):
         return f"{self.get_mode_display()} {self.rate} ({self.effective_from})"
 
 
-class ExchangeRate(models.Model):
+class ExchangeRate(ConstraintFieldsMixin, models.Model):
     """NT$ per credit point of a currency, from a date on (TWD points are always 1)."""
+
+    constraint_fields = {"exchange_rate_positive": "rate_twd"}
 
     currency = models.CharField(_("currency"), max_length=7, choices=PointsCurrency.choices)
     rate_twd = models.DecimalField(_("NT$ per point"), max_digits=10, decimal_places=4)
@@ -77,14 +82,14 @@ class ExchangeRate(models.Model):
         return f"{self.currency} {self.rate_twd} ({self.effective_on})"
 
 
-class BillQuerySet(models.QuerySet):
+class BillQuerySet(models.QuerySet["Bill"]):
     def visible_to(self, user) -> BillQuerySet:
         """Staff see every bill; a domestic recipient's members their own; nobody else."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
         if is_office_staff(user):
             return self
-        membership = user_membership(user)
+        membership = user_membership(user=user)
         if membership and membership.organization.kind == OrganizationKind.DOMESTIC_RECIPIENT:
             return self.filter(recipient_id=membership.organization_id)
         return self.none()

@@ -2,15 +2,23 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, QuerySet, Sum
 from django.utils.translation import gettext as _
 
 from agreements.choices import Mode, PointsCurrency
-from feedback.choices import DEFAULT_RATES, DEFAULT_RATES_FROM, DEFENCE_INDUSTRY_SHARE
+from feedback.choices import (
+    DEFAULT_RATES,
+    DEFAULT_RATES_FROM,
+    DEFENCE_INDUSTRY_SHARE,
+    OFFICE_DETAILS,
+)
 from feedback.filtersets import BillFilterSet
 from feedback.models import Bill, ExchangeRate, FeeRate
 from organizations.models import is_office_staff
@@ -31,7 +39,8 @@ def fee_steps(*, credits: Decimal, rate: Decimal, halved: bool, exchange_rate: D
     }
 
 
-def bill_steps(bill) -> dict:
+def bill_steps(*, bill: Bill) -> dict:
+    """A bill's feedback fee step by step, from the figures copied onto the bill."""
     return fee_steps(
         credits=bill.credits,
         rate=bill.rate,
@@ -40,14 +49,28 @@ def bill_steps(bill) -> dict:
     )
 
 
+def _in_force(rows: QuerySet, date_field: str, on: date):
+    """The rule of every rate (fee rates, exchange rates): the one in force on a date is
+    the latest entered from on or before it."""
+    return rows.filter(**{f"{date_field}__lte": on}).order_by(f"-{date_field}", "-id").first()
+
+
+def marked_in_force(*, rows: QuerySet, key: str, date_field: str, on: date) -> list[tuple]:
+    """Each rate with whether it is the one in force on ``on`` for its mode or currency
+    (by ``_in_force``, the same rule bills use)."""
+    rows = rows.order_by(key, f"-{date_field}", "-id")
+    in_force = set()
+    for value in {getattr(row, key) for row in rows}:
+        row = _in_force(rows.filter(**{key: value}), date_field, on)
+        if row is not None:
+            in_force.add(row.pk)
+    return [(row, row.pk in in_force) for row in rows]
+
+
 def fee_rate_for(*, mode: str, on: date) -> Decimal:
     """The rate of a mode in force on a date: the latest entered from on or before it, or
     the regulation's rate (domain.md §7) when the office has entered none."""
-    rate = (
-        FeeRate.objects.filter(mode=mode, effective_from__lte=on)
-        .order_by("-effective_from")
-        .first()
-    )
+    rate = _in_force(FeeRate.objects.filter(mode=mode), "effective_from", on)
     if rate is not None:
         return rate.rate
     if on >= DEFAULT_RATES_FROM and mode in DEFAULT_RATES:
@@ -62,11 +85,7 @@ def exchange_rate_for(*, currency: str, on: date) -> Decimal:
     """NT$ per point in force on a date; TWD points are always 1."""
     if currency == PointsCurrency.TWD_PTS:
         return Decimal("1")
-    rate = (
-        ExchangeRate.objects.filter(currency=currency, effective_on__lte=on)
-        .order_by("-effective_on")
-        .first()
-    )
+    rate = _in_force(ExchangeRate.objects.filter(currency=currency), "effective_on", on)
     if rate is None:
         raise ValidationError(
             _("No exchange rate for %(currency)s is in force on %(date)s: enter one first.")
@@ -76,11 +95,12 @@ def exchange_rate_for(*, currency: str, on: date) -> Decimal:
 
 
 def bill_list(*, user, filters: dict | None = None) -> QuerySet[Bill]:
+    """The feedback-fee bills (回饋金繳款通知) the person may see, through the shared filters."""
     queryset = Bill.objects.visible_to(user).select_related("recipient", "case")
     return BillFilterSet(filters or {}, queryset=queryset).qs
 
 
-def totals_by_status(bills: QuerySet[Bill]) -> list[dict]:
+def totals_by_status(*, bills: QuerySet[Bill]) -> list[Mapping[str, Any]]:
     """Count, amount and paid in NT$ per status (one query)."""
     return list(
         bills.order_by()
@@ -106,3 +126,9 @@ def fee_rate_list(*, user) -> QuerySet[FeeRate]:
     """The fee rates per mode, newest first (staff only, as the exchange rates)."""
     _office_only(user)
     return FeeRate.objects.order_by("mode", "-effective_from")
+
+
+def office_block() -> dict:
+    """The office's name, address, telephone and fee account, as the payment notice and
+    the bill page print them (``settings.ICP_OFFICE`` overrides the defaults)."""
+    return {**OFFICE_DETAILS, **getattr(settings, "ICP_OFFICE", {})}

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from django.conf import settings
 from django.core.paginator import Paginator
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
@@ -23,7 +22,7 @@ from feedback.choices import OPEN_STATUSES, BillStatus
 from feedback.filtersets import BillFilterSet
 from feedback.forms import ExchangeRateForm, FeeRateForm, PaymentForm, ReasonForm
 from feedback.models import Bill
-from feedback.pdf import OFFICE, payment_notice_pdf
+from feedback.pdf import payment_notice_pdf
 from icp_portal.lib.forms import service_action, service_form_page
 from organizations.choices import OrganizationKind, PortalRole
 from organizations.decorators import role_required
@@ -79,7 +78,7 @@ def bill_list(request):
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     for bill in page:
         bill.rate_permille = _plain(bill.rate * 1000)
-    by_status = {row["status"]: row for row in selectors.totals_by_status(queryset)}
+    by_status = {row["status"]: row for row in selectors.totals_by_status(bills=queryset)}
     totals = [
         {
             "status": value,
@@ -109,7 +108,7 @@ def bill_list(request):
 
 def _calculation(bill: Bill) -> dict:
     """The bill's figures, step by step, as the notice prints them."""
-    steps = selectors.bill_steps(bill)
+    steps = selectors.bill_steps(bill=bill)
     share, fee_points, exact = steps["share"], steps["fee_points"], steps["exact_twd"]
     return {
         "credits": bill.credits,
@@ -141,9 +140,9 @@ def _bill_page(request, bill: Bill, bound: dict | None = None):
         "is_open": is_open,
         "calc": _calculation(bill),
         "payments": bill.payments.select_related("recorded_by").order_by("paid_on", "id"),
-        "events": timeline(bill),
+        "events": timeline(target=bill),
         "forms": forms,
-        "office": {**OFFICE, **getattr(settings, "ICP_OFFICE", {})},
+        "office": selectors.office_block(),
     }
     return render(request, "feedback/detail.html", context)
 
@@ -228,32 +227,18 @@ def bill_pdf(request, pk):
 # --- Rates (staff) ----------------------------------------------------------------------
 
 
-def _with_in_force(rows, key: str, date_field: str) -> list[tuple[object, bool]]:
-    """Each rate with whether it is the one in force today for its mode or currency
-    (the latest from on or before today); ``rows`` are newest first per key."""
-    today = timezone.localdate()
-    seen = set()
-    marked = []
-    for row in rows:
-        in_force = getattr(row, key) not in seen and getattr(row, date_field) <= today
-        if in_force:
-            seen.add(getattr(row, key))
-        marked.append((row, in_force))
-    return marked
-
-
 def exchange_rate_list(request):
     """NT$ per credit point of each currency from a date on, and a form to add one."""
-    rows = selectors.exchange_rate_list(user=request.user).order_by(
-        "currency", "-effective_on", "-id"
-    )
+    rows = selectors.exchange_rate_list(user=request.user)
     return service_form_page(
         request,
         form=ExchangeRateForm(request.POST or None),
         call=lambda data: services.exchange_rate_set(actor=request.user, **data),
         template="feedback/exchange_rates.html",
         context={
-            "rates": _with_in_force(rows, "currency", "effective_on"),
+            "rates": selectors.marked_in_force(
+                rows=rows, key="currency", date_field="effective_on", on=timezone.localdate()
+            ),
             "today": timezone.localdate(),
         },
         success=lambda _row: reverse("exchange_rate_list"),
@@ -264,13 +249,16 @@ def exchange_rate_list(request):
 def fee_rate_list(request):
     """The fee rate of each mode from a date on, and a form to add one."""
     labels = dict(Mode.choices)
-    rows = list(
-        selectors.fee_rate_list(user=request.user).order_by("mode", "-effective_from", "-id")
+    rows = selectors.marked_in_force(
+        rows=selectors.fee_rate_list(user=request.user),
+        key="mode",
+        date_field="effective_from",
+        on=timezone.localdate(),
     )
-    for row in rows:
+    for row, _in_force in rows:
         row.rate_permille = _plain(row.rate * 1000)
     marked = sorted(
-        _with_in_force(rows, "mode", "effective_from"),
+        rows,
         key=lambda pair: list(labels).index(pair[0].mode) if pair[0].mode in labels else 99,
     )
     return service_form_page(

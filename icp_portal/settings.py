@@ -9,6 +9,7 @@ helpers of ``icp_portal.lib.env``, which refuse bad values with a message.
 
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 from celery.schedules import crontab
 from django.core.exceptions import ImproperlyConfigured
@@ -221,7 +222,7 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
-REST_FRAMEWORK = {
+REST_FRAMEWORK: dict[str, Any] = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         "organizations.api.authentication.ApiTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from simple_history.admin import SimpleHistoryAdmin
 
+from icp_portal.lib.admin import ReadOnlyAdminMixin, ReadOnlyInline
 from organizations.models import AuditEvent, Membership, Organization, ReviewerProfile, User
 
 
@@ -11,14 +12,15 @@ class UserAdmin(DjangoUserAdmin, SimpleHistoryAdmin):
     list_display = ("username", "name", "email", "is_active", "is_staff")
 
 
-class MembershipInline(admin.TabularInline):
+class MembershipInline(ReadOnlyInline):
     model = Membership
-    extra = 0
     raw_id_fields = ("user",)
 
 
+# Parties, memberships and reviewers are changed by organizations.services (the pages and
+# the API), never in the admin: bad record, barred and the fee block leave events there.
 @admin.register(Organization)
-class OrganizationAdmin(SimpleHistoryAdmin):
+class OrganizationAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("name_zh", "name_en", "kind", "country", "profit_making", "defence_industry")
     list_filter = ("kind", "profit_making", "defence_industry", "bad_record", "barred")
     search_fields = ("name_zh", "name_en")
@@ -26,18 +28,12 @@ class OrganizationAdmin(SimpleHistoryAdmin):
 
 
 @admin.register(ReviewerProfile)
-class ReviewerProfileAdmin(SimpleHistoryAdmin):
+class ReviewerProfileAdmin(ReadOnlyAdminMixin, SimpleHistoryAdmin):
     list_display = ("user", "kind", "affiliation", "active")
     list_filter = ("kind", "active")
 
 
 @admin.register(AuditEvent)
-class AuditEventAdmin(admin.ModelAdmin):
+class AuditEventAdmin(ReadOnlyAdminMixin, admin.ModelAdmin):
     list_display = ("at", "actor", "action", "target_type", "target_id", "from_status", "to_status")
     list_filter = ("action",)
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False

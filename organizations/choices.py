@@ -64,7 +64,8 @@ class Language(models.TextChoices):
     EN = "en", "English"
 
 
-ROLE_BY_KIND = {
+# Keyed by the kind's value: ``Organization.kind`` reads back from the database as a string.
+ROLE_BY_KIND: dict[str, PortalRole] = {
     OrganizationKind.FOREIGN_CONTRACTOR: PortalRole.CONTRACTOR,
     OrganizationKind.DOMESTIC_RECIPIENT: PortalRole.RECIPIENT,
     OrganizationKind.PROCURING_AGENCY: PortalRole.AGENCY,

@@ -26,7 +26,7 @@ def role_required(*roles):
     def decorator(view):
         @wraps(view)
         def wrapper(request, *args, **kwargs):
-            if user_role(request.user) not in roles:
+            if user_role(user=request.user) not in roles:
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.contrib.contenttypes.fields import GenericForeignKey
@@ -64,7 +66,7 @@ class User(AbstractUser):
         return self.name or self.get_full_name() or self.username
 
 
-class OrganizationQuerySet(models.QuerySet):
+class OrganizationQuerySet(models.QuerySet["Organization"]):
     def visible_to(self, user) -> OrganizationQuerySet:
         """Staff see every party; others see their own and the public kinds, never
         another contractor; anonymous visitors see nothing."""
@@ -187,7 +189,7 @@ class Membership(models.Model):
         return f"{self.user} @ {self.organization}"
 
 
-class ReviewerProfileQuerySet(models.QuerySet):
+class ReviewerProfileQuerySet(models.QuerySet["ReviewerProfile"]):
     def visible_to(self, user) -> ReviewerProfileQuerySet:
         """Staff see the whole pool; a reviewer sees their own profile."""
         if not getattr(user, "is_authenticated", False):
@@ -246,13 +248,18 @@ class ApiToken(AbstractAuthToken):
     name = models.CharField(_("name"), max_length=100, blank=True)
     read_only = models.BooleanField(_("read-only"), default=False)
 
+    # Declared for the type checker only (no value, so nothing changes at run time): knox
+    # ships no type information, so django-stubs cannot resolve the default manager
+    # (knox's AuthTokenManager, a Manager) behind ``user.auth_token_set``.
+    _default_manager: ClassVar[models.Manager[ApiToken]]
+
     class Meta:
         verbose_name = _("API token")
         verbose_name_plural = _("API tokens")
         ordering = ["-created"]
 
 
-class AuditEventQuerySet(models.QuerySet):
+class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def update(self, **kwargs):
         raise AppendOnlyError("Audit events are append-only.")
 

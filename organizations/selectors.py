@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Field, Model, QuerySet
 
 from organizations.choices import ROLE_BY_KIND, AuditAction, MembershipRole, PortalRole
 from organizations.filtersets import OrganizationFilterSet, ReviewerFilterSet
 from organizations.models import (
     ApiToken,
+    AuditEvent,
     Membership,
     Organization,
     ReviewerProfile,
@@ -16,15 +19,21 @@ from organizations.models import (
     is_office_staff,
 )
 
+if TYPE_CHECKING:
+    from django_stubs_ext import StrOrPromise
 
-def user_role(user) -> str:
+    # (event, action label, from-status label, to-status label)
+    TimelineRow = tuple[AuditEvent, StrOrPromise, StrOrPromise, StrOrPromise]
+
+
+def user_role(*, user) -> str:
     """The portal role that decides a person's home page (staff first, then their
     organization's kind, then the reviewer pool)."""
     if not getattr(user, "is_authenticated", False):
         return PortalRole.NONE
     if is_office_staff(user):
         return PortalRole.OFFICE
-    membership = user_membership(user)
+    membership = user_membership(user=user)
     if membership is not None:
         return ROLE_BY_KIND[membership.organization.kind]
     if ReviewerProfile.objects.filter(user=user, active=True).exists():
@@ -32,7 +41,7 @@ def user_role(user) -> str:
     return PortalRole.NONE
 
 
-def user_membership(user) -> Membership | None:
+def user_membership(*, user) -> Membership | None:
     """The person's organization membership, or None (cached on the user object)."""
     if not hasattr(user, "_membership_cache"):
         user._membership_cache = (
@@ -48,6 +57,7 @@ def organization_list(*, user, filters: dict | None = None) -> QuerySet[Organiza
 
 
 def organization_members(*, organization: Organization) -> QuerySet[Membership]:
+    """The members (成員) of an organization, by username."""
     return organization.memberships.select_related("user").order_by("user__username")
 
 
@@ -55,7 +65,7 @@ def organization_can_see_members(*, user, organization: Organization) -> bool:
     """Staff, and the organization's managers, see its member list."""
     if is_office_staff(user):
         return True
-    membership = user_membership(user)
+    membership = user_membership(user=user)
     return bool(
         membership
         and membership.organization_id == organization.pk
@@ -64,24 +74,25 @@ def organization_can_see_members(*, user, organization: Organization) -> bool:
 
 
 def reviewer_list(*, user, filters: dict | None = None) -> QuerySet[ReviewerProfile]:
+    """The reviewers of the pool (審查委員庫) the user may see, through the shared filters."""
     queryset = ReviewerProfile.objects.visible_to(user).select_related("user")
     return ReviewerFilterSet(filters or {}, queryset=queryset).qs
 
 
 def api_tokens_of(*, user: User) -> QuerySet[ApiToken]:
+    """A person's API keys (API 金鑰), newest first."""
     return ApiToken.objects.filter(user=user).order_by("-created")
 
 
 def organization_counts_by_kind() -> dict[str, int]:
+    """How many parties (機構) of each kind are registered."""
     rows = Organization.objects.values("kind").annotate(n=Count("id"))
     return {row["kind"]: row["n"] for row in rows}
 
 
-def events_of(target) -> QuerySet:
-    """The explicit events written about one object, oldest first (its timeline)."""
+def events_of(*, target: Model) -> QuerySet[AuditEvent]:
+    """The explicit events (事件紀錄) written about one object, oldest first (its timeline)."""
     from django.contrib.contenttypes.models import ContentType
-
-    from organizations.models import AuditEvent
 
     return (
         AuditEvent.objects.filter(
@@ -92,16 +103,17 @@ def events_of(target) -> QuerySet:
     )
 
 
-def timeline(target) -> list[tuple]:
+def timeline(*, target: Model) -> list[TimelineRow]:
     """The object's events as its page shows them: ``(event, action label, from-status
     label, to-status label)``, oldest first. Action labels come from ``AuditAction``, the
     status labels from the object's own ``status`` choices: one timeline for cases, bills,
     demand items and meetings."""
     try:
-        choices = type(target)._meta.get_field("status").choices or ()
+        status = type(target)._meta.get_field("status")
     except FieldDoesNotExist:
-        choices = ()
-    status_labels = dict(choices)
+        status = None
+    # ``status`` is always a concrete field; a reverse relation (no choices) has no labels.
+    status_labels = dict((status.choices if isinstance(status, Field) else None) or ())
     action_labels = dict(AuditAction.choices)
     return [
         (
@@ -110,5 +122,5 @@ def timeline(target) -> list[tuple]:
             status_labels.get(event.from_status, event.from_status),
             status_labels.get(event.to_status, event.to_status),
         )
-        for event in events_of(target)
+        for event in events_of(target=target)
     ]

@@ -131,7 +131,7 @@ def _user_create(*, username: str, email: str, name: str, language: str) -> User
     return user
 
 
-def invitation_link(user: User) -> str:
+def invitation_link(*, user: User) -> str:
     """The one-time link with which an invited person sets their password."""
     uid = urlsafe_base64_encode(force_bytes(user.pk))
     token = default_token_generator.make_token(user)
@@ -141,7 +141,7 @@ def invitation_link(user: User) -> str:
 
 def invitation_send(*, user: User, actor: User) -> str:
     """E-mail the invitation (in the person's language) after the transaction commits."""
-    link = invitation_link(user)
+    link = invitation_link(user=user)
     valid_until = timezone.localdate() + timedelta(seconds=settings.PASSWORD_RESET_TIMEOUT)
     with translation.override(user.language):
         context = {"user": user, "link": link, "valid_until": valid_until, "actor": actor}
@@ -215,7 +215,7 @@ def reviewer_create(
 def reviewer_update(*, profile: ReviewerProfile, actor: User, **fields) -> ReviewerProfile:
     """Change a reviewer's kind, affiliation, fields or activity; name and e-mail on the user."""
     require_office(actor)
-    user_fields = {k: fields.pop(k) for k in ("name", "email") if k in fields}
+    user_fields: dict[str, object] = {k: fields.pop(k) for k in ("name", "email") if k in fields}
     for name, value in user_fields.items():
         setattr(profile.user, name, value)
     if user_fields:

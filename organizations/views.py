@@ -101,7 +101,7 @@ def healthz(request):
 
 def home(request):
     """Send each person to the home page of their role."""
-    return redirect(HOME_URL_BY_ROLE[selectors.user_role(request.user)])
+    return redirect(HOME_URL_BY_ROLE[selectors.user_role(user=request.user)])
 
 
 @office_required
@@ -117,7 +117,7 @@ def home_office(request):
 
 @role_required(PortalRole.CONTRACTOR)
 def home_contractor(request):
-    membership = selectors.user_membership(request.user)
+    membership = selectors.user_membership(user=request.user)
     return render(request, "home/contractor.html", {"organization": membership.organization})
 
 
@@ -129,7 +129,7 @@ def home_reviewer(request):
 
 @role_required(PortalRole.PROPOSER)
 def home_proposer(request):
-    membership = selectors.user_membership(request.user)
+    membership = selectors.user_membership(user=request.user)
     return render(request, "home/proposer.html", {"organization": membership.organization})
 
 
@@ -137,7 +137,7 @@ def home_proposer(request):
 def home_organization(request):
     """The home of a domestic recipient's or an agency's member (and of a person the
     portal has no role for yet); the other roles have homes of their own."""
-    membership = selectors.user_membership(request.user)
+    membership = selectors.user_membership(user=request.user)
     return render(
         request,
         "home/organization.html",
@@ -198,9 +198,10 @@ def organization_create(request):
     return _organization_form(request, None)
 
 
-@office_required
 def organization_edit(request, pk):
-    return _organization_form(request, get_object_or_404(Organization, pk=pk))
+    organization = get_object_or_404(Organization.objects.visible_to(request.user), pk=pk)
+    require_office(request.user)  # visibility first: another contractor is 404
+    return _organization_form(request, organization)
 
 
 def _organization_form(request, organization):

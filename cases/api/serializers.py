@@ -85,19 +85,6 @@ class CaseSerializer(serializers.ModelSerializer):
             # that would confirm it exists).
             self.fields["agreement"].queryset = Agreement.objects.visible_to(request.user)
 
-    def validate(self, data):
-        agreement = data.get("agreement") or getattr(self.instance, "agreement", None)
-        plan_item = data.get("plan_item")
-        if (
-            plan_item is not None
-            and agreement is not None
-            and plan_item.agreement_id != agreement.pk
-        ):
-            raise serializers.ValidationError(
-                {"plan_item": _("That plan item is another agreement's.")}
-            )
-        return data
-
 
 class DocumentSerializer(serializers.ModelSerializer):
     file = serializers.FileField(write_only=True)

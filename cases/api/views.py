@@ -71,6 +71,10 @@ class CaseViewSet(
             workflow.check(case, action, self.request.user)
         return case
 
+    def create(self, request, *args, **kwargs):
+        workflow.require_filer(request.user)  # the role before the body (403 before any 400)
+        return super().create(request, *args, **kwargs)
+
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
         agreement = data.pop("agreement")
@@ -176,7 +180,7 @@ class CaseViewSet(
         if request.method == "POST":
             data = self._input(ChecklistItemSerializer)
             services.checklist_confirm(case=case, actor=request.user, **data)
-        return Response(ChecklistItemSerializer(selectors.checklist(case), many=True).data)
+        return Response(ChecklistItemSerializer(selectors.checklist(case=case), many=True).data)
 
     @extend_schema(request=TransferCompletedSerializer, responses=CaseSerializer)
     @action(detail=True, methods=["post"], url_path="transfer-completed")
@@ -215,7 +219,7 @@ class CaseViewSet(
     @action(detail=True, methods=["get"], serializer_class=EventSerializer)
     def events(self, request, pk=None):
         """The case's history: who, when, from → to, note."""
-        page = self.paginate_queryset(selectors.case_events(self._case()))
+        page = self.paginate_queryset(selectors.case_events(case=self._case()))
         return self.get_paginated_response(EventSerializer(page, many=True).data)
 
     @extend_schema(request=DocumentSerializer, responses=DocumentSerializer(many=True))

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import overload
 from urllib.parse import parse_qs, unquote, urlsplit
 
 import environ
@@ -36,7 +37,15 @@ def _raw(name: str, environ_: Mapping[str, str] | None) -> str | None:
     return value.strip()
 
 
-def env_str(name: str, default: str | None = None, *, environ_=None) -> str | None:
+@overload
+def env_str(name: str, default: str, *, environ_: Mapping[str, str] | None = None) -> str: ...
+@overload
+def env_str(
+    name: str, default: str | None = None, *, environ_: Mapping[str, str] | None = None
+) -> str | None: ...
+def env_str(
+    name: str, default: str | None = None, *, environ_: Mapping[str, str] | None = None
+) -> str | None:
     """A plain string; empty counts as unset."""
     value = _raw(name, environ_)
     return default if value is None else value

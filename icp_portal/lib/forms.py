@@ -37,7 +37,7 @@ def apply_service_errors(form, exc: ValidationError) -> None:
 def service_form_page(
     request,
     *,
-    form: object,
+    form: forms.BaseForm,
     call: Callable[[dict], object],
     template: str,
     context: dict,

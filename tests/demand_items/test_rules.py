@@ -143,7 +143,7 @@ def test_held_items_reappear_in_the_next_round_to_be_scored_again(
     # Q1's panel does not score the Q2 round; its old scores do not count there.
     with pytest.raises(PermissionDenied):  # not a member of the Q2 round's panel
         services.score_file(item=item, score=D("90"), actor=panel[0].user)
-    assert services.mean_score(item) == (None, 0)
+    assert services.mean_score(item=item) == (None, 0)
 
 
 def test_an_item_filed_after_the_deadline_goes_to_the_next_round(q1, proposer_user):

@@ -85,7 +85,7 @@ def test_seed_demo_has_the_real_2011_parties_with_correct_flags(demo_db):
 
 def test_seed_demo_gives_an_account_for_every_role(demo_db):
     roles = {
-        user_role(User.objects.get(username=u))
+        user_role(user=User.objects.get(username=u))
         for u in ["office", "raytheon", "boeing", "reviewer", "proposer", "aidc", "mnd"]
     }
     assert roles == {"office", "contractor", "reviewer", "proposer", "recipient", "agency"}

@@ -186,6 +186,10 @@ def test_the_replay_is_dated_2010_and_2011_as_it_happened(demo_db):
         assert meeting.status == MeetingStatus.MINUTES_APPROVED
         assert meeting.year in (2010, 2011)
         assert meeting.minutes_approved_on.year == meeting.year
+    # Sub-committees and demand panels carry no minutes: every one of 2010–2011 was held.
+    others = Meeting.objects.exclude(kind=MeetingKind.PROMOTION_COMMITTEE)
+    assert others.exists()
+    assert set(others.values_list("status", flat=True)) == {MeetingStatus.HELD}
 
 
 def test_the_replay_emails_nobody(demo_db):

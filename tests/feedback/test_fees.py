@@ -259,13 +259,15 @@ def test_overdue_blocks_the_recipient_and_paying_unblocks(
     bill.refresh_from_db()
     bill.recipient.refresh_from_db()
     assert bill.status == "overdue" and bill.recipient.fee_blocked is True
-    assert "overdue feedback fee" in recipient_refusal(bill.recipient)
+    assert "overdue feedback fee" in recipient_refusal(recipient=bill.recipient)
     assert {m.to[0] for m in mail.outbox} >= {member.email, office_user.email}
     services.payment_record(
         bill=bill, paid_on=date(2011, 11, 5), amount_twd=D("210000"), actor=office_user
     )
     bill.recipient.refresh_from_db()
-    assert bill.recipient.fee_blocked is False and recipient_refusal(bill.recipient) is None
+    assert (
+        bill.recipient.fee_blocked is False and recipient_refusal(recipient=bill.recipient) is None
+    )
 
 
 def test_a_committee_waiver_unblocks_and_needs_a_reason(bill, office_user):

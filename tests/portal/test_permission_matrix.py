@@ -989,7 +989,7 @@ PAGE_ROWS = [
         "GET",
         "/agreements/{agreement_a}/edit/",
         "agreement_edit",
-        page_read(contractor_a=403, agency=403),
+        page_read(contractor_a=403),
     ),
     Row(
         "page",
@@ -1042,7 +1042,7 @@ PAGE_ROWS = [
         "GET",
         "/cases/",
         "case_list",
-        page("staff", "contractor_a", "contractor_b", "reviewer", "agency"),
+        page("staff", "contractor_a", "contractor_b", "reviewer"),
     ),
     Row("page", "GET", "/cases/new/", "case_create", page("staff", "contractor_a", "contractor_b")),
     Row("page", "GET", "/cases/{case_sub}/", "case_detail", page_read(*SUB_CASE)),
@@ -1052,7 +1052,7 @@ PAGE_ROWS = [
         "GET",
         "/cases/{case_draft}/edit/",
         "case_edit",
-        page_read("contractor_a", agency=403),
+        page_read("contractor_a"),
     ),
     Row(
         "page",
