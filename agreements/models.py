@@ -25,6 +25,7 @@ from agreements.choices import (
     PointsCurrency,
 )
 from icp_portal.lib.errors import AppendOnlyError
+from icp_portal.lib.models import program_date
 from organizations.choices import OrganizationKind
 from organizations.models import Organization, is_office_staff
 from organizations.selectors import user_membership
@@ -86,7 +87,7 @@ class Procurement(models.Model):
     contract_currency = models.CharField(
         _("contract currency"), max_length=3, choices=ContractCurrency.choices
     )
-    contract_signed_on = models.DateField(_("contract signed on"))
+    contract_signed_on = models.DateField(_("contract signed on"), validators=[program_date])
     history = HistoricalRecords()
 
     objects = ProcurementQuerySet.as_manager()
@@ -142,8 +143,8 @@ class Agreement(models.Model):
     currency = models.CharField(_("points currency"), max_length=7, choices=PointsCurrency.choices)
     # The current obligation; the ledger's obligation entries always add up to it.
     obligation = models.DecimalField(_("obligation"), **MONEY)
-    signed_on = models.DateField(_("signed on"))
-    execution_ends_on = models.DateField(_("execution ends on"))
+    signed_on = models.DateField(_("signed on"), validators=[program_date])
+    execution_ends_on = models.DateField(_("execution ends on"), validators=[program_date])
     defence_ratio_min = models.DecimalField(
         _("minimum defence ratio"),
         max_digits=5,
@@ -159,7 +160,9 @@ class Agreement(models.Model):
         default=AgreementStatus.IN_EXECUTION,
     )
     # Fixed at signing (the signing date never changes afterwards).
-    briefing_due_on = models.DateField(_("briefing due on"), editable=False)
+    briefing_due_on = models.DateField(
+        _("briefing due on"), validators=[program_date], editable=False
+    )
     history = HistoricalRecords()
 
     objects = AgreementQuerySet.as_manager()
@@ -231,7 +234,7 @@ class MultiplierStandard(models.Model):
     mode = models.CharField(_("mode"), max_length=32, choices=Mode.choices)
     min_multiplier = models.DecimalField(_("minimum multiplier"), max_digits=6, decimal_places=2)
     max_multiplier = models.DecimalField(_("maximum multiplier"), max_digits=6, decimal_places=2)
-    effective_from = models.DateField(_("effective from"))
+    effective_from = models.DateField(_("effective from"), validators=[program_date])
     history = HistoricalRecords()
 
     class Meta:
@@ -291,7 +294,7 @@ class Briefing(models.Model):
     agreement = models.ForeignKey(
         Agreement, on_delete=models.CASCADE, related_name="briefings", verbose_name=_("agreement")
     )
-    held_on = models.DateField(_("held on"))
+    held_on = models.DateField(_("held on"), validators=[program_date])
     title = models.CharField(_("title"), max_length=300)
     history = HistoricalRecords()
 
@@ -317,7 +320,7 @@ class CreditBank(models.Model):
     )
     currency = models.CharField(_("points currency"), max_length=7, choices=PointsCurrency.choices)
     opening_balance = models.DecimalField(_("opening balance"), default=0, **MONEY)
-    opening_as_of = models.DateField(_("opening balance as of"))
+    opening_as_of = models.DateField(_("opening balance as of"), validators=[program_date])
     note = models.TextField(_("note"), blank=True)
     history = HistoricalRecords()
 
@@ -374,7 +377,7 @@ class CreditEntry(models.Model):
         blank=True,
         help_text=_("The case's use, for the defence share; blank on obligation entries."),
     )
-    effective_on = models.DateField(_("effective on"), db_index=True)
+    effective_on = models.DateField(_("effective on"), validators=[program_date], db_index=True)
     reverses = models.OneToOneField(
         "self",
         on_delete=models.PROTECT,

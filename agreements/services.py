@@ -28,6 +28,7 @@ from agreements.models import (
     briefing_deadline,
 )
 from demand_items.choices import ItemStatus
+from icp_portal.lib.models import not_in_future_field
 from icp_portal.lib.services import service
 from organizations.models import User
 from organizations.policy import require_office
@@ -202,6 +203,9 @@ def agreement_amend_obligation(
     require_office(actor)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the obligation changes.")})
+    # The agreement shows the obligation in force: an amendment takes effect by today, so
+    # the agreement and its balance (as of today) always agree.
+    not_in_future_field("effective_on", effective_on)
     agreement = _lock(agreement)
     obligation = Decimal(obligation)
     difference = obligation - agreement.obligation

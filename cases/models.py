@@ -9,6 +9,7 @@ from decimal import ROUND_HALF_UP, Decimal
 from dateutil.relativedelta import relativedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import get_language
@@ -25,7 +26,7 @@ from cases.choices import (
     DocumentKind,
     SubcommitteeOutcome,
 )
-from icp_portal.lib.models import ConstraintFieldsMixin
+from icp_portal.lib.models import PROGRAM_YEAR, QUARTER, ConstraintFieldsMixin, program_date
 from organizations.choices import Field, OrganizationKind
 from organizations.models import Organization, is_office_staff
 from organizations.selectors import user_membership
@@ -78,8 +79,8 @@ class Case(ConstraintFieldsMixin, models.Model):
     status = models.CharField(
         _("status"), max_length=24, choices=CaseStatus.choices, default=CaseStatus.DRAFT
     )
-    starts_on = models.DateField(_("starts on"))
-    ends_on = models.DateField(_("ends on"))
+    starts_on = models.DateField(_("starts on"), validators=[program_date])
+    ends_on = models.DateField(_("ends on"), validators=[program_date])
     description = models.TextField(_("description"), blank=True)
     initial_review_opinion = models.TextField(_("initial review opinion"), blank=True)
     subcommittee_outcome = models.CharField(
@@ -116,6 +117,7 @@ class Case(ConstraintFieldsMixin, models.Model):
         if (
             self.plan_item_id is not None
             and self.agreement_id is not None
+            and self.plan_item is not None
             and self.plan_item.agreement_id != self.agreement_id
         ):
             raise ValidationError({"plan_item": _("That plan item is another agreement's.")})
@@ -175,7 +177,7 @@ class Activity(ConstraintFieldsMixin, models.Model):
     )
     actual_credits = models.DecimalField(_("actual credits"), null=True, blank=True, **MONEY)
     transfer_completed_on = models.DateField(
-        _("technology transfer completed on"), null=True, blank=True
+        _("technology transfer completed on"), validators=[program_date], null=True, blank=True
     )
     history = HistoricalRecords()
 
@@ -267,8 +269,8 @@ class Checkpoint(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="checkpoints")
     title = models.CharField(_("title"), max_length=300)
-    due_on = models.DateField(_("due on"))
-    done_on = models.DateField(_("done on"), null=True, blank=True)
+    due_on = models.DateField(_("due on"), validators=[program_date])
+    done_on = models.DateField(_("done on"), validators=[program_date], null=True, blank=True)
 
     class Meta:
         ordering = ["due_on", "id"]
@@ -281,10 +283,12 @@ class ProgressReport(models.Model):
     """A quarterly progress report (每季進度報告) filed by the contractor."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="progress_reports")
-    year = models.PositiveSmallIntegerField(_("year"))
-    quarter = models.PositiveSmallIntegerField(_("quarter"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=PROGRAM_YEAR)
+    quarter = models.PositiveSmallIntegerField(_("quarter"), validators=QUARTER)
     progress = models.TextField(_("progress"))
-    percent_complete = models.PositiveSmallIntegerField(_("percent complete"))
+    percent_complete = models.PositiveSmallIntegerField(
+        _("percent complete"), validators=[MaxValueValidator(100)]
+    )
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -301,7 +305,7 @@ class ProgressReport(models.Model):
             models.CheckConstraint(
                 condition=Q(quarter__gte=1, quarter__lte=4, percent_complete__lte=100),
                 name="progress_report_quarter_and_percent",
-                violation_error_message=_("Quarter is 1–4 and progress at most 100%."),
+                violation_error_message=_("Quarter is 1–4 and progress at most 100 per cent."),
             ),
         ]
 
@@ -319,8 +323,8 @@ class ProgressReminder(models.Model):
     """A reminder e-mail sent for a quarter's report (so a task run twice sends it once)."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="progress_reminders")
-    year = models.PositiveSmallIntegerField()
-    quarter = models.PositiveSmallIntegerField()
+    year = models.PositiveSmallIntegerField(validators=PROGRAM_YEAR)
+    quarter = models.PositiveSmallIntegerField(validators=QUARTER)
     overdue = models.BooleanField()
     sent_at = models.DateTimeField(auto_now_add=True)
 

@@ -31,11 +31,11 @@ from cases.models import (
     credits_of,
 )
 from icp_portal.lib.services import service
+from icp_portal.lib.uploads import pdf_refusal
 from organizations.choices import OrganizationKind
 from organizations.models import Organization, User
 from organizations.services import event_record
 
-PDF_MAGIC = b"%PDF-"
 # The figure a committee decision gives per activity, as people read it.
 FIGURE_LABELS = {
     "approved_multiplier": gettext_lazy("approved multiplier"),
@@ -162,8 +162,10 @@ def document_upload(
             {"file": _("The file is larger than %(mb)s MB.") % {"mb": MAX_UPLOAD_BYTES // 2**20}}
         )
     content = upload.read()
-    if not content.startswith(PDF_MAGIC):
-        raise ValidationError({"file": _("Only PDF files are accepted; this file is not a PDF.")})
+    # Parsed, not sniffed: a file that only starts like a PDF is refused (issue 10).
+    refusal = pdf_refusal(content)
+    if refusal:
+        raise ValidationError({"file": refusal})
     document = CaseDocument(
         case=case,
         kind=kind,

@@ -13,6 +13,7 @@ from simple_history.models import HistoricalRecords
 from cases.choices import SubcommitteeOutcome
 from cases.models import Case
 from committee.choices import AgendaKind, MeetingKind, MeetingStatus, Outcome
+from icp_portal.lib.models import PROGRAM_YEAR, program_date
 from organizations.models import ReviewerProfile, is_office_staff
 
 
@@ -31,9 +32,9 @@ class Meeting(models.Model):
     sub-committee, or a demand-item panel."""
 
     kind = models.CharField(_("kind"), max_length=24, choices=MeetingKind.choices)
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=PROGRAM_YEAR)
     number = models.PositiveSmallIntegerField(_("number"))
-    held_on = models.DateField(_("held on"))
+    held_on = models.DateField(_("held on"), validators=[program_date])
     title = models.CharField(_("title"), max_length=200, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
@@ -50,7 +51,9 @@ class Meeting(models.Model):
     members = models.ManyToManyField(
         ReviewerProfile, blank=True, related_name="meetings", verbose_name=_("members")
     )
-    minutes_approved_on = models.DateField(_("minutes approved on"), null=True, blank=True)
+    minutes_approved_on = models.DateField(
+        _("minutes approved on"), validators=[program_date], null=True, blank=True
+    )
     minutes_approved_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
     )
@@ -138,7 +141,9 @@ class Decision(models.Model):
     )
     outcome = models.CharField(_("outcome"), max_length=24, choices=Outcome.choices)
     note = models.TextField(_("note"), blank=True)
-    new_ends_on = models.DateField(_("new end date"), null=True, blank=True)
+    new_ends_on = models.DateField(
+        _("new end date"), validators=[program_date], null=True, blank=True
+    )
     # [{"activity": id, "approved_multiplier": "15.00"}] or [{"activity": id, "actual_credits": …}]
     activities = models.JSONField(_("activities"), default=list, blank=True)
     decided_by = models.ForeignKey(

@@ -57,7 +57,8 @@ class DemandItemForm(InputForm):
             self.fields["round"].queryset = open_rounds()
         else:
             del self.fields["round"]
-        benefit = (self.instance.expected_benefit or {}) if self.instance.pk else {}
+        benefit = self.instance.expected_benefit if self.instance.pk else {}
+        benefit = benefit if isinstance(benefit, dict) else {}
         for value, label in Criterion.choices:
             self.fields[f"{BENEFIT_PREFIX}{value}"] = forms.CharField(
                 label=_("Expected benefit: %(criterion)s") % {"criterion": label},

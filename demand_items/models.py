@@ -4,6 +4,7 @@ initial-review panel's scores, and the published catalogue (domain.md §6)."""
 from __future__ import annotations
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
@@ -11,8 +12,8 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from demand_items.choices import Classification, ItemStatus, RoundStatus, Source
-from icp_portal.lib.models import ConstraintFieldsMixin
+from demand_items.choices import Classification, Criterion, ItemStatus, RoundStatus, Source
+from icp_portal.lib.models import PROGRAM_YEAR, ConstraintFieldsMixin, program_date
 from organizations.choices import Field, OrganizationKind
 from organizations.models import Organization, ReviewerProfile, is_office_staff
 from organizations.selectors import user_membership
@@ -23,12 +24,12 @@ class CallRound(ConstraintFieldsMixin, models.Model):
 
     constraint_fields = {"call_round_quarter_and_dates": "closes_on"}
 
-    year = models.PositiveSmallIntegerField(_("year"))
+    year = models.PositiveSmallIntegerField(_("year"), validators=PROGRAM_YEAR)
     quarter = models.PositiveSmallIntegerField(
         _("quarter"), validators=[MinValueValidator(1), MaxValueValidator(4)]
     )
-    opens_on = models.DateField(_("opens on"))
-    closes_on = models.DateField(_("closes on"))
+    opens_on = models.DateField(_("opens on"), validators=[program_date])
+    closes_on = models.DateField(_("closes on"), validators=[program_date])
     status = models.CharField(
         _("status"), max_length=8, choices=RoundStatus.choices, default=RoundStatus.OPEN
     )
@@ -53,6 +54,26 @@ class CallRound(ConstraintFieldsMixin, models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} Q{self.quarter}"
+
+
+# The longest text a proposing unit writes under one criterion of expected benefit.
+BENEFIT_TEXT_MAX = 2000
+
+
+def validate_expected_benefit(value) -> None:
+    """Expected benefit is ``{criterion: text}`` under the six reference criteria, nothing
+    else: whatever reaches the database renders on the item's pages and the catalogue."""
+    if not isinstance(value, dict):
+        raise ValidationError(_("Give the expected benefit as text per criterion."))
+    unknown = sorted(str(key) for key in value if key not in Criterion.values)
+    if unknown:
+        raise ValidationError(_("Unknown criteria: %(keys)s.") % {"keys": ", ".join(unknown)[:200]})
+    for text in value.values():
+        if not isinstance(text, str) or len(text) > BENEFIT_TEXT_MAX:
+            raise ValidationError(
+                _("Each criterion takes text of at most %(n)s characters.")
+                % {"n": BENEFIT_TEXT_MAX}
+            )
 
 
 class DemandItemQuerySet(models.QuerySet["DemandItem"]):
@@ -104,7 +125,10 @@ class DemandItem(ConstraintFieldsMixin, models.Model):
     description = models.TextField(_("the need"))
     technology_wanted = models.TextField(_("technology wanted"), blank=True)
     expected_benefit = models.JSONField(
-        _("expected benefit by criterion"), default=dict, blank=True
+        _("expected benefit by criterion"),
+        default=dict,
+        blank=True,
+        validators=[validate_expected_benefit],
     )
     firms = models.TextField(_("domestic firms or schools behind it"), blank=True)
     total_need = models.DecimalField(_("total funding need (NT$)"), max_digits=18, decimal_places=0)
@@ -119,7 +143,9 @@ class DemandItem(ConstraintFieldsMixin, models.Model):
         _("classification"), max_length=10, choices=Classification.choices, blank=True
     )
     published = models.BooleanField(_("published"), default=False)
-    published_on = models.DateField(_("published on"), null=True, blank=True)
+    published_on = models.DateField(
+        _("published on"), validators=[program_date], null=True, blank=True
+    )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )

@@ -43,8 +43,11 @@ def _detail_url(item) -> str:
 
 
 def _benefits(item) -> list[tuple[str, str]]:
-    benefit = item.expected_benefit or {}
-    return [(label, benefit[value]) for value, label in Criterion.choices if benefit.get(value)]
+    # Rendered defensively: a row written before the validator existed cannot break a page.
+    benefit = item.expected_benefit if isinstance(item.expected_benefit, dict) else {}
+    return [
+        (label, str(benefit[value])) for value, label in Criterion.choices if benefit.get(value)
+    ]
 
 
 def _page_and_query(request, queryset):

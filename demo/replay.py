@@ -36,14 +36,15 @@ from committee.choices import AgendaKind, MeetingKind, Outcome
 from committee.models import Meeting
 from demo.feedback import settle_2011_bills
 from demo.loader import D, at, load, office, party
+from icp_portal.lib.uploads import blank_pdf
 from organizations.choices import Language, MembershipRole
 from organizations.models import Membership, ReviewerProfile, User
 
 PASS, FORWARD = SubcommitteeOutcome.PASS, SubcommitteeOutcome.FORWARD
 ACTIVE = (CaseStatus.PRE_APPROVED, CaseStatus.IN_EXECUTION)
 
-# A tiny but real PDF: the upload service checks the bytes, not the name.
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+# A tiny but real PDF (one blank page): the upload service parses the bytes.
+PDF = blank_pdf()
 
 # What the office, the reviewers and the committee write, by step.
 INITIAL_REVIEW = (

@@ -13,7 +13,7 @@ from agreements.choices import Mode, PointsCurrency
 from agreements.models import MONEY
 from cases.models import Activity, Case
 from feedback.choices import BillStatus
-from icp_portal.lib.models import ConstraintFieldsMixin
+from icp_portal.lib.models import ConstraintFieldsMixin, not_in_future, program_date
 from organizations.choices import OrganizationKind
 from organizations.models import Organization, is_office_staff
 from organizations.selectors import user_membership
@@ -27,7 +27,7 @@ class FeeRate(ConstraintFieldsMixin, models.Model):
 
     mode = models.CharField(_("mode"), max_length=32, choices=Mode.choices)
     rate = models.DecimalField(_("rate"), max_digits=6, decimal_places=4)
-    effective_from = models.DateField(_("effective from"))
+    effective_from = models.DateField(_("effective from"), validators=[program_date])
     history = HistoricalRecords()
 
     class Meta:
@@ -58,7 +58,7 @@ class ExchangeRate(ConstraintFieldsMixin, models.Model):
 
     currency = models.CharField(_("currency"), max_length=7, choices=PointsCurrency.choices)
     rate_twd = models.DecimalField(_("NT$ per point"), max_digits=10, decimal_places=4)
-    effective_on = models.DateField(_("effective on"))
+    effective_on = models.DateField(_("effective on"), validators=[program_date])
     history = HistoricalRecords()
 
     class Meta:
@@ -119,8 +119,8 @@ class Bill(models.Model):
     paid_amount_twd = models.DecimalField(
         _("paid (NT$)"), max_digits=18, decimal_places=0, default=0
     )
-    issued_on = models.DateField(_("issued on"))
-    due_on = models.DateField(_("due on"))
+    issued_on = models.DateField(_("issued on"), validators=[program_date])
+    due_on = models.DateField(_("due on"), validators=[program_date])
     status = models.CharField(
         _("status"), max_length=12, choices=BillStatus.choices, default=BillStatus.ISSUED
     )
@@ -161,7 +161,7 @@ class Payment(models.Model):
     """A payment the office recorded against a bill (partial payments allowed)."""
 
     bill = models.ForeignKey(Bill, on_delete=models.PROTECT, related_name="payments")
-    paid_on = models.DateField(_("paid on"))
+    paid_on = models.DateField(_("paid on"), validators=[program_date, not_in_future])
     amount_twd = models.DecimalField(_("amount (NT$)"), max_digits=18, decimal_places=0)
     reference = models.CharField(_("reference"), max_length=100, blank=True)
     recorded_by = models.ForeignKey(

@@ -2,6 +2,7 @@
 
 from django.core.exceptions import NON_FIELD_ERRORS
 from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import IntegrityError
 from rest_framework import status
 from rest_framework.exceptions import ValidationError
 from rest_framework.pagination import PageNumberPagination
@@ -10,7 +11,7 @@ from rest_framework.routers import DefaultRouter
 from rest_framework.settings import api_settings
 from rest_framework.views import exception_handler as drf_exception_handler
 
-from icp_portal.lib.errors import Conflict
+from icp_portal.lib.errors import Conflict, integrity_message
 
 
 class PortalPagination(PageNumberPagination):
@@ -27,6 +28,10 @@ def exception_handler(exc, context):
     Services raise Django's ``ValidationError``; the API reports it like a serializer
     error so clients see ``{"field": ["message"]}`` or ``{"detail": "message"}``.
     """
+    if isinstance(exc, IntegrityError):
+        # A unique-constraint race (the same create twice at once): the service's own check
+        # passed in both requests and the database refused the second. Nothing was written.
+        return Response({"detail": integrity_message(exc)}, status=status.HTTP_400_BAD_REQUEST)
     if isinstance(exc, Conflict):
         return Response({"detail": str(exc), "status": exc.status}, status=status.HTTP_409_CONFLICT)
     if isinstance(exc, DjangoValidationError):

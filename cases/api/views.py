@@ -5,7 +5,7 @@ from django.shortcuts import get_object_or_404
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
-from rest_framework.parsers import JSONParser, MultiPartParser
+from rest_framework.parsers import MultiPartParser
 from rest_framework.response import Response
 
 from cases import selectors, services, workflow
@@ -53,7 +53,6 @@ class CaseViewSet(
     serializer_class = CaseSerializer
     filterset_class = CaseFilterSet
     ordering_fields = ["submitted_at", "number", "id", "status"]
-    parser_classes = [JSONParser, MultiPartParser]
 
     def get_queryset(self):
         return (

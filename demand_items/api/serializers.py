@@ -2,7 +2,13 @@
 
 from rest_framework import serializers
 
-from demand_items.models import CallRound, DemandItem, PanelScore
+from demand_items.models import (
+    BENEFIT_TEXT_MAX,
+    CallRound,
+    DemandItem,
+    PanelScore,
+    validate_expected_benefit,
+)
 
 
 class CallRoundSerializer(serializers.ModelSerializer):
@@ -12,7 +18,21 @@ class CallRoundSerializer(serializers.ModelSerializer):
         read_only_fields = ["status"]
 
 
+class BenefitField(serializers.DictField):
+    """{criterion: text}; a row stored before the validator existed reads as {}."""
+
+    def to_representation(self, value):
+        return super().to_representation(value if isinstance(value, dict) else {})
+
+
 class DemandItemSerializer(serializers.ModelSerializer):
+    # {criterion: text}: an object of strings, checked by the model's validator too.
+    expected_benefit = BenefitField(
+        child=serializers.CharField(max_length=BENEFIT_TEXT_MAX, allow_blank=True),
+        required=False,
+        validators=[validate_expected_benefit],
+    )
+
     class Meta:
         model = DemandItem
         fields = [

@@ -16,3 +16,21 @@ class Conflict(Exception):
 class AppendOnlyError(Exception):
     """Raised on any attempt to change or delete an append-only row (the credit ledger,
     the audit events): history is corrected by adding, never by rewriting."""
+
+
+def integrity_message(exc: Exception) -> str:
+    """What a person reads when the database refused a write another request made first
+    (two identical creates at once: the second meets the unique constraint): the
+    constraint's own message where the portal declared one, else a plain sentence."""
+    from django.apps import apps
+    from django.utils.translation import gettext as _
+
+    name = getattr(getattr(getattr(exc, "__cause__", None), "diag", None), "constraint_name", "")
+    if name:
+        for model in apps.get_models():
+            for constraint in model._meta.constraints:
+                if constraint.name == name:
+                    return str(constraint.get_violation_error_message())
+    return _(
+        "This conflicts with a record saved a moment ago (it already exists); nothing was saved."
+    )

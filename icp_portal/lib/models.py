@@ -1,10 +1,15 @@
-"""Small model helpers shared by the apps."""
+"""Small model helpers shared by the apps: constraint errors on their field, and the
+program's one date policy."""
 
 from __future__ import annotations
 
+from datetime import date
 from typing import ClassVar
 
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 
 class ConstraintFieldsMixin:
@@ -32,3 +37,41 @@ class ConstraintFieldsMixin:
                         target = by_message.get(error.messages[0], field)
                     errors.setdefault(target, []).append(error)
             raise ValidationError(errors) from exc
+
+
+# One date policy for the whole program (every model date and year field carries it, so
+# the pages, the API, the admin, tasks and the demo all obey it): ICP began in the 1980s;
+# nothing is planned past 2100.
+PROGRAM_FIRST_DAY = date(1980, 1, 1)
+PROGRAM_LAST_DAY = date(2100, 12, 31)
+
+
+def program_date(value: date) -> None:
+    """Refuse a date outside the program's span (1980–2100)."""
+    if value is not None and not PROGRAM_FIRST_DAY <= value <= PROGRAM_LAST_DAY:
+        raise ValidationError(
+            _("Give a date between %(first)s and %(last)s.")
+            % {"first": PROGRAM_FIRST_DAY.isoformat(), "last": PROGRAM_LAST_DAY.isoformat()},
+            code="program_date",
+        )
+
+
+def not_in_future(value: date) -> None:
+    """Refuse a date after today (a payment, a ledger amendment: acts that have happened)."""
+    if value is not None and value > timezone.localdate():
+        raise ValidationError(_("This date is in the future."), code="future_date")
+
+
+def not_in_future_field(field: str, value: date) -> None:
+    """``not_in_future`` for a service's argument, reported on its field."""
+    try:
+        not_in_future(value)
+    except ValidationError as exc:
+        raise ValidationError({field: exc.messages}) from exc
+
+
+PROGRAM_YEAR = [
+    MinValueValidator(PROGRAM_FIRST_DAY.year),
+    MaxValueValidator(PROGRAM_LAST_DAY.year),
+]
+QUARTER = [MinValueValidator(1), MaxValueValidator(4)]

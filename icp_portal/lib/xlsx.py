@@ -27,9 +27,13 @@ def xlsx_response(
         cell.font = Font(bold=True)
     for row in rows:
         worksheet.append([_cell(value) for value in row])
-    for column in worksheet.iter_cols(min_row=2):
+    for column in worksheet.iter_cols():
         for cell in column:
-            if isinstance(cell.value, float | int | Decimal) and not isinstance(cell.value, bool):
+            if isinstance(cell.value, str):
+                _as_text(cell)
+            elif cell.row == 1:
+                continue
+            elif isinstance(cell.value, float | int | Decimal) and not isinstance(cell.value, bool):
                 cell.number_format = "#,##0.00"
             elif isinstance(cell.value, date):
                 cell.number_format = "yyyy-mm-dd"
@@ -42,6 +46,19 @@ def xlsx_response(
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+# What a spreadsheet reads as the start of a formula (OWASP "CSV injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _as_text(cell) -> None:
+    """Text typed by people (a reversal reason, a name) is written as text, never as a
+    formula: openpyxl would store ``=HYPERLINK(...)`` as a live formula. The quote prefix
+    keeps it text in Excel even when someone edits the cell."""
+    cell.data_type = "s"
+    if cell.value.startswith(FORMULA_STARTS):
+        cell.quotePrefix = True
 
 
 def _cell(value):

@@ -17,11 +17,12 @@ from agreements.choices import CaseUse, Mode
 from cases import services
 from cases.choices import CaseStatus, DocumentKind
 from cases.models import Case, CaseDocument
+from icp_portal.lib.uploads import blank_pdf
 from organizations.models import Organization
 from tests.factories import OrganizationFactory, ProcurementFactory, make_agreement
 
 D = Decimal
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = blank_pdf()  # a real one-page PDF: uploads are parsed
 
 
 @pytest.fixture(autouse=True)

@@ -18,6 +18,7 @@ from agreements.models import CreditEntry
 from cases import services
 from cases.models import Case, credits_of
 from committee.models import Meeting
+from icp_portal.lib.uploads import blank_pdf
 from organizations.choices import ReviewerKind
 from organizations.services import api_token_issue
 from tests.factories import (
@@ -28,7 +29,7 @@ from tests.factories import (
 )
 
 D = Decimal
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = blank_pdf()  # a real one-page PDF: uploads are parsed
 
 
 @pytest.fixture(autouse=True)

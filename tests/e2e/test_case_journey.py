@@ -33,12 +33,13 @@ from committee.forms import (
     OpinionForm,
 )
 from committee.models import Meeting
+from icp_portal.lib.uploads import blank_pdf
 from organizations.choices import ReviewerKind
 from tests.factories import ProcurementFactory, ReviewerProfileFactory, UserFactory, make_agreement
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = blank_pdf()  # a real one-page PDF: uploads are parsed
 OBLIGATION = Decimal("62000000.00")
 VALUE = Decimal("1234567.89")
 REQUESTED_MULTIPLIER = Decimal("18.00")

@@ -18,8 +18,10 @@ from decimal import Decimal
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
+from icp_portal.lib.uploads import blank_pdf
+
 D = Decimal
-PDF = b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = blank_pdf()  # a real one-page PDF: uploads are parsed
 
 ACTORS = (
     "staff",
