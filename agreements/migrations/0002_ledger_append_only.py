@@ -2,50 +2,16 @@
 
 from django.db import migrations
 
-TABLE = "agreements_creditentry"
-MESSAGE = "ledger entries are append-only: post a reversal instead"
-
-POSTGRES_FORWARD = f"""
-CREATE OR REPLACE FUNCTION icp_ledger_append_only() RETURNS trigger AS $$
-BEGIN
-    RAISE EXCEPTION '{MESSAGE}' USING ERRCODE = 'integrity_constraint_violation';
-END;
-$$ LANGUAGE plpgsql;
-CREATE TRIGGER creditentry_append_only
-    BEFORE UPDATE OR DELETE ON {TABLE}
-    FOR EACH ROW EXECUTE FUNCTION icp_ledger_append_only();
-"""
-POSTGRES_BACKWARD = f"""
-DROP TRIGGER IF EXISTS creditentry_append_only ON {TABLE};
-DROP FUNCTION IF EXISTS icp_ledger_append_only();
-"""
-SQLITE_FORWARD = [
-    f"CREATE TRIGGER creditentry_no_update BEFORE UPDATE ON {TABLE} "
-    f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;",
-    f"CREATE TRIGGER creditentry_no_delete BEFORE DELETE ON {TABLE} "
-    f"BEGIN SELECT RAISE(ABORT, '{MESSAGE}'); END;",
-]
-SQLITE_BACKWARD = [
-    "DROP TRIGGER IF EXISTS creditentry_no_update;",
-    "DROP TRIGGER IF EXISTS creditentry_no_delete;",
-]
-
-
-def forward(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    statements = {"postgresql": [POSTGRES_FORWARD], "sqlite": SQLITE_FORWARD}.get(vendor, [])
-    for statement in statements:
-        schema_editor.execute(statement)
-
-
-def backward(apps, schema_editor):
-    vendor = schema_editor.connection.vendor
-    statements = {"postgresql": [POSTGRES_BACKWARD], "sqlite": SQLITE_BACKWARD}.get(vendor, [])
-    for statement in statements:
-        schema_editor.execute(statement)
+from icp_portal.lib.appendonly import append_only
 
 
 class Migration(migrations.Migration):
     dependencies = [("agreements", "0001_initial")]
 
-    operations = [migrations.RunPython(forward, backward)]
+    operations = [
+        append_only(
+            table="agreements_creditentry",
+            function="icp_ledger_append_only",
+            message="ledger entries are append-only: post a reversal instead",
+        )
+    ]
