@@ -30,6 +30,7 @@ from cases.models import (
     ProgressReport,
     credits_of,
 )
+from icp_portal.lib.models import program_date
 from icp_portal.lib.services import service
 from icp_portal.lib.uploads import pdf_refusal
 from organizations.choices import OrganizationKind
@@ -526,6 +527,10 @@ def activity_record_transfer_completion(*, activity: Activity, completed_on: dat
     workflow.check(case, "record_transfer_completion", actor)
     if activity.mode != Mode.TECHNOLOGY_TRANSFER:
         raise ValidationError(_("Only a technology transfer has a transfer-completion date."))
+    try:
+        program_date(completed_on)  # the model's date span, on the API's field name
+    except ValidationError as error:
+        raise ValidationError({"completed_on": error.messages}) from None
     activity.transfer_completed_on = completed_on
     activity.save(update_fields=["transfer_completed_on"])
     event_record(
@@ -562,6 +567,7 @@ def checkpoint_complete(*, checkpoint: Checkpoint, done_on: date, actor: User) -
     case = _lock(checkpoint.case)
     workflow.check(case, "complete_checkpoint", actor)
     checkpoint.done_on = done_on
+    checkpoint.full_clean()  # the program's date span (1980–2100), as when it was set
     checkpoint.save(update_fields=["done_on"])
     event_record(
         actor=actor,

@@ -213,11 +213,11 @@ CONTENT_SECURITY_POLICY = {
     },
 }
 # Browser features no page of the portal uses (icp_portal.middleware.PrivacyHeadersMiddleware).
+# Only features Chromium knows: an unknown one is reported on every page's console.
 PERMISSIONS_POLICY = (
     "accelerometer=(), autoplay=(), camera=(), display-capture=(), geolocation=(), "
     "gyroscope=(), magnetometer=(), microphone=(), midi=(), payment=(), usb=(), "
-    "serial=(), bluetooth=(), hid=(), publickey-credentials-get=(), screen-wake-lock=(), "
-    "xr-spatial-tracking=(), interest-cohort=()"
+    "serial=(), hid=(), screen-wake-lock=(), xr-spatial-tracking=()"
 )
 
 # Celery: eager (inline) without a broker, the real worker over Redis with one.

@@ -24,6 +24,7 @@ from agreements.api.serializers import (
     ReverseSerializer,
     balance_json,
 )
+from agreements.choices import EntryKind
 from agreements.filtersets import AgreementFilterSet, CreditEntryFilterSet, ProcurementFilterSet
 from agreements.models import Agreement, Procurement
 from organizations.api.permissions import StaffWritePermission
@@ -108,7 +109,7 @@ class AgreementViewSet(
             agreement=serializer.instance, actor=self.request.user, **serializer.validated_data
         )
 
-    @extend_schema(request=AmendObligationSerializer, responses=CreditEntrySerializer)
+    @extend_schema(request=AmendObligationSerializer, responses={201: CreditEntrySerializer})
     @action(detail=True, methods=["post"], url_path="amend-obligation")
     def amend_obligation(self, request, pk=None):
         """Amend the obligation: the difference is posted as an obligation entry."""
@@ -130,10 +131,18 @@ class AgreementViewSet(
         page = self.paginate_queryset(queryset(agreement))
         return self.get_paginated_response(serializer_class(page, many=True).data)
 
+    @extend_schema(methods=["GET"], responses=MultiplierStandardSerializer(many=True))
     @extend_schema(
-        request=MultiplierStandardSerializer, responses=MultiplierStandardSerializer(many=True)
+        methods=["POST"],
+        request=MultiplierStandardSerializer,
+        responses={201: MultiplierStandardSerializer},
     )
-    @action(detail=True, methods=["get", "post"], serializer_class=MultiplierStandardSerializer)
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=MultiplierStandardSerializer,
+        filter_backends=[],  # the agreements' filters are not this list's
+    )
     def multipliers(self, request, pk=None):
         """Multiplier standards per mode with their effective dates."""
         return self._sub_list(
@@ -143,12 +152,16 @@ class AgreementViewSet(
             services.multiplier_standard_set,
         )
 
-    @extend_schema(request=PlanItemSerializer, responses=PlanItemSerializer(many=True))
+    @extend_schema(methods=["GET"], responses=PlanItemSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=PlanItemSerializer, responses={201: PlanItemSerializer}
+    )
     @action(
         detail=True,
         methods=["get", "post"],
         url_path="plan-items",
         serializer_class=PlanItemSerializer,
+        filter_backends=[],
     )
     def plan_items(self, request, pk=None):
         """The ICP plan's items (工業合作計畫書)."""
@@ -159,8 +172,16 @@ class AgreementViewSet(
             services.plan_item_add,
         )
 
-    @extend_schema(request=BriefingSerializer, responses=BriefingSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], serializer_class=BriefingSerializer)
+    @extend_schema(methods=["GET"], responses=BriefingSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=BriefingSerializer, responses={201: BriefingSerializer}
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=BriefingSerializer,
+        filter_backends=[],
+    )
     def briefings(self, request, pk=None):
         """Public briefings (招商說明會) held."""
         return self._sub_list(
@@ -170,8 +191,19 @@ class AgreementViewSet(
             services.briefing_record,
         )
 
-    @extend_schema(responses=CreditEntrySerializer(many=True))
-    @action(detail=True, methods=["get"], serializer_class=CreditEntrySerializer)
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("kind", str, enum=EntryKind.values),
+            OpenApiParameter("case", int, description="case id"),
+        ],
+        responses=CreditEntrySerializer(many=True),
+    )
+    @action(
+        detail=True,
+        methods=["get"],
+        serializer_class=CreditEntrySerializer,
+        filter_backends=[],  # CreditEntryFilterSet is applied below, to the entries
+    )
     def ledger(self, request, pk=None):
         """The agreement's ledger entries (read-only; corrections are reversals)."""
         agreement = self.get_object()
@@ -183,7 +215,7 @@ class AgreementViewSet(
         page = self.paginate_queryset(entries.qs)
         return self.get_paginated_response(CreditEntrySerializer(page, many=True).data)
 
-    @extend_schema(request=ReverseSerializer, responses=CreditEntrySerializer)
+    @extend_schema(request=ReverseSerializer, responses={201: CreditEntrySerializer})
     @action(
         detail=True,
         methods=["post"],
@@ -202,7 +234,7 @@ class AgreementViewSet(
         return Response(CreditEntrySerializer(reversal).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(parameters=[AS_OF], responses=BalanceSerializer)
-    @action(detail=True, methods=["get"], serializer_class=BalanceSerializer, filterset_class=None)
+    @action(detail=True, methods=["get"], serializer_class=BalanceSerializer, filter_backends=[])
     def balance(self, request, pk=None):
         """The balance on ``as_of``: obligation, reserved, discharged, outstanding, available."""
         agreement = self.get_object()

@@ -16,7 +16,8 @@ class ActivitySerializer(serializers.ModelSerializer):
         queryset=Organization.objects.filter(kind=OrganizationKind.DOMESTIC_RECIPIENT),
         error_messages={"does_not_exist": _("No domestic recipient has id {pk_value}.")},
     )
-    export_restricted_until = serializers.DateField(read_only=True)
+    # Null until a technology transfer's completion is recorded (2 years after it).
+    export_restricted_until = serializers.DateField(read_only=True, allow_null=True)
 
     class Meta:
         model = Activity
@@ -44,6 +45,11 @@ class ActivitySerializer(serializers.ModelSerializer):
 
 class CaseSerializer(serializers.ModelSerializer):
     activities = ActivitySerializer(many=True)
+    # Blank until the sub-committee has reviewed the case (a read-only field drops the
+    # model's blank=True, so the schema would otherwise refuse "").
+    subcommittee_outcome = serializers.ChoiceField(
+        SubcommitteeOutcome.choices, allow_blank=True, read_only=True
+    )
 
     class Meta:
         model = Case

@@ -154,12 +154,18 @@ class CaseViewSet(
         data = self._input(WithdrawSerializer)
         return self._done(services.case_withdraw(case=case, actor=request.user, **data))
 
-    @extend_schema(request=ProgressReportSerializer, responses=ProgressReportSerializer(many=True))
+    @extend_schema(methods=["GET"], responses=ProgressReportSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=ProgressReportSerializer,
+        responses={201: ProgressReportSerializer},
+    )
     @action(
         detail=True,
         methods=["get", "post"],
         url_path="progress-reports",
         serializer_class=ProgressReportSerializer,
+        filter_backends=[],  # the cases' filters are not this list's
     )
     def progress_reports(self, request, pk=None):
         """Quarterly progress reports (每季進度報告)."""
@@ -172,7 +178,14 @@ class CaseViewSet(
         return self.get_paginated_response(ProgressReportSerializer(page, many=True).data)
 
     @extend_schema(request=ChecklistItemSerializer, responses=ChecklistItemSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], serializer_class=ChecklistItemSerializer)
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=ChecklistItemSerializer,
+        # The fixed set of requirements, always whole: a plain array, not a page.
+        filter_backends=[],
+        pagination_class=None,
+    )
     def checklist(self, request, pk=None):
         """The basic requirements checklist; staff confirm an item with POST."""
         case = self._case("confirm_checklist" if request.method == "POST" else None)
@@ -193,8 +206,16 @@ class CaseViewSet(
         )
         return self._done(case)
 
-    @extend_schema(request=CheckpointSerializer, responses=CheckpointSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], serializer_class=CheckpointSerializer)
+    @extend_schema(methods=["GET"], responses=CheckpointSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=CheckpointSerializer, responses={201: CheckpointSerializer}
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=CheckpointSerializer,
+        filter_backends=[],
+    )
     def checkpoints(self, request, pk=None):
         """Checkpoints (查核點) over the case's schedule."""
         case = self._case("add_checkpoint" if request.method == "POST" else None)
@@ -202,7 +223,8 @@ class CaseViewSet(
             data = self._input(CheckpointSerializer)
             row = services.checkpoint_add(case=case, actor=request.user, **data)
             return Response(CheckpointSerializer(row).data, status=status.HTTP_201_CREATED)
-        return Response(CheckpointSerializer(case.checkpoints.all(), many=True).data)
+        page = self.paginate_queryset(case.checkpoints.order_by("due_on", "id"))
+        return self.get_paginated_response(CheckpointSerializer(page, many=True).data)
 
     @extend_schema(request=CheckpointDoneSerializer, responses=CheckpointSerializer)
     @action(detail=True, methods=["post"], url_path=r"checkpoints/(?P<checkpoint_id>\d+)/done")
@@ -215,18 +237,22 @@ class CaseViewSet(
         return Response(CheckpointSerializer(row).data)
 
     @extend_schema(responses=EventSerializer(many=True))
-    @action(detail=True, methods=["get"], serializer_class=EventSerializer)
+    @action(detail=True, methods=["get"], serializer_class=EventSerializer, filter_backends=[])
     def events(self, request, pk=None):
         """The case's history: who, when, from → to, note."""
         page = self.paginate_queryset(selectors.case_events(case=self._case()))
         return self.get_paginated_response(EventSerializer(page, many=True).data)
 
-    @extend_schema(request=DocumentSerializer, responses=DocumentSerializer(many=True))
+    @extend_schema(methods=["GET"], responses=DocumentSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=DocumentSerializer, responses={201: DocumentSerializer}
+    )
     @action(
         detail=True,
         methods=["get", "post"],
         serializer_class=DocumentSerializer,
         parser_classes=[MultiPartParser],
+        filter_backends=[],
     )
     def documents(self, request, pk=None):
         """PDF documents of the case (multipart upload: kind, activity, file)."""
@@ -252,6 +278,7 @@ class CaseViewSet(
         methods=["get"],
         url_path=r"documents/(?P<document_id>\d+)/file",
         url_name="document-file",
+        filter_backends=[],
     )
     def document_file(self, request, pk=None, document_id=None):
         """Download a document: only for people who can see the case."""

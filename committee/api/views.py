@@ -55,8 +55,16 @@ class MeetingViewSet(
         # A case named in the body must be visible to the caller (no probing by id).
         return get_object_or_404(Case.objects.visible_to(self.request.user), pk=case.pk)
 
-    @extend_schema(request=AgendaItemSerializer, responses=AgendaItemSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], serializer_class=AgendaItemSerializer)
+    @extend_schema(methods=["GET"], responses=AgendaItemSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=AgendaItemSerializer, responses={201: AgendaItemSerializer}
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=AgendaItemSerializer,
+        filter_backends=[],
+    )
     def agenda(self, request, pk=None):
         """The agenda; staff add items (the case moves on in its workflow)."""
         meeting = self.get_object()
@@ -80,10 +88,19 @@ class MeetingViewSet(
                 )
             return Response(AgendaItemSerializer(item).data, status=status.HTTP_201_CREATED)
         items = selectors.meeting_agenda(meeting=meeting)
-        return Response(AgendaItemSerializer(items, many=True).data)
+        page = self.paginate_queryset(items)
+        return self.get_paginated_response(AgendaItemSerializer(page, many=True).data)
 
-    @extend_schema(request=DecisionSerializer, responses=DecisionSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], serializer_class=DecisionSerializer)
+    @extend_schema(methods=["GET"], responses=DecisionSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=DecisionSerializer, responses={201: DecisionSerializer}
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=DecisionSerializer,
+        filter_backends=[],
+    )
     def decisions(self, request, pk=None):
         """One decision per agenda item; changeable until the minutes are approved."""
         meeting = self.get_object()
@@ -93,10 +110,11 @@ class MeetingViewSet(
             decision = services.decision_record(meeting=meeting, actor=request.user, **data)
             return Response(DecisionSerializer(decision).data, status=status.HTTP_201_CREATED)
         decisions = selectors.meeting_decisions(meeting=meeting)
-        return Response(DecisionSerializer(decisions, many=True).data)
+        page = self.paginate_queryset(decisions)
+        return self.get_paginated_response(DecisionSerializer(page, many=True).data)
 
     @extend_schema(request=ApproveMinutesSerializer, responses=MeetingSerializer)
-    @action(detail=True, methods=["post"], url_path="approve-minutes")
+    @action(detail=True, methods=["post"], url_path="approve-minutes", filter_backends=[])
     def approve_minutes(self, request, pk=None):
         """Apply every decision at once (ledger, case statuses); the minutes apply once."""
         meeting = self.get_object()
@@ -112,8 +130,11 @@ class MeetingViewSet(
         meeting = services.meeting_mark_held(meeting=self.get_object(), actor=request.user)
         return Response(MeetingSerializer(meeting).data)
 
-    @extend_schema(request=OpinionSerializer, responses=OpinionSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], serializer_class=OpinionSerializer)
+    @extend_schema(methods=["GET"], responses=OpinionSerializer(many=True))
+    @extend_schema(methods=["POST"], request=OpinionSerializer, responses={201: OpinionSerializer})
+    @action(
+        detail=True, methods=["get", "post"], serializer_class=OpinionSerializer, filter_backends=[]
+    )
     def opinions(self, request, pk=None):
         """Sub-committee reviewers' opinions on the agenda's cases."""
         meeting = self.get_object()
@@ -129,10 +150,19 @@ class MeetingViewSet(
             )
             return Response(OpinionSerializer(opinion).data, status=status.HTTP_201_CREATED)
         opinions = selectors.meeting_opinions(meeting=meeting, user=request.user)
-        return Response(OpinionSerializer(opinions, many=True).data)
+        page = self.paginate_queryset(opinions)
+        return self.get_paginated_response(OpinionSerializer(page, many=True).data)
 
-    @extend_schema(request=ConflictSerializer, responses=ConflictSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], serializer_class=ConflictSerializer)
+    @extend_schema(methods=["GET"], responses=ConflictSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=ConflictSerializer, responses={201: ConflictSerializer}
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=ConflictSerializer,
+        filter_backends=[],
+    )
     def conflicts(self, request, pk=None):
         """Conflicts of interest declared by the meeting's members."""
         meeting = self.get_object()
@@ -148,4 +178,5 @@ class MeetingViewSet(
             )
             return Response(ConflictSerializer(declaration).data, status=status.HTTP_201_CREATED)
         conflicts = selectors.meeting_conflicts(meeting=meeting, user=request.user)
-        return Response(ConflictSerializer(conflicts, many=True).data)
+        page = self.paginate_queryset(conflicts)
+        return self.get_paginated_response(ConflictSerializer(page, many=True).data)

@@ -2,6 +2,7 @@
 
 from rest_framework import serializers
 
+from demand_items.choices import Classification
 from demand_items.models import (
     BENEFIT_TEXT_MAX,
     CallRound,
@@ -31,6 +32,11 @@ class DemandItemSerializer(serializers.ModelSerializer):
         child=serializers.CharField(max_length=BENEFIT_TEXT_MAX, allow_blank=True),
         required=False,
         validators=[validate_expected_benefit],
+    )
+    # Blank until the panel's scoring is closed (a read-only field drops the model's
+    # blank=True, so the schema would otherwise refuse "").
+    classification = serializers.ChoiceField(
+        Classification.choices, allow_blank=True, read_only=True
     )
 
     class Meta:

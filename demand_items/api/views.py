@@ -15,7 +15,7 @@ from demand_items.api.serializers import (
     ScoreSerializer,
 )
 from demand_items.filtersets import DemandItemFilterSet, PublicDemandItemFilterSet
-from demand_items.models import DemandItem
+from demand_items.models import CallRound, DemandItem
 
 
 class CallRoundViewSet(
@@ -31,6 +31,8 @@ class CallRoundViewSet(
 
     def get_queryset(self):
         # The same rule as the rounds page: office, proposing units, reviewers (else 403).
+        if getattr(self, "swagger_fake_view", False):  # the schema: the model, no rows
+            return CallRound.objects.none()
         return selectors.call_round_list(user=self.request.user)
 
     def perform_create(self, serializer):
@@ -39,7 +41,14 @@ class CallRoundViewSet(
         )
 
     @extend_schema(request=None, responses=DemandItemSerializer(many=True))
-    @action(detail=True, methods=["post"], url_path="close-scoring")
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="close-scoring",
+        # The items this closing classified, all of them: a plain array, not a page.
+        filter_backends=[],
+        pagination_class=None,
+    )
     def close_scoring(self, request, pk=None):
         """Mean and band for every item a majority of the panel scored; the rest stay open."""
         closed = services.round_close_scoring(round=self.get_object(), actor=request.user)
@@ -93,8 +102,14 @@ class DemandItemViewSet(
         """Publish a passed item on the public catalogue (staff)."""
         return self._done(services.item_publish(item=self.get_object(), actor=request.user))
 
-    @extend_schema(request=ScoreSerializer, responses=ScoreSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], serializer_class=ScoreSerializer)
+    @extend_schema(methods=["GET"], responses=ScoreSerializer(many=True))
+    @extend_schema(methods=["POST"], request=ScoreSerializer, responses={201: ScoreSerializer})
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=ScoreSerializer,
+        filter_backends=[],  # the items' filters are not this list's
+    )
     def scores(self, request, pk=None):
         """Panel scores: a member files (or revises) theirs; staff see all, members their own."""
         item = self.get_object()
@@ -103,8 +118,8 @@ class DemandItemViewSet(
             serializer.is_valid(raise_exception=True)
             row = services.score_file(item=item, actor=request.user, **serializer.validated_data)
             return Response(ScoreSerializer(row).data, status=status.HTTP_201_CREATED)
-        rows = selectors.item_scores(item=item, user=request.user)
-        return Response(ScoreSerializer(rows, many=True).data)
+        page = self.paginate_queryset(selectors.item_scores(item=item, user=request.user))
+        return self.get_paginated_response(ScoreSerializer(page, many=True).data)
 
 
 class PublicDemandItemList(ListAPIView):

@@ -15,7 +15,7 @@ from feedback.api.serializers import (
     ReasonSerializer,
 )
 from feedback.filtersets import BillFilterSet
-from feedback.models import Bill
+from feedback.models import Bill, ExchangeRate, FeeRate
 
 
 class _RateViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
@@ -29,6 +29,8 @@ class ExchangeRateViewSet(_RateViewSet):
     serializer_class = ExchangeRateSerializer
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema: the model, no rows
+            return ExchangeRate.objects.none()
         return selectors.exchange_rate_list(user=self.request.user)
 
     filterset_fields = ["currency"]
@@ -45,6 +47,8 @@ class FeeRateViewSet(_RateViewSet):
     serializer_class = FeeRateSerializer
 
     def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema: the model, no rows
+            return FeeRate.objects.none()
         return selectors.fee_rate_list(user=self.request.user)
 
     filterset_fields = ["mode"]
@@ -66,8 +70,14 @@ class BillViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
     def get_queryset(self):
         return Bill.objects.visible_to(self.request.user).order_by("-issued_on", "-id")
 
-    @extend_schema(request=PaymentSerializer, responses=PaymentSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], serializer_class=PaymentSerializer)
+    @extend_schema(methods=["GET"], responses=PaymentSerializer(many=True))
+    @extend_schema(methods=["POST"], request=PaymentSerializer, responses={201: PaymentSerializer})
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=PaymentSerializer,
+        filter_backends=[],  # the bills' filters are not this list's
+    )
     def payments(self, request, pk=None):
         """Payments of the bill; staff record one (partial allowed, overpayment refused)."""
         bill = self.get_object()
@@ -79,7 +89,8 @@ class BillViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
                 bill=bill, actor=request.user, **serializer.validated_data
             )
             return Response(PaymentSerializer(payment).data, status=status.HTTP_201_CREATED)
-        return Response(PaymentSerializer(bill.payments.order_by("paid_on", "id"), many=True).data)
+        page = self.paginate_queryset(bill.payments.order_by("paid_on", "id"))
+        return self.get_paginated_response(PaymentSerializer(page, many=True).data)
 
     def _close(self, request, service, action: str):
         bill = self.get_object()

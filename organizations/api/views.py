@@ -48,8 +48,14 @@ class OrganizationViewSet(
             organization=serializer.instance, actor=self.request.user, **serializer.validated_data
         )
 
-    @extend_schema(request=MemberSerializer, responses=MemberSerializer(many=True))
-    @action(detail=True, methods=["get", "post"], serializer_class=MemberSerializer)
+    @extend_schema(methods=["GET"], responses=MemberSerializer(many=True))
+    @extend_schema(methods=["POST"], request=MemberSerializer, responses={201: MemberSerializer})
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=MemberSerializer,
+        filter_backends=[],  # the organizations' filters are not this list's
+    )
     def members(self, request, pk=None):
         """The organization's people: managers and staff read; staff add (with invitation)."""
         organization = self.get_object()

@@ -757,4 +757,4 @@ def test_checkpoints_over_the_schedule_through_the_api_and_the_page(
         {"checkpoint-title": "試量產", "checkpoint-due_on": "2012-06-30"},
     )
     assert response.status_code == 302
-    assert [c["title"] for c in api.get(url).json()] == ["技術文件移轉", "試量產"]
+    assert [c["title"] for c in api.get(url).json()["results"]] == ["技術文件移轉", "試量產"]
