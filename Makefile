@@ -22,10 +22,17 @@ DEPLOY_ENV := DATABASE_URL=$(TEST_DATABASE_URL) \
 	SECRET_KEY=ci-deploy-check-$$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n') \
 	ALLOWED_HOSTS=icp.example.gov.tw DEBUG=false
 
-.PHONY: run test install system-deps-run system-deps-test services messages lint check \
+.PHONY: run dev test install system-deps-run system-deps-test services messages lint check \
 	deploy-check lock bench clean
 
+# The portal as its users see it (its own 404/500 pages; DEBUG off), on the embedded default.
 run: system-deps-run $(VENV)/.installed messages
+	$(MANAGE) migrate --noinput
+	$(MANAGE) seed_demo
+	$(MANAGE) runserver 127.0.0.1:8000
+
+# The same with DEBUG on (tracebacks, the browsable API) for development.
+dev: system-deps-run $(VENV)/.installed messages
 	$(MANAGE) migrate --noinput
 	$(MANAGE) seed_demo
 	DEBUG=true $(MANAGE) runserver 127.0.0.1:8000

@@ -172,6 +172,11 @@ STORAGES = {
         )
     },
 }
+# Embedded (and DEBUG) runs serve assets straight from the source folders through
+# WhiteNoise, so `make run` works without DEBUG and without a collect step; production
+# serves the collected, hashed files.
+WHITENOISE_USE_FINDERS = env_bool("WHITENOISE_USE_FINDERS", EMBEDDED or DEBUG)
+WHITENOISE_AUTOREFRESH = DEBUG
 # Uploaded documents are private: they are served only through views that check access.
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(BASE_DIR / "media")))
 

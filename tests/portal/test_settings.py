@@ -103,6 +103,33 @@ def test_nothing_set_runs_embedded_sqlite_eager_console_mail():
     }
 
 
+def test_the_embedded_default_serves_assets_without_debug_or_a_collect_step(tmp_path):
+    # `make run`: nothing set, DEBUG off; assets come from the source folders (WhiteNoise
+    # finders), answered before any database is touched.
+    code = (
+        "import django; django.setup(); from django.conf import settings;"
+        "from django.test import Client;"
+        "assert not settings.DEBUG and settings.WHITENOISE_USE_FINDERS;"
+        "r = Client().get('/static/css/portal.css');"
+        "print(r.status_code, r['Content-Type'])"
+    )
+    clean = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={
+            **clean,
+            "DJANGO_SETTINGS_MODULE": "icp_portal.settings",
+            "STATIC_ROOT": str(tmp_path),
+        },
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[0] == "200" and "text/css" in result.stdout
+
+
 def test_production_refuses_to_start_without_a_secret_key():
     result = _settings_in_subprocess(
         {"DATABASE_URL": "postgres://u@h/db", "ALLOWED_HOSTS": "icp.gov.tw"}
