@@ -2,6 +2,7 @@
 
 from django.db import models
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 class MeetingKind(models.TextChoices):
@@ -12,7 +13,7 @@ class MeetingKind(models.TextChoices):
 
 class MeetingStatus(models.TextChoices):
     PLANNED = "planned", _("Planned")
-    HELD = "held", _("Held")
+    HELD = "held", pgettext_lazy("meeting status", "Held")
     MINUTES_APPROVED = "minutes_approved", _("Minutes approved")
 
 

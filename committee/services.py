@@ -35,6 +35,7 @@ from committee.models import (
 )
 from demand_items import services as demand_item_services
 from feedback import services as fee_services
+from icp_portal.lib.models import program_date
 from icp_portal.lib.services import service
 from organizations.choices import ReviewerKind
 from organizations.models import ReviewerProfile, User
@@ -387,6 +388,10 @@ def minutes_approve(*, meeting: Meeting, actor: User, approved_on: date | None =
             _("Some agenda items have no decision: %(items)s.") % {"items": "; ".join(undecided)}
         )
     approved_on = approved_on or timezone.localdate()
+    try:
+        program_date(approved_on)  # the model's date span, before any decision is applied
+    except ValidationError as error:
+        raise ValidationError({"approved_on": error.messages}) from None
     for item in items:
         _apply(item.decision, meeting, actor, approved_on)
     meeting.status = MeetingStatus.MINUTES_APPROVED
