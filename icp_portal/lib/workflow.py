@@ -101,13 +101,12 @@ class Workflow:
 
     def allowed(self, obj: Any, actor: Any) -> list[str]:
         """The actions this actor could take on ``obj`` now (for buttons and API hints);
-        the committee's own actions are never offered to a person."""
+        the committee's own actions are never offered to a person, and a row that names no
+        source status (creating the object) is not an action on it."""
         roles = set(self.roles_of(actor, obj))
         status = getattr(obj, self.status_field)
         return [
             name
             for name, t in self.transitions.items()
-            if roles.intersection(t.by)
-            and COMMITTEE not in t.by
-            and (not t.sources or status in t.sources)
+            if roles.intersection(t.by) and COMMITTEE not in t.by and status in t.sources
         ]

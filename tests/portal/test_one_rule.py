@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, connection, transaction
 
 from cases import workflow as case_workflow
+from cases.models import Case
 from committee import services as committee_services
 from committee import workflow as meeting_workflow
 from committee.choices import AgendaKind, MeetingStatus
@@ -215,3 +216,13 @@ def test_bills_are_untouched_by_a_refused_payment(bill, recipient_member):  # no
             bill=bill, paid_on=date(2011, 10, 1), amount_twd=bill.amount_twd, actor=recipient_member
         )
     assert Bill.objects.get(pk=bill.pk).paid_amount_twd == 0
+
+
+def test_a_withdrawn_case_offers_nobody_an_action(office_user, contractor_a_member, bill):  # noqa: F811
+    case = bill.case
+    assert "upload_document" in case_workflow.allowed(case, office_user)
+    Case.objects.filter(pk=case.pk).update(status="withdrawn")
+    case.refresh_from_db()
+    # Not even "file" (a row without a source status is not an action on a case).
+    assert case_workflow.allowed(case, office_user) == []
+    assert case_workflow.allowed(case, contractor_a_member) == []
