@@ -56,3 +56,15 @@ OUTCOMES_BY_KIND: dict[str, set[Outcome]] = {
 SUBCOMMITTEE_SIZE = (5, 7)
 # The demand-item panel of 7 (domain.md §6): IDB 1, DoIT 1, research institutes 3, scholars 2.
 PANEL_SEATS = {"idb": 1, "doit": 1, "research": 3, "scholar": 2}
+
+
+class PacketStage(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    FINAL = "final", _("Final")
+
+
+class PacketStatus(models.TextChoices):
+    QUEUED = "queued", _("Queued")
+    RUNNING = "running", _("Running")
+    DONE = "done", _("Done")
+    FAILED = "failed", _("Failed")

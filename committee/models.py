@@ -12,7 +12,14 @@ from simple_history.models import HistoricalRecords
 
 from cases.choices import SubcommitteeOutcome
 from cases.models import Case
-from committee.choices import AgendaKind, MeetingKind, MeetingStatus, Outcome
+from committee.choices import (
+    AgendaKind,
+    MeetingKind,
+    MeetingStatus,
+    Outcome,
+    PacketStage,
+    PacketStatus,
+)
 from icp_portal.lib.models import PROGRAM_YEAR, program_date
 from organizations.models import ReviewerProfile, is_office_staff
 
@@ -233,3 +240,51 @@ class ConflictDeclaration(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reviewer} × {self.case_id}"
+
+
+def _packet_path(packet: Packet, filename: str) -> str:
+    # Private storage: never under a public URL; served by a view that checks access.
+    return f"private/packets/{packet.meeting_id}/v{packet.version}.pdf"
+
+
+class Packet(models.Model):
+    """One built version of a meeting's packet (會議資料): the status row the pages and the
+    API show while Celery builds it, then the stored PDF and what it was built from."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="packets")
+    version = models.PositiveIntegerField(_("version"))
+    stage = models.CharField(
+        _("stage"), max_length=8, choices=PacketStage.choices, default=PacketStage.DRAFT
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=PacketStatus.choices, default=PacketStatus.QUEUED
+    )
+    progress = models.PositiveSmallIntegerField(_("progress"), default=0)
+    pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    size_bytes = models.PositiveIntegerField(_("size"), null=True, blank=True)
+    built_at = models.DateTimeField(_("built at"), null=True, blank=True)
+    built_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    error = models.TextField(_("error"), blank=True)
+    # The digest of what the PDF was built from (selectors.packet_source_hash).
+    source_hash = models.CharField(max_length=64, blank=True)
+    file = models.FileField(upload_to=_packet_path, max_length=200, blank=True)
+    sent_at = models.DateTimeField(_("sent at"), null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("packet")
+        verbose_name_plural = _("packets")
+        ordering = ["meeting", "-version"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["meeting", "version"], name="packet_version_once_per_meeting"
+            ),
+            models.CheckConstraint(
+                condition=Q(progress__lte=100), name="packet_progress_at_most_100"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.meeting} v{self.version}"

@@ -4,10 +4,32 @@ own opinions and conflict declarations."""
 
 from __future__ import annotations
 
+import hashlib
+import json
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 
+from agreements import selectors as agreement_selectors
+from cases import selectors as case_selectors
+from cases.choices import ChecklistResult
+from cases.models import Activity, Case, ChecklistConfirmation
+from committee.choices import AgendaKind, PacketStatus
 from committee.filtersets import MeetingFilterSet
-from committee.models import AgendaItem, ConflictDeclaration, Decision, Meeting, Opinion
+from committee.models import (
+    AgendaItem,
+    ConflictDeclaration,
+    Decision,
+    Meeting,
+    Opinion,
+    Packet,
+)
+from demand_items.models import DemandItem, PanelScore
+from feedback import selectors as fee_selectors
+from feedback.choices import DEFENCE_HALVING_FROM
 
 
 def meeting_list(*, user, filters: dict | None = None) -> QuerySet[Meeting]:
@@ -44,3 +66,258 @@ def meeting_opinions(*, meeting: Meeting, user) -> QuerySet[Opinion]:
 def meeting_conflicts(*, meeting: Meeting, user) -> QuerySet[ConflictDeclaration]:
     """The conflict declarations this user may read (staff all, a member their own)."""
     return meeting.conflicts.visible_to(user).select_related("reviewer__user").order_by("id")
+
+
+# --- Packets (會議資料) ------------------------------------------------------------------
+
+
+def packet_latest(*, meeting: Meeting) -> Packet | None:
+    """The meeting's newest packet version, or None when none was ever built."""
+    return meeting.packets.order_by("-version").first()
+
+
+def packet_version(*, meeting: Meeting, version: int) -> Packet | None:
+    """One version of the meeting's packet."""
+    return meeting.packets.filter(version=version).first()
+
+
+def _agenda_cases(meeting: Meeting) -> list[Case]:
+    ids = meeting.agenda.exclude(case=None).values_list("case_id", flat=True)
+    return list(Case.objects.filter(pk__in=ids).order_by("pk"))
+
+
+def packet_source_hash(*, meeting: Meeting) -> str:
+    """A deterministic digest (SHA-256) of what a packet is built from: the meeting, its
+    agenda and decisions, the cases on it with their activities, checklist and opinions,
+    and the demand items with their scores. Any change to these makes a build stale."""
+    agenda = list(
+        meeting.agenda.order_by("id").values_list("id", "kind", "case_id", "demand_item_id", "note")
+    )
+    decisions = list(
+        Decision.objects.filter(agenda_item__meeting=meeting)
+        .order_by("agenda_item_id")
+        .values_list("agenda_item_id", "outcome", "note", "activities", "updated_at")
+    )
+    case_ids = [row[2] for row in agenda if row[2]]
+    cases = list(
+        Case.objects.filter(pk__in=case_ids)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "status",
+            "title_zh",
+            "title_en",
+            "starts_on",
+            "ends_on",
+            "description",
+            "initial_review_opinion",
+            "subcommittee_outcome",
+            "office_request",
+            "agreement_id",
+        )
+    )
+    activities = list(
+        Activity.objects.filter(case_id__in=case_ids)
+        .order_by("pk")
+        .values_list(
+            "pk",
+            "case_id",
+            "mode",
+            "recipient_id",
+            "value",
+            "requested_multiplier",
+            "approved_multiplier",
+            "pre_approved_credits",
+            "actual_credits",
+        )
+    )
+    opinions = list(
+        Opinion.objects.filter(case_id__in=case_ids)
+        .order_by("pk")
+        .values_list("pk", "opinion", "recommendation", "filed_at")
+    )
+    checks = list(
+        ChecklistConfirmation.objects.filter(case_id__in=case_ids)
+        .order_by("pk")
+        .values_list("pk", "code", "result", "confirmed_at")
+    )
+    item_ids = [row[3] for row in agenda if row[3]]
+    items = list(
+        DemandItem.objects.filter(pk__in=item_ids)
+        .order_by("pk")
+        .values_list("pk", "title_zh", "status", "panel_score", "classification")
+    )
+    scores = list(
+        PanelScore.objects.filter(item_id__in=item_ids)
+        .order_by("pk")
+        .values_list("pk", "score", "scored_at")
+    )
+    source = {
+        "meeting": [meeting.pk, meeting.kind, meeting.year, meeting.number, meeting.held_on],
+        "title": meeting.title,
+        "agenda": agenda,
+        "decisions": decisions,
+        "cases": cases,
+        "activities": activities,
+        "opinions": opinions,
+        "checklist": checks,
+        "demand_items": items,
+        "scores": scores,
+    }
+    text = json.dumps(source, default=str, sort_keys=True, ensure_ascii=False)
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def packet_is_stale(*, packet: Packet) -> bool:
+    """Whether the agenda or a case on it changed after this version was built."""
+    if packet.status != PacketStatus.DONE or not packet.source_hash:
+        return False
+    return packet.source_hash != packet_source_hash(meeting=packet.meeting)
+
+
+def packet_status(*, meeting: Meeting) -> dict[str, Any]:
+    """The latest packet's status object (api.md ``/meetings/{id}/packet/``); ``status``
+    is ``none`` when no version was ever built."""
+    packet = packet_latest(meeting=meeting)
+    if packet is None:
+        return {
+            "meeting": meeting.pk,
+            "version": None,
+            "status": "none",
+            "progress": 0,
+            "stage": None,
+            "built_at": None,
+            "pages": None,
+            "size_bytes": None,
+            "stale": False,
+            "sent_at": None,
+            "error": "",
+        }
+    return {
+        "meeting": meeting.pk,
+        "version": packet.version,
+        "status": packet.status,
+        "progress": packet.progress,
+        "stage": packet.stage,
+        "built_at": packet.built_at,
+        "pages": packet.pages,
+        "size_bytes": packet.size_bytes,
+        "stale": packet_is_stale(packet=packet),
+        "sent_at": packet.sent_at,
+        "error": packet.error,
+    }
+
+
+def packet_withheld_cases(*, meeting: Meeting, user) -> set[int]:
+    """The cases (and demand items, negated ids) a member declared a conflict on: their
+    copy withholds those items' sections (domain.md §5)."""
+    rows = ConflictDeclaration.objects.filter(meeting=meeting, reviewer__user=user)
+    withheld = set()
+    for case_id, item_id in rows.values_list("case_id", "demand_item_id"):
+        withheld.add(case_id if case_id else -item_id)
+    return withheld
+
+
+def _fee(activity: Activity, credits: Decimal, currency: str, on: date) -> dict | None:
+    if not activity.recipient.profit_making:
+        return None
+    try:
+        rate = fee_selectors.fee_rate_for(mode=activity.mode, on=on)
+        exchange = fee_selectors.exchange_rate_for(currency=currency, on=on)
+    except ValidationError:
+        return None
+    halved = activity.recipient.defence_industry and on >= DEFENCE_HALVING_FROM
+    steps = fee_selectors.fee_steps(
+        credits=credits, rate=rate, halved=halved, exchange_rate=exchange
+    )
+    return {"rate": rate, "halved": halved, "exchange": exchange, **steps}
+
+
+def _case_section(item: AgendaItem, case: Case, meeting: Meeting) -> dict[str, Any]:
+    agreement = case.agreement
+    activities = list(case.activities.select_related("recipient").order_by("id"))
+    decided: dict[str, dict] = {}
+    decision = getattr(item, "decision", None)
+    if decision is not None:
+        decided = {str(row.get("activity")): row for row in decision.activities}
+    rows = []
+    for activity in activities:
+        low, high = agreement_selectors.multiplier_standard_for(
+            agreement=agreement, mode=activity.mode, on=meeting.held_on
+        )
+        row: dict[str, Any] = {"activity": activity, "standard": (low, high)}
+        if item.kind == AgendaKind.ACTUAL_APPROVAL:
+            figure = decided.get(str(activity.pk), {}).get("actual_credits")
+            credits = Decimal(figure) if figure else activity.actual_credits
+            if credits is None:
+                credits = activity.pre_approved_credits or activity.requested_credits
+            row["credits"] = credits
+            row["fee"] = _fee(activity, credits, agreement.currency, meeting.held_on)
+        rows.append(row)
+    section: dict[str, Any] = {
+        "case": case,
+        "agreement": agreement,
+        "activities": rows,
+        "opinions": list(Opinion.objects.filter(case=case).order_by("meeting_id", "id")),
+    }
+    if item.kind == AgendaKind.PRE_APPROVAL:
+        balance = agreement_selectors.agreement_balance(agreement=agreement, as_of=date.max)
+        reserve = sum((a.requested_credits for a in activities), Decimal("0.00"))
+        section.update(
+            balance=balance,
+            reserve=reserve,
+            available_after=balance.available - reserve,
+            checklist=[
+                {**check, "result_label": ChecklistResult(check["result"]).label}
+                for check in case_selectors.checklist(case=case)
+            ],
+        )
+    return section
+
+
+def _demand_section(item: AgendaItem) -> dict[str, Any]:
+    demand_item = item.demand_item
+    scores = list(PanelScore.objects.filter(item=demand_item).order_by("id"))
+    return {"demand_item": demand_item, "scores": scores}
+
+
+def packet_contents(
+    *, meeting: Meeting, withheld: set[int] | None = None, on_progress=None
+) -> dict[str, Any]:
+    """Everything a packet shows, in the order of domain.md §5: the agenda, then one
+    section per agenda item (cases first, in agenda order), then the demand items for the
+    second review. ``withheld`` (case ids, negated demand-item ids) marks the items a
+    member declared a conflict on; their sections carry no content."""
+    withheld = withheld or set()
+    items = list(
+        meeting.agenda.select_related(
+            "case__agreement__contractor", "demand_item__proposer", "decision"
+        ).order_by("id")
+    )
+    case_items = [i for i in items if i.case_id]
+    demand_items = [i for i in items if i.demand_item_id]
+    sections = []
+    total = max(len(items), 1)
+    for number, item in enumerate(case_items + demand_items, start=1):
+        key = item.case_id if item.case_id else -(item.demand_item_id or 0)
+        entry: dict[str, Any] = {
+            "number": number,
+            "item": item,
+            "anchor": f"item-{item.pk}",
+            "withheld": key in withheld,
+            "is_demand": bool(item.demand_item_id),
+        }
+        if not entry["withheld"]:
+            if item.case is not None:
+                entry.update(_case_section(item, item.case, meeting))
+            else:
+                entry.update(_demand_section(item))
+        sections.append(entry)
+        if on_progress is not None:
+            on_progress(number, total)
+    return {
+        "meeting": meeting,
+        "sections": [s for s in sections if not s["is_demand"]],
+        "demand_sections": [s for s in sections if s["is_demand"]],
+        "agenda": sections,
+    }

@@ -7,6 +7,8 @@ from collections.abc import Iterable
 from datetime import date
 
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -16,7 +18,7 @@ from cases.choices import SubcommitteeOutcome
 from cases.models import Case
 from cases.services import FIGURE_LABELS
 from cases.workflow import TransitionNotAllowed
-from committee import workflow
+from committee import selectors, workflow
 from committee.choices import (
     OUTCOMES_BY_KIND,
     PANEL_SEATS,
@@ -25,6 +27,8 @@ from committee.choices import (
     MeetingKind,
     MeetingStatus,
     Outcome,
+    PacketStage,
+    PacketStatus,
 )
 from committee.models import (
     AgendaItem,
@@ -32,11 +36,16 @@ from committee.models import (
     Decision,
     Meeting,
     Opinion,
+    Packet,
 )
 from demand_items import services as demand_item_services
 from feedback import services as fee_services
+from icp_portal.lib.errors import Conflict
+from icp_portal.lib.mail import notify
 from icp_portal.lib.models import program_date
 from icp_portal.lib.services import service
+from icp_portal.lib.tasks import enqueue_on_commit
+from icp_portal.lib.workflow import StateConflict
 from organizations.choices import ReviewerKind
 from organizations.models import ReviewerProfile, User
 from organizations.policy import require_office
@@ -406,3 +415,134 @@ def minutes_approve(*, meeting: Meeting, actor: User, approved_on: date | None =
         to_status=meeting.status,
     )
     return meeting
+
+
+# --- Packets (會議資料, domain.md §5 and §11) ---------------------------------------------
+
+BUILD_TASK = "committee.build_packet"
+
+
+@service
+def packet_build(*, meeting: Meeting, actor: User) -> Packet:
+    """Ask for a new version of the meeting's packet (會議資料): queued now, built by the
+    Celery task after the commit. While a build is queued or running nothing new starts
+    and that build is returned."""
+    meeting = _lock(meeting)  # two requests at once: the second waits, then sees the first
+    workflow.packet_check(meeting, "build", actor)
+    busy = meeting.packets.filter(status__in=(PacketStatus.QUEUED, PacketStatus.RUNNING))
+    current = busy.order_by("-version").first()
+    if current is not None:
+        return current
+    last = meeting.packets.order_by("-version").values_list("version", flat=True).first()
+    packet = Packet.objects.create(meeting=meeting, version=(last or 0) + 1, built_by=actor)
+    event_record(actor=actor, target=meeting, action="packet.build", note=f"v{packet.version}")
+    enqueue_on_commit(BUILD_TASK, packet.pk)
+    return packet
+
+
+def packet_claim(*, packet_id: int) -> bool:
+    """Claim a queued build for this run (queued → running, one conditional update): a
+    task delivered twice builds once. Not a ``@service``: it must commit at once."""
+    return bool(
+        Packet.objects.filter(pk=packet_id, status=PacketStatus.QUEUED).update(
+            status=PacketStatus.RUNNING, progress=1, error=""
+        )
+    )
+
+
+def packet_progress(*, packet_id: int, progress: int) -> None:
+    """Record how far a running build got (0–100), committed at once for the status row."""
+    Packet.objects.filter(pk=packet_id, status=PacketStatus.RUNNING).update(
+        progress=max(0, min(100, progress))
+    )
+
+
+@service
+def packet_store(
+    *, packet: Packet, content: bytes, pages: int, source_hash: str, actor: User
+) -> Packet:
+    """Store a built packet's PDF privately and mark the version done."""
+    packet = Packet.objects.select_for_update().get(pk=packet.pk)
+    packet.file.save(f"v{packet.version}.pdf", ContentFile(content), save=False)
+    packet.status = PacketStatus.DONE
+    packet.progress = 100
+    packet.pages = pages
+    packet.size_bytes = len(content)
+    packet.source_hash = source_hash
+    packet.built_at = timezone.now()
+    packet.error = ""
+    packet.save()
+    event_record(
+        actor=actor,
+        target=packet.meeting,
+        action="packet.built",
+        to_status=packet.status,
+        note=f"v{packet.version}, {pages} pages",
+    )
+    return packet
+
+
+@service
+def packet_fail(*, packet: Packet, error: str, actor: User) -> Packet:
+    """Record that a build failed, with its reason (shown to the office)."""
+    packet = Packet.objects.select_for_update().get(pk=packet.pk)
+    packet.status = PacketStatus.FAILED
+    packet.error = error[:2000]
+    packet.save(update_fields=["status", "error"])
+    event_record(
+        actor=actor,
+        target=packet.meeting,
+        action="packet.failed",
+        to_status=packet.status,
+        note=f"v{packet.version}: {packet.error[:200]}",
+    )
+    return packet
+
+
+@service
+def packet_finalize(*, packet: Packet, actor: User) -> Packet:
+    """Mark the latest, current build final and send it to every member (each once, in
+    their language); refuses a failed, unfinished, superseded, stale or final build (409)."""
+    _lock(packet.meeting)
+    packet = Packet.objects.select_for_update().select_related("meeting").get(pk=packet.pk)
+    workflow.packet_check(packet, "finalize", actor)
+    if packet.stage == PacketStage.FINAL:
+        raise StateConflict(packet, "finalize", status_field="stage")
+    latest = selectors.packet_latest(meeting=packet.meeting)
+    if latest is None or latest.pk != packet.pk:
+        raise Conflict(_("A newer version of this packet exists."), status=packet.status)
+    if selectors.packet_is_stale(packet=packet):
+        raise Conflict(
+            _("The agenda or a case on it changed after this build: build the packet again."),
+            status="stale",
+        )
+    packet.stage = PacketStage.FINAL
+    packet.sent_at = timezone.now()
+    packet.save(update_fields=["stage", "sent_at"])
+    meeting = packet.meeting
+    members = User.objects.filter(reviewer_profile__meetings=meeting).distinct()
+    sent = notify(
+        members,
+        "packet_sent",
+        {
+            "meeting": meeting,
+            "packet": packet,
+            "meeting_path": reverse("meeting_detail", args=[meeting.pk]),
+        },
+    )
+    event_record(
+        actor=actor,
+        target=meeting,
+        action="packet.finalize",
+        to_status=packet.stage,
+        note=f"v{packet.version}, {sent} e-mails",
+    )
+    return packet
+
+
+@service
+def packet_download_record(*, packet: Packet, actor: User) -> None:
+    """Log a member's download of their copy (who, when, which version)."""
+    event_record(
+        actor=actor, target=packet.meeting, action="packet.download", note=f"v{packet.version}"
+    )

@@ -29,5 +29,12 @@ urlpatterns = [
         name="meeting_opinion_file",
     ),
     path("meetings/<int:pk>/held/", views.meeting_mark_held, name="meeting_mark_held"),
+    path("meetings/<int:pk>/packet/", views.packet_build, name="meeting_packet_build"),
+    path(
+        "meetings/<int:pk>/packet/finalize/",
+        views.packet_finalize,
+        name="meeting_packet_finalize",
+    ),
+    path("meetings/<int:pk>/packet/pdf/", views.packet_download, name="meeting_packet_pdf"),
     path("meetings/<int:pk>/minutes/", views.minutes_approve, name="meeting_minutes_approve"),
 ]

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -19,7 +20,7 @@ from django.views.decorators.http import require_POST
 
 from cases.models import Activity, Case
 from committee import selectors, services, workflow
-from committee.choices import AgendaKind, MeetingKind, MeetingStatus
+from committee.choices import AgendaKind, MeetingKind, MeetingStatus, PacketStage, PacketStatus
 from committee.forms import (
     AgendaAddForm,
     ConflictForm,
@@ -29,6 +30,7 @@ from committee.forms import (
     OpinionForm,
 )
 from committee.models import Meeting
+from committee.pdf import packet_pdf_for
 from demand_items.choices import ItemStatus
 from demand_items.models import DemandItem
 from demand_items.workflow import SECOND_REVIEW_BANDS
@@ -197,8 +199,28 @@ def _meeting_page(request, meeting: Meeting, bound: dict | None = None):
         else None,
         "can_mark_held": "mark_held" in actions,
         "undecided": sum(1 for row in rows if row["decision"] is None),
+        "packet": _packet_card(meeting, user, staff, member is not None),
     }
     return render(request, "committee/detail.html", context)
+
+
+def _packet_card(meeting: Meeting, user, staff: bool, is_member: bool) -> dict | None:
+    """The packet card: the office sees the latest version and builds or finalizes; a
+    member gets their copy of the final version."""
+    if not (staff or is_member) or meeting.kind != MeetingKind.PROMOTION_COMMITTEE:
+        return None
+    status = selectors.packet_status(meeting=meeting)
+    return {
+        **status,
+        "can_build": workflow.MEETING_PACKET.may(meeting, "build", user),
+        "can_finalize": staff
+        and status["status"] == PacketStatus.DONE
+        and status["stage"] != PacketStage.FINAL
+        and not status["stale"],
+        "final_exists": meeting.packets.filter(
+            status=PacketStatus.DONE, stage=PacketStage.FINAL
+        ).exists(),
+    }
 
 
 def meeting_detail(request, pk):
@@ -374,3 +396,48 @@ def demand_review_decide(request, pk, item_id):
     else:
         messages.success(request, _("The decision was recorded."))
     return redirect("meeting_detail", pk=meeting.pk)
+
+
+@require_POST
+def packet_build(request, pk):
+    """The office asks for a new version of the packet (built in the background)."""
+    meeting = _visible_meeting(request, pk)
+    try:
+        packet = services.packet_build(meeting=meeting, actor=request.user)
+    except Conflict as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(
+            request,
+            _("Version %(version)s of the packet is being built.") % {"version": packet.version},
+        )
+    return redirect(_detail_url(meeting) + "#packet")
+
+
+@require_POST
+def packet_finalize(request, pk):
+    """The office marks the latest build final and sends it to every member."""
+    meeting = _visible_meeting(request, pk)
+    packet = selectors.packet_latest(meeting=meeting)
+    if packet is None:
+        workflow.MEETING_PACKET.check(meeting, "build", request.user)  # the role: 403
+        messages.error(request, _("No packet has been built for this meeting."))
+        return redirect(_detail_url(meeting) + "#packet")
+    try:
+        services.packet_finalize(packet=packet, actor=request.user)
+    except Conflict as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The packet is final and was sent to every member."))
+    return redirect(_detail_url(meeting) + "#packet")
+
+
+def packet_download(request, pk):
+    """The packet PDF: staff the full packet, a member their own copy; else 404."""
+    meeting = _visible_meeting(request, pk)
+    packet, content = packet_pdf_for(meeting=meeting, user=request.user)
+    return FileResponse(
+        content,
+        content_type="application/pdf",
+        filename=f"packet-{meeting.year}-{meeting.number}-v{packet.version}.pdf",
+    )

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.utils.translation import gettext_noop
 
 from cases import workflow as case_workflow
-from committee.choices import AgendaKind, MeetingStatus
+from committee.choices import AgendaKind, MeetingStatus, PacketStatus
 from icp_portal.lib.workflow import MEMBER, OFFICE, StateConflict, Transition, Workflow
 from organizations.policy import portal_roles
 
@@ -63,3 +63,37 @@ def check(meeting, name: str, actor) -> Transition:
 
 def allowed(meeting, actor) -> list[str]:
     return WORKFLOW.allowed(meeting, actor)
+
+
+# The packet (會議資料) of a meeting: the office builds versions and finalizes the latest
+# done one (the service also refuses a stale or superseded build, with the same 409).
+PACKET_TRANSITIONS: dict[str, Transition] = {
+    "build": Transition((PLANNED, HELD), None, (OFFICE,), "packet_build"),
+    "finalize": Transition((PacketStatus.DONE,), None, (OFFICE,), "packet_finalize"),
+}
+
+
+def packet_roles_of(user, packet) -> set[str]:
+    """The roles on a packet are the roles on its meeting."""
+    return roles_of(user, packet.meeting)
+
+
+PACKET = Workflow(
+    transitions={"finalize": PACKET_TRANSITIONS["finalize"]},
+    roles_of=packet_roles_of,
+    refusal=gettext_noop("You may not do this on this meeting's packet."),
+    conflict=StateConflict,
+)
+MEETING_PACKET = Workflow(
+    transitions={"build": PACKET_TRANSITIONS["build"]},
+    roles_of=roles_of,
+    refusal=gettext_noop("You may not do this on this meeting's packet."),
+    conflict=StateConflict,
+)
+
+
+def packet_check(obj, name: str, actor) -> Transition:
+    """``build`` is checked on the meeting (planned or held), ``finalize`` on the packet."""
+    if name == "build":
+        return MEETING_PACKET.check(obj, name, actor)
+    return PACKET.check(obj, name, actor)

@@ -5,7 +5,7 @@ from rest_framework import serializers
 
 from cases.choices import SubcommitteeOutcome
 from cases.models import Case
-from committee.choices import Outcome
+from committee.choices import Outcome, PacketStage, PacketStatus
 from committee.models import AgendaItem, ConflictDeclaration, Decision, Meeting, Opinion
 from demand_items.models import DemandItem
 from organizations.models import ReviewerProfile
@@ -95,3 +95,19 @@ class ConflictSerializer(serializers.ModelSerializer):
 
 class ApproveMinutesSerializer(serializers.Serializer):
     approved_on = serializers.DateField(required=False)
+
+
+class PacketStatusSerializer(serializers.Serializer):
+    """The latest packet's status (api.md ``/meetings/{id}/packet/``)."""
+
+    meeting = serializers.IntegerField()
+    version = serializers.IntegerField(allow_null=True)
+    status = serializers.ChoiceField(choices=["none", *PacketStatus.values])
+    progress = serializers.IntegerField(min_value=0, max_value=100)
+    stage = serializers.ChoiceField(choices=PacketStage.choices, allow_null=True)
+    built_at = serializers.DateTimeField(allow_null=True)
+    pages = serializers.IntegerField(allow_null=True)
+    size_bytes = serializers.IntegerField(allow_null=True)
+    stale = serializers.BooleanField()
+    sent_at = serializers.DateTimeField(allow_null=True)
+    error = serializers.CharField(allow_blank=True)

@@ -1,7 +1,11 @@
 """API of meetings: agendas, opinions, conflicts, decisions and approving the minutes."""
 
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404
-from drf_spectacular.utils import extend_schema
+from django.utils.translation import gettext as _
+from drf_spectacular.types import OpenApiTypes
+from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -15,8 +19,11 @@ from committee.api.serializers import (
     DecisionSerializer,
     MeetingSerializer,
     OpinionSerializer,
+    PacketStatusSerializer,
 )
 from committee.filtersets import MeetingFilterSet
+from icp_portal.lib.errors import Conflict
+from organizations.models import is_office_staff
 from organizations.policy import require_office
 
 
@@ -180,3 +187,74 @@ class MeetingViewSet(
         conflicts = selectors.meeting_conflicts(meeting=meeting, user=request.user)
         page = self.paginate_queryset(conflicts)
         return self.get_paginated_response(ConflictSerializer(page, many=True).data)
+
+    def _packet_status(self, meeting, code=status.HTTP_200_OK) -> Response:
+        data = PacketStatusSerializer(selectors.packet_status(meeting=meeting)).data
+        return Response(data, status=code)
+
+    @extend_schema(methods=["GET"], responses=PacketStatusSerializer)
+    @extend_schema(methods=["POST"], request=None, responses={202: PacketStatusSerializer})
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=PacketStatusSerializer,
+        filter_backends=[],
+    )
+    def packet(self, request, pk=None):
+        """The meeting packet (會議資料): its latest version's status; staff POST builds a
+        new version in the background (202; a build already queued or running is kept)."""
+        meeting = self.get_object()
+        if request.method == "POST":
+            services.packet_build(meeting=meeting, actor=request.user)
+            return self._packet_status(meeting, status.HTTP_202_ACCEPTED)
+        return self._packet_status(meeting)
+
+    @extend_schema(request=None, responses=PacketStatusSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path="packet/finalize",
+        serializer_class=PacketStatusSerializer,
+        filter_backends=[],
+    )
+    def packet_finalize(self, request, pk=None):
+        """Mark the latest build final and send it to every member; 409 while it is
+        stale, failed or not built."""
+        meeting = self.get_object()
+        packet = selectors.packet_latest(meeting=meeting)
+        if packet is None:
+            if not is_office_staff(request.user):
+                raise PermissionDenied(_("You may not do this on this meeting's packet."))
+            raise Conflict(_("No packet has been built for this meeting."), status="none")
+        services.packet_finalize(packet=packet, actor=request.user)
+        return self._packet_status(meeting)
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "version", int, description="An earlier version (staff only).", required=False
+            )
+        ],
+        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+    )
+    @action(detail=True, methods=["get"], url_path="packet/pdf", filter_backends=[])
+    def packet_pdf(self, request, pk=None) -> HttpResponse:
+        """The packet as PDF: staff the full packet, a member their own copy (their name
+        on every page, items they declared a conflict on withheld)."""
+        from committee.pdf import packet_pdf_for
+
+        meeting = self.get_object()
+        version = request.query_params.get("version")
+        if version is not None and not is_office_staff(request.user):
+            raise PermissionDenied(_("Only the office reads earlier versions."))
+        try:
+            number = int(version) if version is not None else None
+        except ValueError:
+            raise Http404 from None
+        packet, content = packet_pdf_for(meeting=meeting, user=request.user, version=number)
+        return FileResponse(
+            content,
+            content_type="application/pdf",
+            as_attachment=False,
+            filename=f"packet-{meeting.year}-{meeting.number}-v{packet.version}.pdf",
+        )

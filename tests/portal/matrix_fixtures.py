@@ -357,6 +357,16 @@ def build_world() -> World:
         item_published=item_published.pk,
     )
 
+    # --- The open promotion committee's packet: v1 final (its member reads a copy), v2
+    # built and current (the office may finalize it).
+    from committee import tasks as committee_tasks
+
+    for final in (True, False):
+        packet = committee_services.packet_build(meeting=promo_open, actor=staff)
+        committee_tasks.build_packet(packet.pk)
+        if final:
+            committee_services.packet_finalize(packet=packet, actor=staff)
+
     # --- Credentials ------------------------------------------------------------------
     for actor, user in w.users.items():
         _token, key = api_token_issue(

@@ -76,7 +76,9 @@ def test_a_stored_bad_benefit_never_breaks_the_item_pages(
 def test_a_deeply_nested_body_is_a_400(api_client, office_user, depth):
     api_client.force_authenticate(office_user)
     body = '{"a":' * depth + "1" + "}" * depth
-    response = api_client.post("/api/v1/meetings/", body, content_type="application/json")
+    response = api_client.post(
+        "/api/v1/meetings/", body, content_type="application/json", HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 400
     assert "nested too deeply" in response.json()["detail"]
 

@@ -906,6 +906,40 @@ API_ROWS = [
         write(201, MEETING, MEETING),
         {"case": "{case_sub}", "opinion": "可行", "recommendation": "pass"},
     ),
+    # The packet: staff build and finalize; a member reads the status and their own copy.
+    Row("api", "GET", f"{V1}/meetings/{{meeting_promo}}/packet/", "meeting-packet", read(*MEETING)),
+    Row(
+        "api",
+        "POST",
+        f"{V1}/meetings/{{meeting_promo}}/packet/",
+        "meeting-packet",
+        write(202, STAFF, MEETING),
+        {},
+    ),
+    Row(
+        "api",
+        "POST",
+        f"{V1}/meetings/{{meeting_done}}/packet/",
+        "meeting-packet",
+        write(409, STAFF),
+        {},
+        note="approved already",
+    ),
+    Row(
+        "api",
+        "POST",
+        f"{V1}/meetings/{{meeting_promo}}/packet/finalize/",
+        "meeting-packet-finalize",
+        write(200, STAFF, MEETING),
+        {},
+    ),
+    Row(
+        "api",
+        "GET",
+        f"{V1}/meetings/{{meeting_promo}}/packet/pdf/",
+        "meeting-packet-pdf",
+        read(*MEETING),
+    ),
 ]
 
 # Pages: the same rules in the browser. A refused action is a 403 page, an invisible
@@ -1228,6 +1262,29 @@ PAGE_ROWS = [
         "meeting_mark_held",
         page_post(STAFF, MEETING),
         {},
+    ),
+    Row(
+        "page",
+        "POST",
+        "/meetings/{meeting_promo}/packet/",
+        "meeting_packet_build",
+        page_post(STAFF, MEETING),
+        {},
+    ),
+    Row(
+        "page",
+        "POST",
+        "/meetings/{meeting_promo}/packet/finalize/",
+        "meeting_packet_finalize",
+        page_post(STAFF, MEETING),
+        {},
+    ),
+    Row(
+        "page",
+        "GET",
+        "/meetings/{meeting_promo}/packet/pdf/",
+        "meeting_packet_pdf",
+        page_read(*MEETING),
     ),
     Row(
         "page",

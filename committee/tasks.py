@@ -1,0 +1,34 @@
+"""Background jobs of the committee (Celery). Tasks take ids and call services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from committee import pdf, selectors, services
+from committee.models import Packet
+from organizations.services import system_user
+
+
+@shared_task(name="committee.build_packet")
+def build_packet(packet_id: int) -> str:
+    """Build one queued packet version: claim it (a second delivery finds it claimed and
+    does nothing), render, store privately; on any error record the failure and reason."""
+    if not services.packet_claim(packet_id=packet_id):
+        return "skipped"
+    packet = Packet.objects.select_related("meeting").get(pk=packet_id)
+    actor = system_user()
+    try:
+        # The digest first: a change made while rendering makes this build stale, not wrong.
+        source_hash = selectors.packet_source_hash(meeting=packet.meeting)
+        content = pdf.packet_pdf(
+            meeting=packet.meeting,
+            on_progress=lambda value: services.packet_progress(packet_id=packet_id, progress=value),
+        )
+        pages = pdf.page_count(content)
+        services.packet_store(
+            packet=packet, content=content, pages=pages, source_hash=source_hash, actor=actor
+        )
+    except Exception as error:
+        services.packet_fail(packet=packet, error=f"{type(error).__name__}: {error}", actor=actor)
+        return "failed"
+    return "done"

@@ -1,0 +1,283 @@
+"""The committee packet (會議資料, domain.md §5, api.md "Committee"): built by the Celery
+task into a private PDF, read by staff in full and by each member in their own copy
+(their name on every page, conflicted items withheld), stale when the agenda moves under
+it, and finalized (e-mailed to every member once) only when current."""
+
+import subprocess
+
+import pytest
+from django.core import mail
+
+from committee import services, tasks
+from committee.models import Meeting, Packet
+from organizations.models import AuditEvent
+from tests.cases import test_workflow as case_tests
+from tests.factories import ReviewerProfileFactory, UserFactory
+
+# The case fixtures of the case workflow tests: a pre-approval case on a promotion
+# committee's agenda after the checklist, the initial review and a sub-committee.
+_english = case_tests._english
+agreement = case_tests.agreement
+non_profit_recipient = case_tests.non_profit_recipient
+pool = case_tests.pool
+case_on_agenda = case_tests.case_on_agenda
+_client = case_tests._client
+
+
+def _text(content: bytes, tmp_path, name="packet.pdf") -> str:
+    path = tmp_path / name
+    path.write_bytes(content)
+    return subprocess.run(
+        ["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True
+    ).stdout
+
+
+@pytest.fixture
+def packet_meeting(case_on_agenda, office_user, reviewer_user):
+    """The promotion committee with the pre-approval case, two members (one of whom
+    declared a conflict on the case) and a sub-committee opinion on the case."""
+    meeting = Meeting.objects.get(pk=case_on_agenda["meeting"])
+    conflicted = ReviewerProfileFactory(
+        user=UserFactory(username="conflicted-member", name="林志遠", language="en")
+    )
+    services.meeting_set_members(
+        meeting=meeting, members=[reviewer_user.reviewer_profile, conflicted], actor=office_user
+    )
+    case = meeting.agenda.get().case
+    sub = Meeting.objects.get(pk=case_on_agenda["sub"])
+    services.opinion_file(
+        meeting=sub,
+        case=case,
+        opinion="技術移轉內容具體，建議通過。",
+        recommendation="pass",
+        actor=sub.members.first().user,
+    )
+    services.conflict_declare(
+        meeting=meeting, case=case, reason="曾任職於該公司", actor=conflicted.user
+    )
+    return {
+        **case_on_agenda,
+        "meeting_obj": meeting,
+        "case_obj": case,
+        "member": reviewer_user,
+        "conflicted": conflicted.user,
+    }
+
+
+def _build(meeting, actor) -> Packet:
+    packet = services.packet_build(meeting=meeting, actor=actor)
+    assert tasks.build_packet(packet.pk) == "done"
+    packet.refresh_from_db()
+    return packet
+
+
+def test_the_task_builds_the_packet_with_figures_and_opinions(
+    packet_meeting, office_user, tmp_path
+):
+    packet = _build(packet_meeting["meeting_obj"], office_user)
+    assert (packet.status, packet.progress, packet.stage) == ("done", 100, "draft")
+    assert packet.file.name == f"private/packets/{packet.meeting_id}/v1.pdf"
+    assert packet.pages >= 4 and packet.size_bytes == packet.file.size
+    text = _text(packet.file.read(), tmp_path)
+    case = packet_meeting["case_obj"]
+    assert case.number in text
+    assert "30,000,000.00" in text  # available before the reserve
+    assert "11,000,000.50" in text  # the proposed reserve (500,000 × 18 + 1,000,000.25 × 2)
+    assert "18,999,999.50" in text  # available after
+    assert "技術移轉內容具體，建議通過。" in text  # the sub-committee opinion
+    assert "技術層級高" in text  # the initial review opinion
+    assert "15–20" in text  # the standard in force for technology transfer
+    assert "機密" in text and "會議資料" in text
+    assert AuditEvent.objects.filter(action="packet.built").count() == 1
+
+
+def test_progress_goes_from_0_to_100_as_the_task_runs(packet_meeting, office_user, monkeypatch):
+    packet = services.packet_build(meeting=packet_meeting["meeting_obj"], actor=office_user)
+    assert (packet.status, packet.progress) == ("queued", 0)
+    seen = []
+    record = services.packet_progress
+
+    def spy(*, packet_id, progress):  # calls through: the real row is written and read back
+        record(packet_id=packet_id, progress=progress)
+        seen.append(Packet.objects.values_list("progress", flat=True).get(pk=packet_id))
+
+    monkeypatch.setattr(services, "packet_progress", spy)
+    tasks.build_packet(packet.pk)
+    packet.refresh_from_db()
+    assert seen == sorted(seen) and len(seen) >= 4 and seen[0] > 0 and seen[-1] < 100
+    assert packet.progress == 100
+
+
+def test_running_the_task_twice_builds_once(packet_meeting, office_user):
+    packet = _build(packet_meeting["meeting_obj"], office_user)
+    assert tasks.build_packet(packet.pk) == "skipped"
+    assert Packet.objects.count() == 1
+    assert AuditEvent.objects.filter(action="packet.built").count() == 1
+
+
+def test_a_second_build_request_while_one_is_queued_starts_nothing(packet_meeting, office_user):
+    meeting = packet_meeting["meeting_obj"]
+    first = services.packet_build(meeting=meeting, actor=office_user)
+    assert services.packet_build(meeting=meeting, actor=office_user) == first
+    assert meeting.packets.count() == 1
+    tasks.build_packet(first.pk)
+    assert services.packet_build(meeting=meeting, actor=office_user).version == 2
+
+
+def test_a_failed_build_is_recorded_with_its_reason(packet_meeting, office_user, monkeypatch):
+    from weasyprint.document import Document
+
+    def broken(self, *args, **kwargs):
+        raise RuntimeError("the printer is on fire")
+
+    monkeypatch.setattr(Document, "write_pdf", broken)
+    packet = services.packet_build(meeting=packet_meeting["meeting_obj"], actor=office_user)
+    assert tasks.build_packet(packet.pk) == "failed"
+    packet.refresh_from_db()
+    assert packet.status == "failed"
+    assert "the printer is on fire" in packet.error
+    assert not packet.file
+    assert AuditEvent.objects.filter(action="packet.failed").count() == 1
+
+
+def test_the_status_object_and_who_may_build(packet_meeting, api_client, office_user):
+    office, meeting = packet_meeting["office"], packet_meeting["meeting"]
+    url = f"/api/v1/meetings/{meeting}/packet/"
+    empty = office.get(url).json()
+    assert empty["status"] == "none" and empty["version"] is None
+    member = _client(api_client, packet_meeting["member"])
+    assert member.post(url).status_code == 403
+    started = office.post(url)
+    assert started.status_code == 202
+    assert set(started.json()) == {
+        "meeting",
+        "version",
+        "status",
+        "progress",
+        "stage",
+        "built_at",
+        "pages",
+        "size_bytes",
+        "stale",
+        "sent_at",
+        "error",
+    }
+    assert (started.json()["version"], started.json()["status"]) == (1, "queued")
+    assert office.post(url).json()["version"] == 1  # queued: nothing new starts
+    tasks.build_packet(Packet.objects.get().pk)
+    done = member.get(url).json()
+    assert (done["status"], done["progress"], done["stale"]) == ("done", 100, False)
+    assert done["pages"] >= 4
+
+
+def test_a_member_copy_has_their_name_and_withholds_their_conflicts(
+    packet_meeting, api_client, office_user, tmp_path
+):
+    meeting = packet_meeting["meeting_obj"]
+    _build(meeting, office_user)
+    office = packet_meeting["office"]
+    pdf_url = f"/api/v1/meetings/{meeting.pk}/packet/pdf/"
+    member = _client(api_client, packet_meeting["member"])
+    assert member.get(pdf_url).status_code == 404  # nothing final yet
+    assert office.post(f"/api/v1/meetings/{meeting.pk}/packet/finalize/").status_code == 200
+    number = packet_meeting["case_obj"].number
+
+    response = _client(api_client, packet_meeting["conflicted"]).get(pdf_url)
+    assert response.status_code == 200
+    text = _text(b"".join(response.streaming_content), tmp_path, "conflicted.pdf")
+    assert "林志遠" in text
+    assert number not in text
+    assert "withheld: conflict of interest declared" in text or "利益迴避" in text
+
+    response = member.get(pdf_url)
+    text = _text(b"".join(response.streaming_content), tmp_path, "member.pdf")
+    assert packet_meeting["member"].name in text and number in text
+    assert member.get(pdf_url + "?version=1").status_code == 403  # earlier versions: staff
+    downloads = AuditEvent.objects.filter(action="packet.download")
+    assert downloads.count() == 2
+
+    full = office.get(pdf_url + "?version=1")
+    assert full.status_code == 200
+    assert number in _text(b"".join(full.streaming_content), tmp_path, "full.pdf")
+
+
+def test_a_contractor_gets_404(packet_meeting, api_client, office_user, contractor_a_member):
+    meeting = packet_meeting["meeting_obj"]
+    _build(meeting, office_user)
+    contractor = _client(api_client, contractor_a_member)
+    for path in ("packet/", "packet/pdf/"):
+        assert contractor.get(f"/api/v1/meetings/{meeting.pk}/{path}").status_code == 404
+    assert contractor.post(f"/api/v1/meetings/{meeting.pk}/packet/finalize/").status_code == 404
+
+
+def test_an_agenda_change_makes_it_stale_and_finalize_waits_for_a_rebuild(
+    packet_meeting, office_user, django_capture_on_commit_callbacks
+):
+    office, meeting = packet_meeting["office"], packet_meeting["meeting_obj"]
+    finalize = f"/api/v1/meetings/{meeting.pk}/packet/finalize/"
+    status = f"/api/v1/meetings/{meeting.pk}/packet/"
+    assert office.post(finalize).status_code == 409  # never built
+    _build(meeting, office_user)
+    assert office.get(status).json()["stale"] is False
+    # The office records the draft decision: the agenda moved under the build.
+    services.decision_record(
+        meeting=meeting,
+        agenda_item=meeting.agenda.get(),
+        outcome="renegotiate",
+        note="請廠商重新議約",
+        actor=office_user,
+    )
+    assert office.get(status).json()["stale"] is True
+    refused = office.post(finalize)
+    assert refused.status_code == 409 and refused.json()["status"] == "stale"
+    _build(meeting, office_user)
+    with django_capture_on_commit_callbacks(execute=True):
+        final = office.post(finalize)
+    assert final.status_code == 200
+    assert (final.json()["stage"], final.json()["version"]) == ("final", 2)
+    assert final.json()["sent_at"]
+    to = sorted(address for message in mail.outbox for address in message.to)
+    assert to == sorted([packet_meeting["member"].email, packet_meeting["conflicted"].email])
+    english = next(m for m in mail.outbox if m.to == [packet_meeting["conflicted"].email])
+    assert "packet" in english.subject
+    with django_capture_on_commit_callbacks(execute=True):
+        assert office.post(finalize).status_code == 409  # already final: sent once
+    assert len(mail.outbox) == 2
+
+
+def test_a_failed_build_cannot_be_finalized(packet_meeting, office_user, monkeypatch):
+    from weasyprint.document import Document
+
+    monkeypatch.setattr(Document, "write_pdf", lambda self, *a, **k: 1 / 0)
+    packet = services.packet_build(meeting=packet_meeting["meeting_obj"], actor=office_user)
+    tasks.build_packet(packet.pk)
+    response = packet_meeting["office"].post(
+        f"/api/v1/meetings/{packet.meeting_id}/packet/finalize/"
+    )
+    assert response.status_code == 409 and response.json()["status"] == "failed"
+
+
+def test_the_meeting_page_builds_shows_and_finalizes_the_packet(
+    packet_meeting, client, office_user, django_capture_on_commit_callbacks
+):
+    meeting = packet_meeting["meeting_obj"]
+    page = f"/meetings/{meeting.pk}/"
+    client.force_login(office_user)
+    body = client.get(page).content.decode()
+    assert f'action="/meetings/{meeting.pk}/packet/"' in body  # the build button
+    assert f"/meetings/{meeting.pk}/packet/finalize/" not in body  # nothing built yet
+    response = client.post(f"/meetings/{meeting.pk}/packet/")
+    assert response.status_code == 302
+    packet = Packet.objects.get()
+    assert packet.status == "queued"
+    tasks.build_packet(packet.pk)
+    body = client.get(page).content.decode()
+    assert 'data-testid="packet"' in body and f"/meetings/{meeting.pk}/packet/finalize/" in body
+    with django_capture_on_commit_callbacks(execute=True):
+        assert client.post(f"/meetings/{meeting.pk}/packet/finalize/").status_code == 302
+    assert len(mail.outbox) == 2
+    client.force_login(packet_meeting["member"])
+    body = client.get(page).content.decode()
+    assert 'data-testid="packet-download"' in body
+    download = client.get(f"/meetings/{meeting.pk}/packet/pdf/")
+    assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
