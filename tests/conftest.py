@@ -17,6 +17,15 @@ from tests.factories import (
 )
 
 
+def pytest_configure(config):
+    # Test accounts are hashed with a fast hasher: the production one (PBKDF2, ~0.5 s per
+    # hash here) made user set-up and sign-in most of the suite's time. Password rules and
+    # sign-in behaviour do not depend on the hasher.
+    from django.conf import settings
+
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     # Uploaded documents go to a temporary folder, not the working tree's media/.

@@ -46,11 +46,11 @@ from tests.portal.matrix_fixtures import PDF, build_world
 
 # Per operation and actor: examples of valid data, then of invalid data. A deeper run by
 # hand: FUZZ_POSITIVE=200 FUZZ_NEGATIVE=100 FUZZ_BUDGET=3600 pytest tests/portal/test_fuzz.py
-POSITIVE_EXAMPLES = int(os.environ.get("FUZZ_POSITIVE", 15))
-NEGATIVE_EXAMPLES = int(os.environ.get("FUZZ_NEGATIVE", 8))
+POSITIVE_EXAMPLES = int(os.environ.get("FUZZ_POSITIVE", 8))
+NEGATIVE_EXAMPLES = int(os.environ.get("FUZZ_NEGATIVE", 4))
 # Past this many seconds per actor the remaining operations get the minimum below: the
 # module stays within its budget on a slow CI machine (the coverage, not the verdict, drops).
-TIME_BUDGET_SECONDS = int(os.environ.get("FUZZ_BUDGET", 90))
+TIME_BUDGET_SECONDS = int(os.environ.get("FUZZ_BUDGET", 45))
 MINIMUM_EXAMPLES = 3
 
 # The standard errors of api.md "Conventions", which an operation need not declare one by
