@@ -11,9 +11,14 @@ def enqueue_on_commit(name: str, *args) -> None:
     """Send the task registered as ``name`` with ``args`` after the commit (eager when no
     broker is configured)."""
 
-    def send() -> None:
-        from celery import current_app
+    transaction.on_commit(lambda: task_named(name).delay(*args))
 
-        current_app.tasks[name].delay(*args)
 
-    transaction.on_commit(send)
+def task_named(name: str):
+    """The registered task ``name``. A web process never runs the worker's start-up, so
+    the apps' tasks modules may not be imported yet: autodiscovery imports them first."""
+    from celery import current_app
+
+    if name not in current_app.tasks:
+        current_app.loader.import_default_modules()
+    return current_app.tasks[name]

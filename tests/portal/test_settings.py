@@ -163,3 +163,25 @@ def test_check_deploy_is_clean_with_production_values():
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "no issues" in result.stdout
+
+
+def test_a_web_process_finds_a_task_it_enqueues_by_name():
+    # The packet build is enqueued by name from a page or the API; in a fresh process
+    # (runserver, gunicorn) no tasks module has been imported yet.
+    code = (
+        "import django; django.setup(); from celery import current_app;"
+        "from icp_portal.lib.tasks import task_named;"
+        "assert 'committee.build_packet' not in current_app.tasks;"
+        "print(task_named('committee.build_packet').name)"
+    )
+    clean = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**clean, "DJANGO_SETTINGS_MODULE": "icp_portal.settings"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip() == "committee.build_packet"
