@@ -10,6 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db.models import Count, QuerySet
 
@@ -17,7 +18,7 @@ from agreements import selectors as agreement_selectors
 from cases import selectors as case_selectors
 from cases.choices import ChecklistResult
 from cases.models import Activity, Case, ChecklistConfirmation
-from committee.choices import AgendaKind, PacketStatus
+from committee.choices import AgendaKind, PacketStage, PacketStatus
 from committee.filtersets import MeetingFilterSet
 from committee.models import (
     AgendaItem,
@@ -30,6 +31,8 @@ from committee.models import (
 from demand_items.models import DemandItem, PanelScore
 from feedback import selectors as fee_selectors
 from feedback.choices import DEFENCE_HALVING_FROM
+from organizations.choices import AuditAction
+from organizations.models import AuditEvent
 
 
 def meeting_list(*, user, filters: dict | None = None) -> QuerySet[Meeting]:
@@ -321,3 +324,38 @@ def packet_contents(
         "demand_sections": [s for s in sections if s["is_demand"]],
         "agenda": sections,
     }
+
+
+def member_packets(*, user) -> list[dict[str, Any]]:
+    """A member's packets (會議資料) for their home page: the latest final packet of each
+    meeting they sit on, newest meeting first, with the version they last opened (None
+    if never) and whether it changed since."""
+    packets: dict[int, Packet] = {}
+    rows = (
+        Packet.objects.filter(
+            meeting__members__user=user, stage=PacketStage.FINAL, status=PacketStatus.DONE
+        )
+        .select_related("meeting")
+        .order_by("-meeting__held_on", "meeting_id", "-version")
+    )
+    for packet in rows:
+        packets.setdefault(packet.meeting_id, packet)
+    opened: dict[str, int] = {}
+    downloads = AuditEvent.objects.filter(
+        actor=user,
+        action=AuditAction.PACKET_DOWNLOAD,
+        target_type=ContentType.objects.get_for_model(Meeting),
+        target_id__in=[str(pk) for pk in packets],
+    ).values_list("target_id", "note")
+    for meeting_id, note in downloads:
+        version = int(note.removeprefix("v") or 0) if note.removeprefix("v").isdigit() else 0
+        opened[meeting_id] = max(opened.get(meeting_id, 0), version)
+    return [
+        {
+            "meeting": packet.meeting,
+            "packet": packet,
+            "opened_version": opened.get(str(meeting_id)),
+            "changed": str(meeting_id) in opened and opened[str(meeting_id)] < packet.version,
+        }
+        for meeting_id, packet in packets.items()
+    ]

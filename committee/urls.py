@@ -3,6 +3,8 @@ from django.urls import path
 from committee import views
 
 urlpatterns = [
+    # The reviewer's home lives with the meetings it is about (committee reads the rest).
+    path("home/reviewer/", views.home_reviewer, name="home_reviewer"),
     path("meetings/<int:pk>/demand-items/", views.demand_review_add, name="demand_review_add"),
     path(
         "meetings/<int:pk>/demand-items/<int:item_id>/decision/",

@@ -29,7 +29,7 @@ from committee.forms import (
     MinutesApproveForm,
     OpinionForm,
 )
-from committee.models import Meeting
+from committee.models import AgendaItem, Meeting
 from committee.pdf import packet_pdf_for
 from demand_items.choices import ItemStatus
 from demand_items.models import DemandItem
@@ -37,7 +37,7 @@ from demand_items.workflow import SECOND_REVIEW_BANDS
 from icp_portal.lib.errors import Conflict
 from icp_portal.lib.forms import service_action, service_form_page
 from organizations.choices import PortalRole
-from organizations.decorators import office_required
+from organizations.decorators import office_required, role_required
 from organizations.models import is_office_staff
 from organizations.selectors import user_role
 
@@ -52,6 +52,25 @@ def _visible_meeting(request, pk) -> Meeting:
 
 def _detail_url(meeting) -> str:
     return reverse("meeting_detail", args=[meeting.pk])
+
+
+@role_required(PortalRole.REVIEWER)
+def home_reviewer(request):
+    """A reviewer's home: their meetings with the cases on them, and their packets —
+    which version is final and whether it changed since they last opened it."""
+    profile = request.user.reviewer_profile
+    meetings = profile.meetings.order_by("-held_on", "-id").prefetch_related(
+        Prefetch(
+            "agenda",
+            queryset=AgendaItem.objects.filter(case__isnull=False).select_related("case"),
+        )
+    )
+    context = {
+        "profile": profile,
+        "meetings": meetings,
+        "packets": selectors.member_packets(user=request.user),
+    }
+    return render(request, "home/reviewer.html", context)
 
 
 def meeting_list(request):

@@ -6,7 +6,6 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("home/office/", views.home_office, name="home_office"),
     path("home/contractor/", views.home_contractor, name="home_contractor"),
-    path("home/reviewer/", views.home_reviewer, name="home_reviewer"),
     path("home/proposer/", views.home_proposer, name="home_proposer"),
     path("home/organization/", views.home_organization, name="home_organization"),
     path("organizations/", views.organization_list, name="organization_list"),

@@ -121,12 +121,6 @@ def home_contractor(request):
     return render(request, "home/contractor.html", {"organization": membership.organization})
 
 
-@role_required(PortalRole.REVIEWER)
-def home_reviewer(request):
-    profile = request.user.reviewer_profile
-    return render(request, "home/reviewer.html", {"profile": profile})
-
-
 @role_required(PortalRole.PROPOSER)
 def home_proposer(request):
     membership = selectors.user_membership(user=request.user)
