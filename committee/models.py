@@ -262,6 +262,9 @@ class Packet(models.Model):
     progress = models.PositiveSmallIntegerField(_("progress"), default=0)
     pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
     size_bytes = models.PositiveIntegerField(_("size"), null=True, blank=True)
+    # When a worker claimed the build (queued → running): a build running for longer than
+    # the task time limit was killed with its worker and is expired by the next request.
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
     built_at = models.DateTimeField(_("built at"), null=True, blank=True)
     built_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"

@@ -4,8 +4,9 @@ minutes — which applies every decision at once, in one transaction, exactly on
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
+from datetime import date, timedelta
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.urls import reverse
@@ -46,7 +47,7 @@ from icp_portal.lib.models import program_date
 from icp_portal.lib.services import service
 from icp_portal.lib.tasks import enqueue_on_commit
 from icp_portal.lib.workflow import StateConflict
-from organizations.choices import ReviewerKind
+from organizations.choices import OFFICE_GROUP, ReviewerKind
 from organizations.models import ReviewerProfile, User
 from organizations.policy import require_office
 from organizations.services import event_record
@@ -420,19 +421,49 @@ def minutes_approve(*, meeting: Meeting, actor: User, approved_on: date | None =
 # --- Packets (會議資料, domain.md §5 and §11) ---------------------------------------------
 
 BUILD_TASK = "committee.build_packet"
+# A build still queued or running this long after it was queued or claimed is dead: the
+# worker's hard time limit (CELERY_TASK_TIME_LIMIT) killed it or the worker crashed.
+BUILD_EXPIRY_MARGIN = timedelta(seconds=60)
+# The draft is built this many days before a promotion-committee meeting (domain.md §11);
+# the final packet must reach the members at least PACKET_SEND_DAYS before.
+PACKET_DRAFT_DAYS = 7
+PACKET_SEND_DAYS = 5
+
+
+def _build_expiry() -> timedelta:
+    return timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT) + BUILD_EXPIRY_MARGIN
+
+
+def _build_expired(packet: Packet, now) -> bool:
+    """Whether a queued or running build has outlived the task time limit plus the margin
+    (counted from its claim when running, from its request when still queued)."""
+    since = packet.started_at or packet.created_at
+    return since < now - _build_expiry()
 
 
 @service
 def packet_build(*, meeting: Meeting, actor: User) -> Packet:
     """Ask for a new version of the meeting's packet (會議資料): queued now, built by the
     Celery task after the commit. While a build is queued or running nothing new starts
-    and that build is returned."""
+    and that build is returned — unless it outlived the task time limit (its worker died):
+    then it is marked failed with that reason and a new build starts."""
     meeting = _lock(meeting)  # two requests at once: the second waits, then sees the first
     workflow.packet_check(meeting, "build", actor)
     busy = meeting.packets.filter(status__in=(PacketStatus.QUEUED, PacketStatus.RUNNING))
-    current = busy.order_by("-version").first()
-    if current is not None:
-        return current
+    now = timezone.now()
+    for current in busy.order_by("-version"):
+        if not _build_expired(current, now):
+            return current
+        limit = settings.CELERY_TASK_TIME_LIMIT
+        packet_fail(
+            packet=current,
+            error=(
+                f"The build did not finish within {int(_build_expiry().total_seconds())} s "
+                f"(task time limit {limit} s + margin): its worker stopped. "
+                "A new build was started."
+            ),
+            actor=actor,
+        )
     last = meeting.packets.order_by("-version").values_list("version", flat=True).first()
     packet = Packet.objects.create(meeting=meeting, version=(last or 0) + 1, built_by=actor)
     event_record(actor=actor, target=meeting, action="packet.build", note=f"v{packet.version}")
@@ -445,7 +476,7 @@ def packet_claim(*, packet_id: int) -> bool:
     task delivered twice builds once. Not a ``@service``: it must commit at once."""
     return bool(
         Packet.objects.filter(pk=packet_id, status=PacketStatus.QUEUED).update(
-            status=PacketStatus.RUNNING, progress=1, error=""
+            status=PacketStatus.RUNNING, progress=1, error="", started_at=timezone.now()
         )
     )
 
@@ -538,6 +569,43 @@ def packet_finalize(*, packet: Packet, actor: User) -> Packet:
         note=f"v{packet.version}, {sent} e-mails",
     )
     return packet
+
+
+@service
+def packets_build_upcoming(*, today: date, actor: User) -> list[Packet]:
+    """Daily (beat): queue a draft packet for every planned promotion-committee meeting
+    held within the next 7 days that has no packet yet, and e-mail the ICP office once per
+    meeting. Normally that is the meeting exactly 7 days ahead; a meeting planned later, or
+    a day the job did not run, is caught up until the day before the meeting. A meeting
+    with any packet (the office's own, or this job's) is left alone, so running the job
+    twice never builds two drafts; returns the drafts queued."""
+    require_office(actor, system=True)
+    due = Meeting.objects.filter(
+        kind=MeetingKind.PROMOTION_COMMITTEE,
+        status=MeetingStatus.PLANNED,
+        held_on__gt=today,
+        held_on__lte=today + timedelta(days=PACKET_DRAFT_DAYS),
+        packets__isnull=True,
+    )
+    office = User.objects.filter(groups__name=OFFICE_GROUP, is_active=True).distinct()
+    queued = []
+    for pk in due.order_by("held_on", "pk").values_list("pk", flat=True):
+        meeting = Meeting.objects.select_for_update().get(pk=pk)
+        if meeting.packets.exists():  # a run at the same time got here first
+            continue
+        packet = packet_build(meeting=meeting, actor=actor)
+        notify(
+            office,
+            "packet_draft",
+            {
+                "meeting": meeting,
+                "packet": packet,
+                "send_by": meeting.held_on - timedelta(days=PACKET_SEND_DAYS),
+                "meeting_path": reverse("meeting_detail", args=[meeting.pk]),
+            },
+        )
+        queued.append(packet)
+    return queued
 
 
 @service

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from celery import shared_task
+from django.utils import timezone
 
 from committee import pdf, selectors, services
 from committee.models import Packet
@@ -32,3 +35,11 @@ def build_packet(packet_id: int) -> str:
         services.packet_fail(packet=packet, error=f"{type(error).__name__}: {error}", actor=actor)
         return "failed"
     return "done"
+
+
+@shared_task(name="committee.build_upcoming_packets")
+def build_upcoming_packets(today: str | None = None) -> int:
+    """Daily: queue the draft packet of each promotion-committee meeting 7 days ahead (or
+    fewer, if it has none yet) and tell the office; returns how many were queued."""
+    day = date.fromisoformat(today) if today else timezone.localdate()
+    return len(services.packets_build_upcoming(today=day, actor=system_user()))

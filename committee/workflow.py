@@ -8,7 +8,14 @@ from django.utils.translation import gettext_noop
 
 from cases import workflow as case_workflow
 from committee.choices import AgendaKind, MeetingStatus, PacketStatus
-from icp_portal.lib.workflow import MEMBER, OFFICE, StateConflict, Transition, Workflow
+from icp_portal.lib.workflow import (
+    MEMBER,
+    OFFICE,
+    SYSTEM,
+    StateConflict,
+    Transition,
+    Workflow,
+)
 from organizations.policy import portal_roles
 
 PLANNED, HELD, APPROVED = MeetingStatus.PLANNED, MeetingStatus.HELD, MeetingStatus.MINUTES_APPROVED
@@ -65,10 +72,11 @@ def allowed(meeting, actor) -> list[str]:
     return WORKFLOW.allowed(meeting, actor)
 
 
-# The packet (會議資料) of a meeting: the office builds versions and finalizes the latest
-# done one (the service also refuses a stale or superseded build, with the same 409).
+# The packet (會議資料) of a meeting: the office builds versions (and the portal itself
+# builds the draft 7 days ahead) and finalizes the latest done one (the service also
+# refuses a stale or superseded build, with the same 409).
 PACKET_TRANSITIONS: dict[str, Transition] = {
-    "build": Transition((PLANNED, HELD), None, (OFFICE,), "packet_build"),
+    "build": Transition((PLANNED, HELD), None, (OFFICE, SYSTEM), "packet_build"),
     "finalize": Transition((PacketStatus.DONE,), None, (OFFICE,), "packet_finalize"),
 }
 

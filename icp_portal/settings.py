@@ -255,6 +255,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.remind_progress_reports",
         "schedule": crontab(hour=8, minute=0),
     },
+    # The draft packet of each promotion-committee meeting 7 days ahead (domain.md §11).
+    "upcoming-packets-daily": {
+        "task": "committee.build_upcoming_packets",
+        "schedule": crontab(hour=6, minute=30),
+    },
 }
 
 REST_FRAMEWORK: dict[str, Any] = {

@@ -162,7 +162,13 @@ def office_group_name():
 
 
 @pytest.fixture(scope="session")
-def celery_worker_queue(django_db_setup, django_db_blocker):
+def celery_worker_media(tmp_path_factory):
+    """The worker's MEDIA_ROOT: the files it stores land here, not in the working tree."""
+    return tmp_path_factory.mktemp("worker-media")
+
+
+@pytest.fixture(scope="session")
+def celery_worker_queue(django_db_setup, django_db_blocker, celery_worker_media):
     """A real Celery worker process over Redis, on the test database, consuming a queue
     of its own (so no stray worker steals the test's tasks). Yields the queue name."""
     import os
@@ -198,7 +204,7 @@ def celery_worker_queue(django_db_setup, django_db_blocker):
             "-n",
             f"{queue}@%h",
         ],
-        env={**os.environ, "DATABASE_URL": test_db_url},
+        env={**os.environ, "DATABASE_URL": test_db_url, "MEDIA_ROOT": str(celery_worker_media)},
     )
     try:
         deadline = time.monotonic() + 60

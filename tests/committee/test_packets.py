@@ -4,13 +4,18 @@ task into a private PDF, read by staff in full and by each member in their own c
 it, and finalized (e-mailed to every member once) only when current."""
 
 import subprocess
+from datetime import date, timedelta
 
 import pytest
+from django.conf import settings
 from django.core import mail
+from django.core.exceptions import PermissionDenied
+from django.utils import timezone
 
 from committee import services, tasks
 from committee.models import Meeting, Packet
 from organizations.models import AuditEvent
+from organizations.services import system_user
 from tests.cases import test_workflow as case_tests
 from tests.factories import ReviewerProfileFactory, UserFactory
 
@@ -281,3 +286,108 @@ def test_the_meeting_page_builds_shows_and_finalizes_the_packet(
     assert 'data-testid="packet-download"' in body
     download = client.get(f"/meetings/{meeting.pk}/packet/pdf/")
     assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+
+
+# --- The daily draft (beat) and builds whose worker died ---------------------------------
+
+
+def _send_mails(callbacks) -> None:
+    """Run the e-mails a service queued for the commit, not the Celery enqueue (the
+    task is run here in-process instead)."""
+    for callback in callbacks:
+        if callback.__qualname__ == "notify.<locals>.send":
+            callback()
+
+
+def test_the_daily_job_queues_one_draft_7_days_ahead_and_tells_the_office_once(
+    packet_meeting, office_user, django_capture_on_commit_callbacks
+):
+    meeting = packet_meeting["meeting_obj"]  # held on 2011-09-08
+    later = services.meeting_create(
+        kind="promotion_committee",
+        year=2011,
+        number=3,
+        held_on=date(2011, 12, 8),
+        actor=office_user,
+    )
+    system = system_user()
+    with django_capture_on_commit_callbacks() as callbacks:
+        (packet,) = services.packets_build_upcoming(today=date(2011, 9, 1), actor=system)
+    _send_mails(callbacks)
+    assert packet.meeting == meeting and packet.built_by == system
+    assert (packet.version, packet.stage, packet.status) == (1, "draft", "queued")
+    assert not later.packets.exists()
+    (message,) = mail.outbox
+    assert message.to == [office_user.email]
+    assert "2011-09-03" in message.body  # finalize by: five days before the meeting
+    assert f"/meetings/{meeting.pk}/" in message.body
+    # Run again (the next beat, or the same one delivered twice): no second draft, no mail.
+    with django_capture_on_commit_callbacks() as callbacks:
+        assert tasks.build_upcoming_packets("2011-09-01") == 0
+    _send_mails(callbacks)
+    assert meeting.packets.count() == 1 and len(mail.outbox) == 1
+    assert tasks.build_packet(packet.pk) == "done"
+
+
+@pytest.mark.parametrize(
+    ("today", "drafts"),
+    [("2011-08-31", 0), ("2011-09-01", 1), ("2011-09-05", 1), ("2011-09-08", 0)],
+)
+def test_the_daily_job_catches_up_until_the_day_before_the_meeting(packet_meeting, today, drafts):
+    built = services.packets_build_upcoming(today=date.fromisoformat(today), actor=system_user())
+    assert len(built) == drafts
+
+
+def test_the_daily_job_leaves_a_meeting_the_office_already_built(packet_meeting, office_user):
+    meeting = packet_meeting["meeting_obj"]
+    services.packet_build(meeting=meeting, actor=office_user)
+    assert services.packets_build_upcoming(today=date(2011, 9, 1), actor=system_user()) == []
+    assert meeting.packets.count() == 1
+
+
+def test_only_the_office_and_the_system_may_run_the_daily_job(packet_meeting):
+    with pytest.raises(PermissionDenied):
+        services.packets_build_upcoming(today=date(2011, 9, 1), actor=packet_meeting["member"])
+
+
+def test_the_beat_runs_the_daily_draft_job():
+    tasks_scheduled = {entry["task"] for entry in settings.CELERY_BEAT_SCHEDULE.values()}
+    assert "committee.build_upcoming_packets" in tasks_scheduled
+
+
+def _age(packet, field, seconds) -> None:
+    Packet.objects.filter(pk=packet.pk).update(
+        **{field: timezone.now() - timedelta(seconds=seconds)}
+    )
+
+
+def test_a_build_left_running_by_a_dead_worker_expires_and_a_new_one_starts(
+    packet_meeting, office_user
+):
+    meeting = packet_meeting["meeting_obj"]
+    stuck = services.packet_build(meeting=meeting, actor=office_user)
+    assert services.packet_claim(packet_id=stuck.pk)  # a worker took it, then died
+    limit = settings.CELERY_TASK_TIME_LIMIT
+    _age(stuck, "started_at", limit + 30)  # within the margin: still building
+    assert services.packet_build(meeting=meeting, actor=office_user) == stuck
+    _age(stuck, "started_at", limit + 61)
+    fresh = services.packet_build(meeting=meeting, actor=office_user)
+    assert (fresh.version, fresh.status) == (2, "queued")
+    stuck.refresh_from_db()
+    assert stuck.status == "failed"
+    assert f"did not finish within {limit + 60} s" in stuck.error
+    assert AuditEvent.objects.filter(action="packet.failed").count() == 1
+    assert tasks.build_packet(fresh.pk) == "done"
+
+
+def test_a_build_never_picked_up_expires_and_its_late_delivery_does_nothing(
+    packet_meeting, office_user
+):
+    meeting = packet_meeting["meeting_obj"]
+    lost = services.packet_build(meeting=meeting, actor=office_user)
+    _age(lost, "created_at", settings.CELERY_TASK_TIME_LIMIT + 61)
+    fresh = services.packet_build(meeting=meeting, actor=office_user)
+    assert fresh.version == 2
+    assert tasks.build_packet(lost.pk) == "skipped"  # the old message arrives at last
+    lost.refresh_from_db()
+    assert lost.status == "failed" and not lost.file
