@@ -72,21 +72,26 @@ def test_email_url_reads_smtp_with_tls_and_refuses_unknown_schemes():
         env_email("E", "", environ_={"E": "smpt://mail.gov.tw"})
 
 
-def _settings_in_subprocess(env: dict) -> subprocess.CompletedProcess:
-    code = (
-        "import json, django; from django.conf import settings; django.setup();"
-        "print(json.dumps({'engine': settings.DATABASES['default']['ENGINE'],"
-        " 'eager': settings.CELERY_TASK_ALWAYS_EAGER, 'email': settings.EMAIL_BACKEND,"
-        " 'debug': settings.DEBUG, 'media': str(settings.MEDIA_ROOT)}))"
-    )
+def _python(code: str, env: dict | None = None) -> subprocess.CompletedProcess:
+    """Run ``code`` in a fresh Python with only ``env`` set (as a new process would)."""
     clean = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=ROOT,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "icp_portal.settings", **env},
+        env={**clean, "DJANGO_SETTINGS_MODULE": "icp_portal.settings", **(env or {})},
         capture_output=True,
         text=True,
         timeout=60,
+    )
+
+
+def _settings_in_subprocess(env: dict) -> subprocess.CompletedProcess:
+    return _python(
+        "import json, django; from django.conf import settings; django.setup();"
+        "print(json.dumps({'engine': settings.DATABASES['default']['ENGINE'],"
+        " 'eager': settings.CELERY_TASK_ALWAYS_EAGER, 'email': settings.EMAIL_BACKEND,"
+        " 'debug': settings.DEBUG, 'media': str(settings.MEDIA_ROOT)}))",
+        env,
     )
 
 
@@ -106,25 +111,13 @@ def test_nothing_set_runs_embedded_sqlite_eager_console_mail():
 def test_the_embedded_default_serves_assets_without_debug_or_a_collect_step(tmp_path):
     # `make run`: nothing set, DEBUG off; assets come from the source folders (WhiteNoise
     # finders), answered before any database is touched.
-    code = (
+    result = _python(
         "import django; django.setup(); from django.conf import settings;"
         "from django.test import Client;"
         "assert not settings.DEBUG and settings.WHITENOISE_USE_FINDERS;"
         "r = Client().get('/static/css/portal.css');"
-        "print(r.status_code, r['Content-Type'])"
-    )
-    clean = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={
-            **clean,
-            "DJANGO_SETTINGS_MODULE": "icp_portal.settings",
-            "STATIC_ROOT": str(tmp_path),
-        },
-        capture_output=True,
-        text=True,
-        timeout=60,
+        "print(r.status_code, r['Content-Type'])",
+        {"STATIC_ROOT": str(tmp_path)},
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.split()[0] == "200" and "text/css" in result.stdout
@@ -168,20 +161,11 @@ def test_check_deploy_is_clean_with_production_values():
 def test_a_web_process_finds_a_task_it_enqueues_by_name():
     # The packet build is enqueued by name from a page or the API; in a fresh process
     # (runserver, gunicorn) no tasks module has been imported yet.
-    code = (
+    result = _python(
         "import django; django.setup(); from celery import current_app;"
         "from icp_portal.lib.tasks import task_named;"
         "assert 'committee.build_packet' not in current_app.tasks;"
         "print(task_named('committee.build_packet').name)"
-    )
-    clean = {k: v for k, v in os.environ.items() if k in {"PATH", "HOME", "LANG"}}
-    result = subprocess.run(
-        [sys.executable, "-c", code],
-        cwd=ROOT,
-        env={**clean, "DJANGO_SETTINGS_MODULE": "icp_portal.settings"},
-        capture_output=True,
-        text=True,
-        timeout=60,
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "committee.build_packet"
