@@ -8,9 +8,11 @@ from io import BytesIO
 from typing import IO
 
 from django.conf import settings
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+from django.utils.translation import gettext as _
 
 from committee import selectors, services, workflow
 from committee.choices import PacketStage, PacketStatus
@@ -70,6 +72,9 @@ def packet_pdf_for(*, meeting: Meeting, user, version: int | None = None) -> tup
     version, rendered for them, the download logged; anyone else (or nothing to read)
     404."""
     built = meeting.packets.filter(status=PacketStatus.DONE).order_by("-version")
+    if version is not None and not is_office_staff(user):
+        # A member reads the final version, rendered for them; earlier ones are the office's.
+        raise PermissionDenied(_("Only the office reads earlier versions."))
     if is_office_staff(user):
         packet = built.filter(version=version).first() if version else built.first()
         if packet is None or not packet.file:

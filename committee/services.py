@@ -531,6 +531,17 @@ def packet_fail(*, packet: Packet, error: str, actor: User) -> Packet:
 
 
 @service
+def packet_finalize_latest(*, meeting: Meeting, actor: User) -> Packet:
+    """Finalize the meeting's latest build (the page's and the API's one call): with none
+    built, the role is still answered first (403), then 409 ``none``."""
+    packet = selectors.packet_latest(meeting=meeting)
+    if packet is None:
+        require_office(actor)
+        raise Conflict(_("No packet has been built for this meeting."), status="none")
+    return packet_finalize(packet=packet, actor=actor)
+
+
+@service
 def packet_finalize(*, packet: Packet, actor: User) -> Packet:
     """Mark the latest, current build final and send it to every member (each once, in
     their language); refuses a failed, unfinished, superseded, stale or final build (409)."""

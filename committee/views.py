@@ -437,13 +437,8 @@ def packet_build(request, pk):
 def packet_finalize(request, pk):
     """The office marks the latest build final and sends it to every member."""
     meeting = _visible_meeting(request, pk)
-    packet = selectors.packet_latest(meeting=meeting)
-    if packet is None:
-        workflow.MEETING_PACKET.check(meeting, "build", request.user)  # the role: 403
-        messages.error(request, _("No packet has been built for this meeting."))
-        return redirect(_detail_url(meeting) + "#packet")
     try:
-        services.packet_finalize(packet=packet, actor=request.user)
+        services.packet_finalize_latest(meeting=meeting, actor=request.user)
     except Conflict as exc:
         messages.error(request, str(exc))
     else:
