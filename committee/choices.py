@@ -68,3 +68,9 @@ class PacketStatus(models.TextChoices):
     RUNNING = "running", _("Running")
     DONE = "done", _("Done")
     FAILED = "failed", _("Failed")
+
+
+# The draft packet is built this many days before a promotion-committee meeting; the final
+# packet must reach the members at least PACKET_SEND_DAYS before (domain.md §11).
+PACKET_DRAFT_DAYS = 7
+PACKET_SEND_DAYS = 5

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from io import BytesIO
-from typing import IO
+from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
@@ -30,15 +30,91 @@ def page_count(content: bytes) -> int:
     return len(PdfReader(BytesIO(content)).pages)
 
 
+# The packet's page (A4) and margins in points, as templates/pdf/packet.html sets them: an
+# attached page is scaled into the content box, under the packet's header and footer.
+A4 = (595.28, 841.89)
+MARGIN_X, MARGIN_Y = 16 * 72 / 25.4, 22 * 72 / 25.4
+
+
+def _open_attachments(sections: list[dict]) -> dict[str, Any]:
+    """Read each section's attached PDFs (application, plan): the template gets, per
+    attachment, one placeholder anchor per page; returns anchor → page to merge there. A
+    file that cannot be read becomes a one-page notice instead of failing the build."""
+    from pypdf import PdfReader
+
+    placed: dict[str, Any] = {}
+    for entry in sections:
+        rows = []
+        for document in entry.get("attachments", []):
+            try:
+                with document.file.open("rb") as handle:
+                    reader = PdfReader(BytesIO(handle.read()))
+                pages = list(reader.pages)
+                error = ""
+            except Exception as exc:  # a damaged or missing file: say so in the packet
+                pages, error = [], f"{type(exc).__name__}"
+            anchors = [f"att-{document.pk}-p{n}" for n in range(1, max(len(pages), 1) + 1)]
+            for anchor, page in zip(anchors, pages, strict=False):
+                placed[anchor] = page
+            rows.append(
+                {"document": document, "anchors": anchors, "pages": len(pages), "error": error}
+            )
+        entry["attachment_pages"] = rows
+    return placed
+
+
+def _merge_attachments(content: bytes, document, placed: dict[str, Any]) -> bytes:
+    """Lay each attached page under its placeholder page of the rendered packet, scaled
+    into the content box, so the packet's header, footer, page numbers and watermark stay
+    on top and the contents' page numbers (counted with the placeholders) stay right."""
+    if not placed:
+        return content
+    from pypdf import PdfWriter, Transformation
+
+    where = {
+        anchor: index
+        for index, page in enumerate(document.pages)
+        for anchor in page.anchors
+        if anchor in placed
+    }
+    writer = PdfWriter(clone_from=BytesIO(content))  # keeps the bookmarks and links
+    box_w, box_h = A4[0] - 2 * MARGIN_X, A4[1] - 2 * MARGIN_Y
+    for anchor, index in where.items():
+        page = placed[anchor]
+        x0, y0 = float(page.mediabox.left), float(page.mediabox.bottom)
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        # Turn a page shown rotated (/Rotate, clockwise) upright: its content is drawn
+        # unrotated, so rotate it here and swap the sides it is shown with.
+        transform = Transformation().translate(-x0, -y0)
+        rotation = page.rotation % 360
+        if rotation == 90:
+            transform = transform.rotate(-90).translate(0, width)
+        elif rotation == 180:
+            transform = transform.rotate(180).translate(width, height)
+        elif rotation == 270:
+            transform = transform.rotate(90).translate(height, 0)
+        if rotation in (90, 270):
+            width, height = height, width
+        scale = min(box_w / width, box_h / height)
+        transform = transform.scale(scale).translate(
+            MARGIN_X + (box_w - width * scale) / 2, MARGIN_Y + (box_h - height * scale) / 2
+        )
+        writer.pages[index].merge_transformed_page(page, transform, over=False)
+    out = BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
 def packet_pdf(
     *,
     meeting: Meeting,
     reader=None,
     on_progress: Callable[[int], None] | None = None,
 ) -> bytes:
-    """Render the packet of ``meeting``. With a ``reader`` (a member), their copy: their
-    name and today's date on every page and the items they declared a conflict on
-    withheld. ``on_progress`` receives 0–100 as the build goes."""
+    """Render the packet of ``meeting``, each case's application and plan appended after
+    its section. With a ``reader`` (a member), their copy: their name and today's date on
+    every page and the items they declared a conflict on withheld (with their
+    attachments). ``on_progress`` receives 0–100 as the build goes."""
     from weasyprint import HTML
 
     def progress(value: int) -> None:
@@ -50,27 +126,37 @@ def packet_pdf(
         contents = selectors.packet_contents(
             meeting=meeting,
             withheld=withheld,
-            on_progress=lambda done, total: progress(5 + 45 * done // total),
+            on_progress=lambda done, total: progress(5 + 40 * done // total),
         )
+        placed = _open_attachments(contents["sections"])
         watermark = ""
         if reader is not None:
             watermark = f"{reader.display_name} · {timezone.localdate().isoformat()}"
         html = render_to_string(
             "pdf/packet.html", {**contents, "watermark": watermark, "reader": reader}
         )
-    progress(55)
+    progress(50)
     document = HTML(string=html, base_url=str(settings.BASE_DIR)).render()
-    progress(85)
+    progress(75)
     content = document.write_pdf()
+    progress(85)
+    content = _merge_attachments(content, document, placed)
     progress(95)
     return content
 
 
-def packet_pdf_for(*, meeting: Meeting, user, version: int | None = None) -> tuple[Packet, IO]:
+def packet_pdf_for(
+    *, meeting: Meeting, user, version: str | int | None = None
+) -> tuple[Packet, IO]:
     """The packet PDF ``user`` may read: staff the stored full packet (the latest built
-    version, or ``version``); a member of the meeting their own copy of the latest final
-    version, rendered for them, the download logged; anyone else (or nothing to read)
-    404."""
+    version, or ``version`` — as the query string gives it; not a number is 404); a member
+    of the meeting their own copy of the latest final version, rendered for them, the
+    download logged; anyone else (or nothing to read) 404."""
+    if version is not None:
+        try:
+            version = int(version)
+        except ValueError:
+            raise Http404 from None
     built = meeting.packets.filter(status=PacketStatus.DONE).order_by("-version")
     if version is not None and not is_office_staff(user):
         # A member reads the final version, rendered for them; earlier ones are the office's.

@@ -6,19 +6,28 @@ from __future__ import annotations
 
 import hashlib
 import json
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models import Count, QuerySet
+from django.db.models import Count, QuerySet, Sum
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from agreements import selectors as agreement_selectors
 from cases import selectors as case_selectors
-from cases.choices import ChecklistResult
-from cases.models import Activity, Case, ChecklistConfirmation
-from committee.choices import AgendaKind, PacketStage, PacketStatus
+from cases.choices import CaseStatus, ChecklistResult, DocumentKind
+from cases.models import Activity, Case, CaseDocument, ChecklistConfirmation
+from committee.choices import (
+    PACKET_SEND_DAYS,
+    AgendaKind,
+    MeetingStatus,
+    Outcome,
+    PacketStage,
+    PacketStatus,
+)
 from committee.filtersets import MeetingFilterSet
 from committee.models import (
     AgendaItem,
@@ -30,7 +39,8 @@ from committee.models import (
 )
 from demand_items.models import DemandItem, PanelScore
 from feedback import selectors as fee_selectors
-from feedback.choices import DEFENCE_HALVING_FROM
+from feedback.choices import DEFENCE_HALVING_FROM, BillStatus
+from feedback.models import Bill
 from organizations.choices import AuditAction
 from organizations.models import AuditEvent
 
@@ -144,6 +154,11 @@ def packet_source_hash(*, meeting: Meeting) -> str:
         .order_by("pk")
         .values_list("pk", "code", "result", "confirmed_at")
     )
+    documents = list(
+        CaseDocument.objects.filter(case_id__in=case_ids)
+        .order_by("pk")
+        .values_list("pk", "kind", "sha256")
+    )
     item_ids = [row[3] for row in agenda if row[3]]
     items = list(
         DemandItem.objects.filter(pk__in=item_ids)
@@ -164,6 +179,7 @@ def packet_source_hash(*, meeting: Meeting) -> str:
         "activities": activities,
         "opinions": opinions,
         "checklist": checks,
+        "documents": documents,
         "demand_items": items,
         "scores": scores,
     }
@@ -172,19 +188,68 @@ def packet_source_hash(*, meeting: Meeting) -> str:
 
 
 def packet_is_stale(*, packet: Packet) -> bool:
-    """Whether the agenda or a case on it changed after this version was built."""
+    """Whether the agenda or a case on it changed after this version was built. Only a
+    planned meeting's packet goes stale: once the meeting is held, the packet is the record
+    of what the members read, and the decisions that follow change it no longer."""
     if packet.status != PacketStatus.DONE or not packet.source_hash:
+        return False
+    if packet.meeting.status != MeetingStatus.PLANNED:
         return False
     return packet.source_hash != packet_source_hash(meeting=packet.meeting)
 
 
+def packet_timeliness(*, meeting: Meeting, today: date | None = None) -> dict[str, Any]:
+    """When the final packet must reach the members (5 days before the meeting, domain.md
+    §11) and whether it is late: sent after that day, or not sent and that day passed
+    while the meeting is still planned. The first final version counts: a later revision
+    does not make a packet that went out in time late."""
+    send_by = meeting.held_on - timedelta(days=PACKET_SEND_DAYS)
+    first_sent = (
+        meeting.packets.filter(stage=PacketStage.FINAL, sent_at__isnull=False)
+        .order_by("sent_at")
+        .values_list("sent_at", flat=True)
+        .first()
+    )
+    today = today or timezone.localdate()
+    if first_sent is not None:
+        late = timezone.localtime(first_sent).date() > send_by
+    else:
+        late = meeting.status == MeetingStatus.PLANNED and today > send_by
+    return {"send_by": send_by, "first_sent_at": first_sent, "late": late}
+
+
+def packet_versions(*, meeting: Meeting) -> QuerySet[Packet]:
+    """Every version of the meeting's packet, newest first (the office's list)."""
+    return meeting.packets.select_related("built_by").order_by("-version")
+
+
 def packet_status(*, meeting: Meeting) -> dict[str, Any]:
     """The latest packet's status object (api.md ``/meetings/{id}/packet/``); ``status``
-    is ``none`` when no version was ever built."""
+    is ``none`` when no version was ever built. With it: the day the final packet is due
+    at the members (``send_by``), whether it is ``late``, and every version."""
     packet = packet_latest(meeting=meeting)
+    timeliness = packet_timeliness(meeting=meeting)
+    versions = [
+        {
+            "version": row.version,
+            "stage": row.stage,
+            "status": row.status,
+            "built_at": row.built_at,
+            "pages": row.pages,
+            "size_bytes": row.size_bytes,
+            "sent_at": row.sent_at,
+        }
+        for row in packet_versions(meeting=meeting)
+    ]
+    common = {
+        "meeting": meeting.pk,
+        "send_by": timeliness["send_by"],
+        "late": timeliness["late"],
+        "versions": versions,
+    }
     if packet is None:
         return {
-            "meeting": meeting.pk,
+            **common,
             "version": None,
             "status": "none",
             "progress": 0,
@@ -197,7 +262,7 @@ def packet_status(*, meeting: Meeting) -> dict[str, Any]:
             "error": "",
         }
     return {
-        "meeting": meeting.pk,
+        **common,
         "version": packet.version,
         "status": packet.status,
         "progress": packet.progress,
@@ -257,12 +322,24 @@ def _case_section(item: AgendaItem, case: Case, meeting: Meeting) -> dict[str, A
             row["credits"] = credits
             row["fee"] = _fee(activity, credits, agreement.currency, meeting.held_on)
         rows.append(row)
+    documents = list(case.documents.order_by("uploaded_at", "id"))
     section: dict[str, Any] = {
         "case": case,
         "agreement": agreement,
         "activities": rows,
         "opinions": list(Opinion.objects.filter(case=case).order_by("meeting_id", "id")),
+        # The application and plan PDFs, appended after the section (committee/pdf.py).
+        "attachments": [d for d in documents if d.kind in PACKET_ATTACHMENT_KINDS],
     }
+    if item.kind == AgendaKind.ACTUAL_APPROVAL:
+        # The plan's goals against the results (domain.md §5): each activity's pre-approved
+        # credits against what is now claimed, the checkpoints, the latest progress report
+        # and the evidence filed for them.
+        section.update(
+            checkpoints=list(case.checkpoints.order_by("due_on", "id")),
+            latest_report=case.progress_reports.order_by("-year", "-quarter").first(),
+            evidence=[d for d in documents if d.kind in PACKET_EVIDENCE_KINDS],
+        )
     if item.kind == AgendaKind.PRE_APPROVAL:
         balance = agreement_selectors.agreement_balance(agreement=agreement, as_of=date.max)
         reserve = sum((a.requested_credits for a in activities), Decimal("0.00"))
@@ -276,6 +353,98 @@ def _case_section(item: AgendaItem, case: Case, meeting: Meeting) -> dict[str, A
             ],
         )
     return section
+
+
+# The documents appended to a case's section: the application and the plan.
+PACKET_ATTACHMENT_KINDS = (DocumentKind.APPLICATION, DocumentKind.PLAN)
+# The documents an actual approval's evidence list names.
+PACKET_EVIDENCE_KINDS = (DocumentKind.PROGRESS_EVIDENCE, DocumentKind.OTHER)
+
+
+def _carried_out(decision: Decision, meeting: Meeting) -> tuple[str, bool]:
+    """How a decision of ``meeting`` was carried out (會後管制): a sentence and whether it
+    is done. Decisions apply when the minutes are approved; what followed is read from the
+    case (its status, credits and bills) or the demand item."""
+    if meeting.status != MeetingStatus.MINUTES_APPROVED:
+        return _("Awaiting the approval of the minutes."), False
+    item = decision.agenda_item
+    if item.demand_item is not None:
+        return _("Demand item now: %(status)s.") % {
+            "status": item.demand_item.get_status_display()
+        }, True
+    case = item.case
+    if case is None:
+        return "—", True
+    status = case.get_status_display()
+    if item.kind == AgendaKind.PRE_APPROVAL and decision.outcome == Outcome.APPROVED:
+        return _("%(credits)s credits reserved; the case is now: %(status)s.") % {
+            "credits": f"{case.pre_approved_credits:,.2f}",
+            "status": status,
+        }, True
+    if item.kind == AgendaKind.ACTUAL_APPROVAL and decision.outcome == Outcome.APPROVED:
+        bills = Bill.objects.filter(case=case, meeting=meeting)
+        totals = bills.aggregate(billed=Sum("amount_twd"), paid=Sum("paid_amount_twd"))
+        open_bills = bills.exclude(
+            status__in=(BillStatus.PAID, BillStatus.WAIVED, BillStatus.CANCELLED)
+        ).count()
+        credits = f"{case.actual_credits:,.2f}"
+        count = bills.count()
+        if not count:
+            return _("%(credits)s credits discharged; no feedback fee is owed.") % {
+                "credits": credits
+            }, True
+        text = _(
+            "%(credits)s credits discharged; fee bills %(count)s (NT$%(billed)s billed, "
+            "NT$%(paid)s paid)."
+        ) % {
+            "credits": credits,
+            "count": count,
+            "billed": f"{totals['billed'] or 0:,.0f}",
+            "paid": f"{totals['paid'] or 0:,.0f}",
+        }
+        return text, open_bills == 0
+    if item.kind == AgendaKind.EXTENSION and decision.outcome == Outcome.EXTENDED:
+        return _("Schedule extended to %(date)s.") % {"date": case.ends_on.isoformat()}, True
+    done = case.status not in (CaseStatus.ON_AGENDA,)
+    return _("The case is now: %(status)s.") % {"status": status}, done
+
+
+def packet_followup(*, meeting: Meeting) -> dict[str, Any] | None:
+    """The previous meeting of the same kind (the latest held before this one) with each
+    of its decisions and how it was carried out (會後管制, domain.md §5); None if none."""
+    previous = (
+        Meeting.objects.filter(kind=meeting.kind, held_on__lt=meeting.held_on)
+        .exclude(pk=meeting.pk)
+        .order_by("-held_on", "-id")
+        .first()
+    )
+    if previous is None:
+        return None
+    rows = []
+    decisions = (
+        Decision.objects.filter(agenda_item__meeting=previous)
+        .select_related("agenda_item__case__agreement", "agenda_item__demand_item")
+        .prefetch_related("agenda_item__case__activities")
+        .order_by("agenda_item_id")
+    )
+    for number, decision in enumerate(decisions, start=1):
+        item = decision.agenda_item
+        text, done = _carried_out(decision, previous)
+        rows.append(
+            {
+                "number": number,
+                "item": item,
+                "subject": (
+                    item.case.number
+                    if item.case
+                    else (item.demand_item.title_zh if item.demand_item else "")
+                ),
+                "decision": decision,
+                "carried_out": text,
+                "done": done,
+            }
+        )
+    return {"meeting": previous, "rows": rows}
 
 
 def _demand_section(item: AgendaItem) -> dict[str, Any]:
@@ -320,6 +489,7 @@ def packet_contents(
             on_progress(number, total)
     return {
         "meeting": meeting,
+        "followup": packet_followup(meeting=meeting),
         "sections": [s for s in sections if not s["is_demand"]],
         "demand_sections": [s for s in sections if s["is_demand"]],
         "agenda": sections,

@@ -4,7 +4,7 @@ minutes — which applies every decision at once, in one transaction, exactly on
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -22,6 +22,8 @@ from cases.workflow import TransitionNotAllowed
 from committee import selectors, workflow
 from committee.choices import (
     OUTCOMES_BY_KIND,
+    PACKET_DRAFT_DAYS,
+    PACKET_SEND_DAYS,
     PANEL_SEATS,
     SUBCOMMITTEE_SIZE,
     AgendaKind,
@@ -424,10 +426,6 @@ BUILD_TASK = "committee.build_packet"
 # A build still queued or running this long after it was queued or claimed is dead: the
 # worker's hard time limit (CELERY_TASK_TIME_LIMIT) killed it or the worker crashed.
 BUILD_EXPIRY_MARGIN = timedelta(seconds=60)
-# The draft is built this many days before a promotion-committee meeting (domain.md §11);
-# the final packet must reach the members at least PACKET_SEND_DAYS before.
-PACKET_DRAFT_DAYS = 7
-PACKET_SEND_DAYS = 5
 
 
 def _build_expiry() -> timedelta:
@@ -490,9 +488,16 @@ def packet_progress(*, packet_id: int, progress: int) -> None:
 
 @service
 def packet_store(
-    *, packet: Packet, content: bytes, pages: int, source_hash: str, actor: User
+    *,
+    packet: Packet,
+    content: bytes,
+    pages: int,
+    source_hash: str,
+    actor: User,
+    built_at: datetime | None = None,
 ) -> Packet:
-    """Store a built packet's PDF privately and mark the version done."""
+    """Store a built packet's PDF privately and mark the version done (``built_at`` now,
+    or the given historical time, for the demo's replay)."""
     packet = Packet.objects.select_for_update().get(pk=packet.pk)
     packet.file.save(f"v{packet.version}.pdf", ContentFile(content), save=False)
     packet.status = PacketStatus.DONE
@@ -500,7 +505,7 @@ def packet_store(
     packet.pages = pages
     packet.size_bytes = len(content)
     packet.source_hash = source_hash
-    packet.built_at = timezone.now()
+    packet.built_at = built_at or timezone.now()
     packet.error = ""
     packet.save()
     event_record(
@@ -542,9 +547,10 @@ def packet_finalize_latest(*, meeting: Meeting, actor: User) -> Packet:
 
 
 @service
-def packet_finalize(*, packet: Packet, actor: User) -> Packet:
+def packet_finalize(*, packet: Packet, actor: User, sent_at: datetime | None = None) -> Packet:
     """Mark the latest, current build final and send it to every member (each once, in
-    their language); refuses a failed, unfinished, superseded, stale or final build (409)."""
+    their language); refuses a failed, unfinished, superseded, stale or final build (409).
+    ``sent_at`` is now, or the given historical time (the demo's replay)."""
     _lock(packet.meeting)
     packet = Packet.objects.select_for_update().select_related("meeting").get(pk=packet.pk)
     workflow.packet_check(packet, "finalize", actor)
@@ -559,7 +565,7 @@ def packet_finalize(*, packet: Packet, actor: User) -> Packet:
             status="stale",
         )
     packet.stage = PacketStage.FINAL
-    packet.sent_at = timezone.now()
+    packet.sent_at = sent_at or timezone.now()
     packet.save(update_fields=["stage", "sent_at"])
     meeting = packet.meeting
     members = User.objects.filter(reviewer_profile__meetings=meeting).distinct()

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from celery import shared_task
 from django.utils import timezone
@@ -14,8 +14,14 @@ from organizations.services import system_user
 
 @shared_task(name="committee.build_packet")
 def build_packet(packet_id: int) -> str:
-    """Build one queued packet version: claim it (a second delivery finds it claimed and
-    does nothing), render, store privately; on any error record the failure and reason."""
+    """Build one queued packet version (see ``run_build``)."""
+    return run_build(packet_id)
+
+
+def run_build(packet_id: int, *, built_at: datetime | None = None) -> str:
+    """Claim a queued packet version (a second delivery finds it claimed and does
+    nothing), render it, store it privately; on any error record the failure and its
+    reason. The demo's replay calls this directly, with the historical ``built_at``."""
     if not services.packet_claim(packet_id=packet_id):
         return "skipped"
     packet = Packet.objects.select_related("meeting").get(pk=packet_id)
@@ -29,7 +35,12 @@ def build_packet(packet_id: int) -> str:
         )
         pages = pdf.page_count(content)
         services.packet_store(
-            packet=packet, content=content, pages=pages, source_hash=source_hash, actor=actor
+            packet=packet,
+            content=content,
+            pages=pages,
+            source_hash=source_hash,
+            actor=actor,
+            built_at=built_at,
         )
     except Exception as error:
         services.packet_fail(packet=packet, error=f"{type(error).__name__}: {error}", actor=actor)

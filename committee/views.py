@@ -449,7 +449,9 @@ def packet_finalize(request, pk):
 def packet_download(request, pk):
     """The packet PDF: staff the full packet, a member their own copy; else 404."""
     meeting = _visible_meeting(request, pk)
-    packet, content = packet_pdf_for(meeting=meeting, user=request.user)
+    packet, content = packet_pdf_for(
+        meeting=meeting, user=request.user, version=request.GET.get("version")
+    )
     return FileResponse(
         content,
         content_type="application/pdf",

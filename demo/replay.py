@@ -20,7 +20,7 @@ Idempotent: when the replay's meetings exist, nothing is written.
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from datetime import date
+from datetime import date, timedelta
 
 from dateutil.relativedelta import relativedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -31,12 +31,12 @@ from agreements.models import Agreement, CreditEntry, PlanItem
 from cases import services as case_services
 from cases.choices import CaseStatus, ChecklistResult, DocumentKind, SubcommitteeOutcome
 from cases.models import Case
-from committee import services
-from committee.choices import AgendaKind, MeetingKind, Outcome
+from committee import services, tasks
+from committee.choices import PACKET_DRAFT_DAYS, AgendaKind, MeetingKind, Outcome
 from committee.models import Meeting
 from demo.feedback import settle_2011_bills
 from demo.loader import D, at, load, office, party
-from icp_portal.lib.uploads import blank_pdf
+from icp_portal.lib.uploads import blank_pdf, text_pdf
 from organizations.choices import Language, MembershipRole
 from organizations.models import Membership, ReviewerProfile, User
 
@@ -92,6 +92,7 @@ class Replay:
     def __init__(self):
         self.specs: dict[str, dict] = load("cases")
         self.panels: dict[str, list[str]] = load("meetings")["panels"]
+        self.committee: list[str] = load("meetings")["committee"]
         self.office = office()
         self.reviewers = {
             p.user.username: p for p in ReviewerProfile.objects.select_related("user")
@@ -147,10 +148,21 @@ class Replay:
             description=spec.get("description", ""),
             plan_item=plan_item,
         )
-        for kind, name in ((DocumentKind.APPLICATION, "application"), (DocumentKind.PLAN, "plan")):
-            case_services.document_upload(
-                case=case, kind=kind, upload=_pdf(f"{name}.pdf"), actor=filer
+        for kind, name, pages in (
+            (DocumentKind.APPLICATION, "Application for pre-approval", 1),
+            (DocumentKind.PLAN, "Industrial cooperation plan", 2),
+        ):
+            content = text_pdf(
+                [
+                    name,
+                    f"Case {case.number}: {case.title_en}",
+                    f"Agreement {agreement.number}, {agreement.contractor.name_en}",
+                    f"Filed on {filed_on.isoformat()}",
+                ],
+                pages=pages,
             )
+            upload = SimpleUploadedFile(f"{kind}.pdf", content, content_type="application/pdf")
+            case_services.document_upload(case=case, kind=kind, upload=upload, actor=filer)
         for number, activity in enumerate(case.activities.select_related("recipient"), 1):
             if activity.recipient.profit_making:
                 case_services.document_upload(
@@ -303,21 +315,17 @@ class Replay:
             number=spec["number"],
             held_on=spec["held_on"],
             title=meeting_title(spec),
+            members=[self.reviewers[name] for name in self.committee],
             actor=self.office,
         )
+        # The agenda first, then the packet the members read, then the minutes' decisions.
+        decisions: list[tuple] = []
 
         def decide(key, kind, outcome, note="", **extra):
             item = services.agenda_add(
                 meeting=meeting, case=self.cases[key], kind=kind, actor=self.office
             )
-            services.decision_record(
-                meeting=meeting,
-                agenda_item=item,
-                outcome=outcome,
-                note=note,
-                actor=self.office,
-                **extra,
-            )
+            decisions.append((item, outcome, note, extra))
 
         for key in spec.get("pre_approved", []):
             decide(
@@ -361,12 +369,42 @@ class Replay:
             )
         for key, reason in spec.get("withdrawn", {}).items():
             decide(key, AgendaKind.WITHDRAWAL, Outcome.WITHDRAWN, reason)
+        for conflict in spec.get("conflicts", []):
+            services.conflict_declare(
+                meeting=meeting,
+                case=self.cases[conflict["case"]],
+                reason=conflict["reason"],
+                actor=self.reviewers[conflict["reviewer"]].user,
+            )
+        self.packet(meeting)
+        for item, outcome, note, extra in decisions:
+            services.decision_record(
+                meeting=meeting,
+                agenda_item=item,
+                outcome=outcome,
+                note=note,
+                actor=self.office,
+                **extra,
+            )
         meeting = services.minutes_approve(
             meeting=meeting, actor=self.office, approved_on=spec["minutes_approved_on"]
         )
         for key in spec.get("pre_approved", []):
             self.pre_approved_on[key] = spec["held_on"]
         return meeting
+
+    def packet(self, meeting: Meeting) -> None:
+        """The meeting's packet as the office made it: built 7 days before the meeting
+        (rendered here, as the Celery task would) and sent to the members the next day."""
+        packet = services.packet_build(meeting=meeting, actor=self.office)
+        built_on = meeting.held_on - timedelta(days=PACKET_DRAFT_DAYS)
+        if tasks.run_build(packet.pk, built_at=at(built_on, 15)) != "done":
+            packet.refresh_from_db()
+            raise RuntimeError(f"The demo packet of {meeting} failed: {packet.error}")
+        packet.refresh_from_db()
+        services.packet_finalize(
+            packet=packet, actor=self.office, sent_at=at(built_on + timedelta(days=1))
+        )
 
     def run(self) -> list[Meeting]:
         data = load("meetings")

@@ -97,8 +97,19 @@ class ApproveMinutesSerializer(serializers.Serializer):
     approved_on = serializers.DateField(required=False)
 
 
+class PacketVersionSerializer(serializers.Serializer):
+    version = serializers.IntegerField()
+    stage = serializers.ChoiceField(choices=PacketStage.choices)
+    status = serializers.ChoiceField(choices=PacketStatus.choices)
+    built_at = serializers.DateTimeField(allow_null=True)
+    pages = serializers.IntegerField(allow_null=True)
+    size_bytes = serializers.IntegerField(allow_null=True)
+    sent_at = serializers.DateTimeField(allow_null=True)
+
+
 class PacketStatusSerializer(serializers.Serializer):
-    """The latest packet's status (api.md ``/meetings/{id}/packet/``)."""
+    """The latest packet's status (api.md ``/meetings/{id}/packet/``), the day the final
+    packet is due at the members, whether it is late, and every version."""
 
     meeting = serializers.IntegerField()
     version = serializers.IntegerField(allow_null=True)
@@ -111,3 +122,6 @@ class PacketStatusSerializer(serializers.Serializer):
     stale = serializers.BooleanField()
     sent_at = serializers.DateTimeField(allow_null=True)
     error = serializers.CharField(allow_blank=True)
+    send_by = serializers.DateField()
+    late = serializers.BooleanField()
+    versions = PacketVersionSerializer(many=True)

@@ -1,6 +1,6 @@
 """API of meetings: agendas, opinions, conflicts, decisions and approving the minutes."""
 
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
@@ -235,12 +235,9 @@ class MeetingViewSet(
         from committee.pdf import packet_pdf_for
 
         meeting = self.get_object()
-        version = request.query_params.get("version")
-        try:
-            number = int(version) if version is not None else None
-        except ValueError:
-            raise Http404 from None
-        packet, content = packet_pdf_for(meeting=meeting, user=request.user, version=number)
+        packet, content = packet_pdf_for(
+            meeting=meeting, user=request.user, version=request.query_params.get("version")
+        )
         return FileResponse(
             content,
             content_type="application/pdf",

@@ -31,9 +31,10 @@ HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 class Seeded:
     """What the one seed printed and sent."""
 
-    def __init__(self, output: str, mails: int):
+    def __init__(self, output: str, mails: int, media):
         self.output = output
         self.mails = mails
+        self.media = media  # where the replay stored its PDFs (documents, packets)
 
 
 @pytest.fixture(scope="package")
@@ -45,7 +46,7 @@ def demo_seeded(django_db_setup, django_db_blocker, tmp_path_factory):
         media = tmp_path_factory.mktemp("demo-media")  # the replay uploads its PDFs
         with override_settings(MEDIA_ROOT=media, SECURE_DEFAULTS=False, PASSWORD_HASHERS=HASHERS):
             call_command("seed_demo", stdout=out)
-        seeded = Seeded(out.getvalue(), len(getattr(mail, "outbox", [])) - sent)
+        seeded = Seeded(out.getvalue(), len(getattr(mail, "outbox", [])) - sent, media)
     try:
         yield seeded
     finally:
@@ -66,6 +67,7 @@ def _fast_hasher(settings):
 
 
 @pytest.fixture
-def demo_db(demo_seeded, db) -> Seeded:
-    """The seeded demo, inside this test's transaction."""
+def demo_db(demo_seeded, db, settings) -> Seeded:
+    """The seeded demo, inside this test's transaction, its stored files readable."""
+    settings.MEDIA_ROOT = demo_seeded.media
     return demo_seeded
