@@ -496,18 +496,18 @@ def packet_contents(
     }
 
 
-def member_packets(*, user) -> list[dict[str, Any]]:
-    """A member's packets (會議資料) for their home page: the latest final packet of each
-    meeting they sit on, newest meeting first, with the version they last opened (None
-    if never) and whether it changed since."""
+def member_packets(*, user, meeting: Meeting | None = None) -> list[dict[str, Any]]:
+    """A member's packets (會議資料) for their home page (or, with ``meeting``, that
+    meeting's page): the latest final packet of each meeting they sit on, newest meeting
+    first, with the version they last opened (None if never) and whether it changed
+    since."""
     packets: dict[int, Packet] = {}
-    rows = (
-        Packet.objects.filter(
-            meeting__members__user=user, stage=PacketStage.FINAL, status=PacketStatus.DONE
-        )
-        .select_related("meeting")
-        .order_by("-meeting__held_on", "meeting_id", "-version")
+    rows = Packet.objects.filter(
+        meeting__members__user=user, stage=PacketStage.FINAL, status=PacketStatus.DONE
     )
+    if meeting is not None:
+        rows = rows.filter(meeting=meeting)
+    rows = rows.select_related("meeting").order_by("-meeting__held_on", "meeting_id", "-version")
     for packet in rows:
         packets.setdefault(packet.meeting_id, packet)
     opened: dict[str, int] = {}

@@ -594,33 +594,36 @@ def packets_build_upcoming(*, today: date, actor: User) -> list[Packet]:
     held within the next 7 days that has no packet yet, and e-mail the ICP office once per
     meeting. Normally that is the meeting exactly 7 days ahead; a meeting planned later, or
     a day the job did not run, is caught up until the day before the meeting. A meeting
-    with any packet (the office's own, or this job's) is left alone, so running the job
-    twice never builds two drafts; returns the drafts queued."""
+    with a packet queued, running or built (the office's own, or this job's) is left
+    alone, so running the job twice never builds two drafts; a meeting whose every build
+    failed is tried again (without a second e-mail). Returns the drafts queued."""
     require_office(actor, system=True)
+    usable = (PacketStatus.QUEUED, PacketStatus.RUNNING, PacketStatus.DONE)
     due = Meeting.objects.filter(
         kind=MeetingKind.PROMOTION_COMMITTEE,
         status=MeetingStatus.PLANNED,
         held_on__gt=today,
         held_on__lte=today + timedelta(days=PACKET_DRAFT_DAYS),
-        packets__isnull=True,
-    )
+    ).exclude(packets__status__in=usable)
     office = User.objects.filter(groups__name=OFFICE_GROUP, is_active=True).distinct()
     queued = []
     for pk in due.order_by("held_on", "pk").values_list("pk", flat=True):
         meeting = Meeting.objects.select_for_update().get(pk=pk)
-        if meeting.packets.exists():  # a run at the same time got here first
+        if meeting.packets.filter(status__in=usable).exists():  # a run at the same time
             continue
+        first = not meeting.packets.exists()
         packet = packet_build(meeting=meeting, actor=actor)
-        notify(
-            office,
-            "packet_draft",
-            {
-                "meeting": meeting,
-                "packet": packet,
-                "send_by": meeting.held_on - timedelta(days=PACKET_SEND_DAYS),
-                "meeting_path": reverse("meeting_detail", args=[meeting.pk]),
-            },
-        )
+        if first:
+            notify(
+                office,
+                "packet_draft",
+                {
+                    "meeting": meeting,
+                    "packet": packet,
+                    "send_by": meeting.held_on - timedelta(days=PACKET_SEND_DAYS),
+                    "meeting_path": reverse("meeting_detail", args=[meeting.pk]),
+                },
+            )
         queued.append(packet)
     return queued
 

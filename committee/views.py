@@ -239,6 +239,10 @@ def _packet_card(meeting: Meeting, user, staff: bool, is_member: bool) -> dict |
         "final_exists": meeting.packets.filter(
             status=PacketStatus.DONE, stage=PacketStage.FINAL
         ).exists(),
+        # A member's own copy: the version, and whether it changed since they opened it.
+        "mine": next(iter(selectors.member_packets(user=user, meeting=meeting)), None)
+        if is_member
+        else None,
     }
 
 

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from committee import services, tasks
 from committee.models import Meeting, Packet
+from icp_portal.lib.uploads import blank_pdf
 from organizations.models import AuditEvent
 from organizations.services import system_user
 from tests.cases import test_workflow as case_tests
@@ -166,6 +167,9 @@ def test_the_status_object_and_who_may_build(packet_meeting, api_client, office_
         "stale",
         "sent_at",
         "error",
+        "send_by",
+        "late",
+        "versions",
     }
     assert (started.json()["version"], started.json()["status"]) == (1, "queued")
     assert office.post(url).json()["version"] == 1  # queued: nothing new starts
@@ -284,8 +288,11 @@ def test_the_meeting_page_builds_shows_and_finalizes_the_packet(
     client.force_login(packet_meeting["member"])
     body = client.get(page).content.decode()
     assert 'data-testid="packet-download"' in body
+    assert 'data-testid="packet-mine"' in body and 'data-seen="new"' in body
     download = client.get(f"/meetings/{meeting.pk}/packet/pdf/")
     assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
+    body = client.get(page).content.decode()
+    assert 'data-seen="new"' not in body and 'data-seen="opened"' in body
 
 
 # --- The daily draft (beat) and builds whose worker died ---------------------------------
@@ -345,6 +352,26 @@ def test_the_daily_job_leaves_a_meeting_the_office_already_built(packet_meeting,
     assert meeting.packets.count() == 1
 
 
+def test_the_daily_job_tries_a_failed_draft_again_without_a_second_mail(
+    packet_meeting, office_user, monkeypatch, django_capture_on_commit_callbacks
+):
+    from weasyprint.document import Document
+
+    system = system_user()
+    with django_capture_on_commit_callbacks() as callbacks:
+        (first,) = services.packets_build_upcoming(today=date(2011, 9, 1), actor=system)
+    _send_mails(callbacks)
+    with monkeypatch.context() as patch:
+        patch.setattr(Document, "write_pdf", lambda self, *a, **k: 1 / 0)
+        assert tasks.build_packet(first.pk) == "failed"
+    with django_capture_on_commit_callbacks() as callbacks:
+        (second,) = services.packets_build_upcoming(today=date(2011, 9, 2), actor=system)
+    _send_mails(callbacks)
+    assert second.version == 2 and len(mail.outbox) == 1
+    assert tasks.build_packet(second.pk) == "done"
+    assert services.packets_build_upcoming(today=date(2011, 9, 3), actor=system) == []
+
+
 def test_only_the_office_and_the_system_may_run_the_daily_job(packet_meeting):
     with pytest.raises(PermissionDenied):
         services.packets_build_upcoming(today=date(2011, 9, 1), actor=packet_meeting["member"])
@@ -391,3 +418,160 @@ def test_a_build_never_picked_up_expires_and_its_late_delivery_does_nothing(
     assert tasks.build_packet(lost.pk) == "skipped"  # the old message arrives at last
     lost.refresh_from_db()
     assert lost.status == "failed" and not lost.file
+
+
+# --- Attachments, timeliness, versions -----------------------------------------------------
+
+
+def _upload(case, actor, kind, content, name):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from cases import services as case_services
+
+    return case_services.document_upload(
+        case=case,
+        kind=kind,
+        upload=SimpleUploadedFile(name, content, content_type="application/pdf"),
+        actor=actor,
+    )
+
+
+def test_the_application_and_plan_are_appended_upright_inside_a4_pages(
+    packet_meeting, office_user, tmp_path
+):
+    from io import BytesIO
+
+    from pypdf import PdfReader, PdfWriter, Transformation
+
+    from icp_portal.lib.uploads import text_pdf
+
+    case = packet_meeting["case_obj"]
+    case.documents.all().delete()
+    # A scanned plan: its content drawn sideways on a landscape sheet, shown upright by
+    # /Rotate 90; it must come out upright, scaled into the packet's A4 page.
+    source = PdfReader(BytesIO(text_pdf(["Plan of the case", "Rotated scan"], pages=3)))
+    writer = PdfWriter()
+    for page in source.pages:
+        sideways = writer.add_page(page)
+        sideways.add_transformation(Transformation().rotate(90).translate(842, 0))
+        sideways.mediabox.upper_right = (842, 595)
+        sideways.rotate(90)
+    rotated = BytesIO()
+    writer.write(rotated)
+    _upload(case, office_user, "plan", rotated.getvalue(), "plan-scan.pdf")
+    _upload(case, office_user, "application", text_pdf(["Application form"]), "app.pdf")
+    packet = _build(packet_meeting["meeting_obj"], office_user)
+    content = packet.file.read()
+    reader = PdfReader(BytesIO(content))
+    sizes = {(round(p.mediabox.width), round(p.mediabox.height)) for p in reader.pages}
+    assert sizes == {(595, 842)} and not any(p.rotation for p in reader.pages)
+    pages = _text(content, tmp_path).split("\f")
+    attached = [
+        i
+        for i, page in enumerate(pages)
+        if "Plan of the case" in page or "Application form" in page
+    ]
+    # After the case's section, in the order uploaded (plan, then application), the last
+    # pages of the packet, each under the packet's header and page number.
+    assert attached == list(range(len(reader.pages) - 4, len(reader.pages)))
+    assert "Page 3 of 3" in pages[attached[2]] and "Application form" in pages[attached[3]]
+    assert all("機密" in pages[i] and f"共 {len(reader.pages)} 頁" in pages[i] for i in attached)
+    # Upright: the rotated scan's text reads horizontally on the packet's page.
+    assert "Rotated scan" in reader.pages[attached[0]].extract_text(orientations=(0,))
+    nested = [c.title for item in reader.outline if isinstance(item, list) for c in item]
+    attachments = [title for title in nested if title.startswith("附件")]
+    assert attachments == ["附件 計畫書：plan-scan.pdf", "附件 申請書：app.pdf"]
+    assert packet.pages == len(reader.pages)
+
+
+def test_an_unreadable_attachment_is_noted_and_the_build_still_succeeds(
+    packet_meeting, office_user, tmp_path
+):
+    case = packet_meeting["case_obj"]
+    document = case.documents.filter(kind="application").first() or _upload(
+        case, office_user, "application", blank_pdf(), "app.pdf"
+    )
+    with open(document.file.path, "wb") as handle:  # the stored file damaged on disk
+        handle.write(b"%PDF-1.4 damaged")
+    packet = _build(packet_meeting["meeting_obj"], office_user)
+    text = _text(packet.file.read(), tmp_path)
+    assert "Attachment could not be read" in text and document.original_name in text
+
+
+@pytest.mark.parametrize(
+    ("sent_days_before", "today_days_before", "late"),
+    [
+        (6, 6, False),  # sent the day after the draft: in time
+        (5, 5, False),  # sent on the last day
+        (4, 4, True),  # sent one day late
+        (None, 6, False),  # not sent, still time
+        (None, 4, True),  # not sent and the day passed: late
+    ],
+)
+def test_the_packet_is_late_when_it_reaches_the_members_under_5_days_before(
+    packet_meeting, office_user, sent_days_before, today_days_before, late
+):
+    from committee import selectors
+
+    meeting = packet_meeting["meeting_obj"]
+    packet = _build(meeting, office_user)
+    if sent_days_before is not None:
+        sent = timezone.make_aware(
+            timezone.datetime.combine(
+                meeting.held_on - timedelta(days=sent_days_before), timezone.datetime.min.time()
+            )
+        ) + timedelta(hours=17)
+        services.packet_finalize(packet=packet, actor=office_user, sent_at=sent)
+    today = meeting.held_on - timedelta(days=today_days_before)
+    timeliness = selectors.packet_timeliness(meeting=meeting, today=today)
+    assert timeliness["send_by"] == meeting.held_on - timedelta(days=5)
+    assert timeliness["late"] is late
+
+
+def test_a_held_meeting_packet_no_longer_goes_stale(packet_meeting, office_user):
+    from committee import selectors
+
+    meeting = packet_meeting["meeting_obj"]
+    packet = _build(meeting, office_user)
+    services.decision_record(
+        meeting=meeting,
+        agenda_item=meeting.agenda.get(),
+        outcome="renegotiate",
+        note="請廠商重新議約",
+        actor=office_user,
+    )
+    assert selectors.packet_is_stale(packet=packet) is True
+    services.meeting_mark_held(meeting=meeting, actor=office_user)
+    packet.refresh_from_db()
+    assert selectors.packet_is_stale(packet=packet) is False
+
+
+def test_the_office_sees_every_version_and_reads_an_earlier_one(
+    packet_meeting, client, office_user, tmp_path
+):
+    meeting = packet_meeting["meeting_obj"]
+    _build(meeting, office_user)
+    _build(meeting, office_user)
+    status = packet_meeting["office"].get(f"/api/v1/meetings/{meeting.pk}/packet/").json()
+    assert [row["version"] for row in status["versions"]] == [2, 1]
+    client.force_login(office_user)
+    body = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert 'data-testid="packet-versions"' in body
+    assert f"/meetings/{meeting.pk}/packet/pdf/?version=1" in body
+    earlier = client.get(f"/meetings/{meeting.pk}/packet/pdf/?version=1")
+    assert earlier.status_code == 200 and "v1.pdf" in earlier["Content-Disposition"]
+    assert client.get(f"/meetings/{meeting.pk}/packet/pdf/?version=x").status_code == 404
+    assert client.get(f"/meetings/{meeting.pk}/packet/pdf/?version=9").status_code == 404
+
+
+def test_a_running_build_card_carries_the_status_url_to_poll(packet_meeting, client, office_user):
+    meeting = packet_meeting["meeting_obj"]
+    services.packet_build(meeting=meeting, actor=office_user)
+    client.force_login(office_user)
+    body = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert f'data-packet-poll="/api/v1/meetings/{meeting.pk}/packet/"' in body
+    assert "data-packet-progress" in body
+    packet = Packet.objects.get()
+    tasks.build_packet(packet.pk)
+    body = client.get(f"/meetings/{meeting.pk}/").content.decode()
+    assert "data-packet-poll" not in body  # done: nothing to poll

@@ -114,7 +114,7 @@ def test_the_conflicted_member_copy_withholds_the_case_and_its_attachments(fourt
     member = conflict.reviewer.user
     withheld = conflict.case
     assert fourth.agenda.get(case=withheld).kind == AgendaKind.PRE_APPROVAL
-    packet, handle = pdf.packet_pdf_for(meeting=fourth, user=member)
+    _packet, handle = pdf.packet_pdf_for(meeting=fourth, user=member)
     content = handle.read()
     pages = _pages(content, tmp_path, "copy.pdf")
     text = "\n".join(pages)
