@@ -51,24 +51,32 @@ def briefing_deadline(signed_on):
     return signed_on + relativedelta(months=BRIEFING_DEADLINE_MONTHS)
 
 
-def _contractor_scope(queryset, user, contractor_field: str):
-    """Staff see all; a contractor's members see their organization's rows; others none."""
+def party_scope(queryset, user, contractor_field: str, agency_field: str | None = None):
+    """Staff see all; a contractor's members see their organization's rows; a procuring
+    agency's members (read-only) the rows of their agency's purchases, where
+    ``agency_field`` names them; others none."""
     if not getattr(user, "is_authenticated", False):
         return queryset.none()
     if is_office_staff(user):
         return queryset
     membership = user_membership(user=user)
-    if membership is None or membership.organization.kind != OrganizationKind.FOREIGN_CONTRACTOR:
+    if membership is None:
         return queryset.none()
-    return queryset.filter(**{contractor_field: membership.organization_id})
+    kind = membership.organization.kind
+    if kind == OrganizationKind.FOREIGN_CONTRACTOR:
+        return queryset.filter(**{contractor_field: membership.organization_id})
+    if kind == OrganizationKind.PROCURING_AGENCY and agency_field is not None:
+        return queryset.filter(**{agency_field: membership.organization_id})
+    return queryset.none()
 
 
 class ProcurementQuerySet(models.QuerySet["Procurement"]):
     def visible_to(self, user) -> ProcurementQuerySet:
-        """Staff see every procurement; a contractor those it holds an agreement on."""
+        """Staff see every procurement; a contractor those it holds an agreement on; an
+        agency its own."""
         if is_office_staff(user):
             return self
-        return _contractor_scope(self, user, "agreements__contractor").distinct()
+        return party_scope(self, user, "agreements__contractor", "agency").distinct()
 
 
 class Procurement(models.Model):
@@ -118,8 +126,9 @@ class Procurement(models.Model):
 
 class AgreementQuerySet(models.QuerySet["Agreement"]):
     def visible_to(self, user) -> AgreementQuerySet:
-        """Staff see every agreement; a contractor's members only their own; others none."""
-        return _contractor_scope(self, user, "contractor")
+        """Staff see every agreement; a contractor's members only their own; an agency's
+        members those on its purchases; others none."""
+        return party_scope(self, user, "contractor", "procurement__agency")
 
 
 class Agreement(models.Model):
@@ -352,7 +361,7 @@ class CreditEntryQuerySet(models.QuerySet["CreditEntry"]):
         raise AppendOnlyError("Ledger entries are append-only: post a reversal instead.")
 
     def visible_to(self, user) -> CreditEntryQuerySet:
-        return _contractor_scope(self, user, "agreement__contractor")
+        return party_scope(self, user, "agreement__contractor", "agreement__procurement__agency")
 
 
 class CreditEntry(models.Model):

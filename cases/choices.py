@@ -36,6 +36,19 @@ class DocumentKind(models.TextChoices):
     OTHER = "other", _("Other")
 
 
+class OutcomeStage(models.TextChoices):
+    """When a case's outcomes are recorded (domain.md §14): at actual approval, then
+    revisited one and three years after it."""
+
+    AT_APPROVAL = "at_approval", _("At actual approval")
+    ONE_YEAR = "one_year", _("One year after")
+    THREE_YEARS = "three_years", _("Three years after")
+
+
+# The revisits fall due this many years after the actual approval (domain.md §14).
+OUTCOME_REVISIT_YEARS = {OutcomeStage.ONE_YEAR: 1, OutcomeStage.THREE_YEARS: 3}
+
+
 class SubcommitteeOutcome(models.TextChoices):
     """The four outcomes of an industry sub-committee (產業分組委員會)."""
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.choices import Mode
-from cases.choices import ChecklistResult, DocumentKind, SubcommitteeOutcome
+from cases.choices import ChecklistResult, DocumentKind, OutcomeStage, SubcommitteeOutcome
 from cases.models import Case
 from cases.selectors import CONFIRMED
 from icp_portal.lib.forms import DATE, InputForm
@@ -193,3 +193,39 @@ class CheckpointForm(forms.Form):
 
 class CheckpointDoneForm(forms.Form):
     done_on = forms.DateField(label=_("Reached on"), widget=forms.DateInput(attrs={"type": "date"}))
+
+
+class OutcomeForm(forms.Form):
+    """The office records what an actually approved case brought at one stage (§14)."""
+
+    stage = forms.ChoiceField(label=_("Stage"), choices=OutcomeStage.choices)
+    as_of = forms.DateField(label=_("As of"), widget=forms.DateInput(attrs={"type": "date"}))
+    technologies = forms.CharField(
+        label=_("Technologies introduced"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One technology per line."),
+    )
+    investment_twd = forms.DecimalField(
+        label=_("Investment (NT$)"), min_value=0, max_digits=18, decimal_places=0, initial=0
+    )
+    orders_twd = forms.DecimalField(
+        label=_("Orders (NT$)"), min_value=0, max_digits=18, decimal_places=0, initial=0
+    )
+    added_output_twd = forms.DecimalField(
+        label=_("Added output (NT$)"), min_value=0, max_digits=18, decimal_places=0, initial=0
+    )
+    people_trained = forms.IntegerField(
+        label=_("People trained"), min_value=0, max_value=10**9, initial=0
+    )
+    jobs = forms.IntegerField(label=_("Jobs"), min_value=0, max_value=10**9, initial=0)
+    incrementality = forms.CharField(
+        label=_("Incrementality"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What would not have happened without the case."),
+    )
+
+    def clean_technologies(self) -> list[str]:
+        return [
+            line.strip() for line in self.cleaned_data["technologies"].splitlines() if line.strip()
+        ]

@@ -17,16 +17,23 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from agreements.choices import CaseUse, Mode
-from agreements.models import MONEY, Agreement, PlanItem
+from agreements.models import MONEY, Agreement, DecimalSize, PlanItem
 from cases.choices import (
     EXPORT_RESTRICTION_YEARS,
     PROGRESS_REPORT_GRACE_DAYS,
     CaseStatus,
     ChecklistResult,
     DocumentKind,
+    OutcomeStage,
     SubcommitteeOutcome,
 )
-from icp_portal.lib.models import PROGRAM_YEAR, QUARTER, ConstraintFieldsMixin, program_date
+from icp_portal.lib.models import (
+    PROGRAM_YEAR,
+    QUARTER,
+    ConstraintFieldsMixin,
+    not_in_future,
+    program_date,
+)
 from organizations.choices import Field, OrganizationKind
 from organizations.models import Organization, is_office_staff
 from organizations.selectors import user_membership
@@ -41,8 +48,9 @@ def credits_of(value: Decimal, multiplier: Decimal) -> Decimal:
 
 class CaseQuerySet(models.QuerySet["Case"]):
     def visible_to(self, user) -> CaseQuerySet:
-        """Staff see every case; a contractor's members their own; a reviewer the cases on
-        the agendas of meetings they sit on; nobody else any."""
+        """Staff see every case; a contractor's members their own; a procuring agency's
+        members (read-only, without documents) the cases on its purchases; a reviewer the
+        cases on the agendas of meetings they sit on; nobody else any."""
         if not getattr(user, "is_authenticated", False):
             return self.none()
         if is_office_staff(user):
@@ -50,6 +58,8 @@ class CaseQuerySet(models.QuerySet["Case"]):
         membership = user_membership(user=user)
         if membership and membership.organization.kind == OrganizationKind.FOREIGN_CONTRACTOR:
             return self.filter(agreement__contractor_id=membership.organization_id)
+        if membership and membership.organization.kind == OrganizationKind.PROCURING_AGENCY:
+            return self.filter(agreement__procurement__agency_id=membership.organization_id)
         if hasattr(user, "reviewer_profile"):
             return self.filter(agenda_items__meeting__members__user=user).distinct()
         return self.none()
@@ -209,6 +219,19 @@ def _document_path(document: CaseDocument, filename: str) -> str:
     return f"private/cases/{document.case_id}/{document.token}.pdf"
 
 
+class CaseDocumentQuerySet(models.QuerySet["CaseDocument"]):
+    def visible_to(self, user) -> CaseDocumentQuerySet:
+        """The documents of cases ``user`` may see, except to a procuring agency: it
+        follows the credit of its purchases, not the contractors' papers."""
+        cases = Case.objects.visible_to(user)
+        membership = (
+            user_membership(user=user) if getattr(user, "is_authenticated", False) else None
+        )
+        if membership and membership.organization.kind == OrganizationKind.PROCURING_AGENCY:
+            return self.none()
+        return self.filter(case__in=cases)
+
+
 class CaseDocument(models.Model):
     """A PDF attached to a case: application, plan, commitments, evidence."""
 
@@ -233,6 +256,8 @@ class CaseDocument(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
     uploaded_at = models.DateTimeField(auto_now_add=True)
+
+    objects = CaseDocumentQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("document")
@@ -337,3 +362,72 @@ class ProgressReminder(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.year}Q{self.quarter} {'overdue' if self.overdue else 'due'}"
+
+
+TWD: DecimalSize = {"max_digits": 18, "decimal_places": 0}
+
+
+class CaseOutcome(ConstraintFieldsMixin, models.Model):
+    """What a case brought (domain.md §14), recorded at its actual approval and revisited
+    one and three years later: the technologies introduced, by name; investment, orders
+    and added output in NT$; people trained; jobs; and the incrementality statement (what
+    would not have happened without the case)."""
+
+    constraint_fields = {"case_outcome_figures_not_negative": "investment_twd"}
+
+    case = models.ForeignKey(
+        Case, on_delete=models.CASCADE, related_name="outcomes", verbose_name=_("case")
+    )
+    stage = models.CharField(_("stage"), max_length=12, choices=OutcomeStage.choices)
+    as_of = models.DateField(_("as of"), validators=[program_date, not_in_future])
+    technologies = models.JSONField(_("technologies introduced"), default=list, blank=True)
+    investment_twd = models.DecimalField(_("investment (NT$)"), default=0, **TWD)
+    orders_twd = models.DecimalField(_("orders (NT$)"), default=0, **TWD)
+    added_output_twd = models.DecimalField(_("added output (NT$)"), default=0, **TWD)
+    people_trained = models.PositiveIntegerField(_("people trained"), default=0)
+    jobs = models.PositiveIntegerField(_("jobs"), default=0)
+    incrementality = models.TextField(
+        _("incrementality"),
+        help_text=_("What would not have happened without the case."),
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("outcome")
+        verbose_name_plural = _("outcomes")
+        ordering = ["case", "as_of", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "stage"],
+                name="case_outcome_once_per_stage",
+                violation_error_message=_("This stage's outcomes are already recorded."),
+            ),
+            models.CheckConstraint(
+                condition=Q(investment_twd__gte=0, orders_twd__gte=0, added_output_twd__gte=0),
+                name="case_outcome_figures_not_negative",
+                violation_error_message=_("Outcome figures cannot be negative."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.stage}"
+
+
+class OutcomeReminder(models.Model):
+    """A revisit reminder sent to the office (so a task run twice sends it once)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="outcome_reminders")
+    stage = models.CharField(max_length=12, choices=OutcomeStage.choices)
+    sent_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["case", "stage"], name="outcome_reminder_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.stage}"

@@ -42,3 +42,11 @@ def progress_report_reminder(case, year: int, quarter: int, due_on, overdue: boo
     notify(_contractor_people(case), "progress_report_due", context)
     if overdue:
         notify(_office_people(), "progress_report_due", context)
+
+
+def outcome_revisit_due(case, stage, due_on) -> None:
+    """To the office: an actually approved case's outcomes are due for their revisit."""
+    from cases.choices import OutcomeStage
+
+    context = _context(case, stage=OutcomeStage(stage).label, due_on=due_on)
+    notify(_office_people(), "outcome_revisit_due", context)

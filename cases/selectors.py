@@ -184,3 +184,32 @@ def case_opinions(*, case: Case, user) -> QuerySet:
     """The sub-committee opinions on the case this user may read: staff all (the office's
     working papers), a reviewer their own (the rule is the opinions' own ``visible_to``)."""
     return case.opinions.visible_to(user).select_related("reviewer__user", "meeting")
+
+
+def actually_approved_on(*, cases: QuerySet[Case] | None = None) -> dict[Case, date]:
+    """Each actually approved case and the day its actual credit took effect (the
+    meeting that approved it): the date its outcome revisits count from (§14)."""
+    entries = CreditEntry.objects.filter(kind=EntryKind.ACTUAL, case__isnull=False)
+    if cases is not None:
+        entries = entries.filter(case__in=cases)
+    first: dict[int, date] = {}
+    for case_id, effective_on in entries.values_list("case_id", "effective_on"):
+        if case_id not in first or effective_on < first[case_id]:
+            first[case_id] = effective_on
+    return {case: first[case.pk] for case in Case.objects.filter(pk__in=first).order_by("pk")}
+
+
+def case_outcomes(*, case: Case) -> QuerySet:
+    """The case's recorded outcomes, by stage (at approval, one year, three years)."""
+    return case.outcomes.select_related("recorded_by").order_by("as_of", "id")
+
+
+def case_documents(*, case: Case, user) -> QuerySet:
+    """The case's documents ``user`` may read (none for a procuring agency)."""
+    from cases.models import CaseDocument
+
+    return (
+        CaseDocument.objects.visible_to(user)
+        .filter(case=case)
+        .select_related("activity", "activity__recipient", "uploaded_by")
+    )

@@ -9,6 +9,7 @@ import secrets
 from datetime import date, datetime
 from decimal import Decimal
 
+from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.utils import timezone
@@ -19,13 +20,22 @@ from agreements import selectors as agreement_selectors
 from agreements import services as ledger
 from agreements.choices import Mode
 from cases import notifications, selectors, workflow
-from cases.choices import MAX_UPLOAD_BYTES, CaseStatus, DocumentKind, SubcommitteeOutcome
+from cases.choices import (
+    MAX_UPLOAD_BYTES,
+    OUTCOME_REVISIT_YEARS,
+    CaseStatus,
+    DocumentKind,
+    OutcomeStage,
+    SubcommitteeOutcome,
+)
 from cases.models import (
     Activity,
     Case,
     CaseDocument,
+    CaseOutcome,
     ChecklistConfirmation,
     Checkpoint,
+    OutcomeReminder,
     ProgressReminder,
     ProgressReport,
     credits_of,
@@ -35,6 +45,7 @@ from icp_portal.lib.services import service
 from icp_portal.lib.uploads import pdf_refusal
 from organizations.choices import OrganizationKind
 from organizations.models import Organization, User
+from organizations.policy import require_office
 from organizations.services import event_record
 
 # The figure a committee decision gives per activity, as people read it.
@@ -576,3 +587,91 @@ def checkpoint_complete(*, checkpoint: Checkpoint, done_on: date, actor: User) -
         note=f"{done_on} {checkpoint.title}",
     )
     return checkpoint
+
+
+# --- Outcomes (domain.md §14) ------------------------------------------------------------
+
+OUTCOME_FIGURES = (
+    "investment_twd",
+    "orders_twd",
+    "added_output_twd",
+    "people_trained",
+    "jobs",
+)
+MAX_TECHNOLOGIES = 50
+
+
+def _technology_names(technologies) -> list[str]:
+    if not isinstance(technologies, list) or not all(isinstance(t, str) for t in technologies):
+        raise ValidationError({"technologies": _("Give the technologies as a list of names.")})
+    names = [name.strip() for name in technologies if name.strip()]
+    if len(names) > MAX_TECHNOLOGIES or any(len(name) > 200 for name in names):
+        raise ValidationError(
+            {"technologies": _("At most 50 technologies, each name at most 200 characters.")}
+        )
+    return names
+
+
+@service
+def outcome_record(
+    *,
+    case: Case,
+    stage: str,
+    as_of: date,
+    incrementality: str,
+    actor: User,
+    technologies: list[str] | None = None,
+    **figures,
+) -> CaseOutcome:
+    """Record (or correct) what an actually approved case brought at one stage — at the
+    approval, one year or three years after (domain.md §14): technologies by name, NT$
+    investment, orders and added output, people trained, jobs, and the incrementality
+    statement. The office records it; one row per case and stage."""
+    case = _lock(case)
+    workflow.check(case, "record_outcome", actor)
+    unknown = set(figures) - set(OUTCOME_FIGURES)
+    if unknown:
+        raise ValidationError(_("Unknown outcome figures: %(names)s.") % {"names": sorted(unknown)})
+    if stage not in OutcomeStage.values:
+        raise ValidationError({"stage": _("Choose the stage of these outcomes.")})
+    if not (incrementality or "").strip():
+        raise ValidationError(
+            {"incrementality": _("Say what would not have happened without the case.")}
+        )
+    outcome = CaseOutcome.objects.filter(case=case, stage=stage).first() or CaseOutcome(
+        case=case, stage=stage
+    )
+    outcome.as_of = as_of
+    outcome.incrementality = incrementality.strip()
+    outcome.technologies = _technology_names(technologies or [])
+    for name in OUTCOME_FIGURES:
+        setattr(outcome, name, figures.get(name, 0) or 0)
+    outcome.recorded_by = actor
+    outcome.full_clean()
+    outcome.save()
+    event_record(actor=actor, target=case, action="case.outcome", note=f"{stage} {as_of}")
+    return outcome
+
+
+@service
+def outcome_revisits_remind(*, today: date, actor: User) -> int:
+    """Daily: tell the office once when an actually approved case's outcomes fall due
+    for their revisit (one and three years after the actual approval) and are not
+    recorded yet. Each reminder is claimed in the database first, so running this twice
+    sends it once; returns how many were sent."""
+    require_office(actor, system=True)
+    sent = 0
+    for case, approved_on in selectors.actually_approved_on().items():
+        recorded = set(case.outcomes.values_list("stage", flat=True))
+        for stage, years in OUTCOME_REVISIT_YEARS.items():
+            due_on = approved_on + relativedelta(years=years)
+            if stage in recorded or today < due_on:
+                continue
+            _reminder, created = OutcomeReminder.objects.get_or_create(case=case, stage=stage)
+            if created:
+                notifications.outcome_revisit_due(case, stage, due_on)
+                event_record(
+                    actor=actor, target=case, action="case.outcome_reminder", note=str(stage)
+                )
+                sent += 1
+    return sent

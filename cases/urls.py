@@ -4,6 +4,7 @@ from cases import views
 
 urlpatterns = [
     path("cases/<int:pk>/checkpoints/", views.checkpoint_add, name="checkpoint_add"),
+    path("cases/<int:pk>/outcomes/", views.outcome_record, name="outcome_record"),
     path(
         "cases/<int:pk>/checkpoints/<int:checkpoint_id>/done/",
         views.checkpoint_done,

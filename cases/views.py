@@ -33,6 +33,7 @@ from cases.forms import (
     CheckpointForm,
     DocumentUploadForm,
     InitialReviewForm,
+    OutcomeForm,
     ProgressReportForm,
     SubcommitteeOutcomeForm,
     SupplementRequestForm,
@@ -181,15 +182,17 @@ def _case_page(request, case: Case, bound: dict | None = None, upload_form=None)
         "checkpoints": list(case.checkpoints.all()),
         "today": timezone.localdate(),
         "can_set_checkpoints": "add_checkpoint" in actions,
+        "outcomes": list(selectors.case_outcomes(case=case)),
+        "outcome_form": (bound.get("outcome") or OutcomeForm(prefix="outcome"))
+        if "record_outcome" in actions
+        else None,
         "can_record_transfer": "record_transfer_completion" in actions,
         "can_record_subcommittee": any(name in actions for name in SUBCOMMITTEE_ACTIONS),
         "can_schedule": staff and ("send_to_subcommittee" in actions or "put_on_agenda" in actions),
         "can_file_progress": role == workflow.CONTRACTOR and "file_progress_report" in actions,
         "activities": activities,
         "totals": _totals(activities),
-        "documents": case.documents.select_related(
-            "activity", "activity__recipient", "uploaded_by"
-        ),
+        "documents": selectors.case_documents(case=case, user=user),
         "missing_documents": selectors.missing_documents(case=case)
         if case.status in workflow.EDITABLE
         else [],
@@ -216,8 +219,10 @@ def case_detail(request, pk):
     return _case_page(request, _visible_case(request, pk))
 
 
-def _case_action(request, pk, key: str, call, message: str, form_class=None):
-    """POST of one small form on the case page → its service (``service_action``)."""
+def _case_action(request, pk, key: str, call, message: str, form_class=None, action=None):
+    """POST of one small form on the case page → its service (``service_action``); with
+    ``action``, the case's workflow answers (403, or a message for the status) before the
+    input is read."""
     case = _visible_case(request, pk)
 
     def refused(form):
@@ -231,6 +236,7 @@ def _case_action(request, pk, key: str, call, message: str, form_class=None):
         done_url=_detail_url(case),
         message=message,
         refused=refused,
+        check=(lambda: workflow.check(case, action, request.user)) if action else None,
     )
 
 
@@ -351,6 +357,19 @@ def activity_transfer_completed(request, pk, activity_id):
 
 
 @require_POST
+def outcome_record(request, pk):
+    return _case_action(
+        request,
+        pk,
+        "outcome",
+        lambda case, data: services.outcome_record(case=case, actor=request.user, **data),
+        _("The outcomes were recorded."),
+        form_class=OutcomeForm,
+        action="record_outcome",
+    )
+
+
+@require_POST
 def checkpoint_add(request, pk):
     return _case_action(
         request,
@@ -428,7 +447,7 @@ def document_download(request, pk, doc_id):
     """Stream a private document to a person who may see its case (404 for anybody
     else, also for the id of another case's document)."""
     case = _visible_case(request, pk)
-    document = get_object_or_404(case.documents, pk=doc_id)
+    document = get_object_or_404(selectors.case_documents(case=case, user=request.user), pk=doc_id)
     response = FileResponse(
         document.file.open("rb"),
         as_attachment=True,

@@ -114,6 +114,10 @@ TRANSITIONS: dict[str, Transition] = {
         APPROVED_ONWARD, None, BOTH, "activity_record_transfer_completion"
     ),
     "add_checkpoint": Transition(OPEN, None, BOTH, "checkpoint_add"),
+    # Outcomes are the office's record of what an actually approved case brought (§14).
+    "record_outcome": Transition(
+        (S.ACTUALLY_APPROVED, S.CLOSED), None, (OFFICE,), "outcome_record"
+    ),
     "complete_checkpoint": Transition(OPEN, None, BOTH, "checkpoint_complete"),
 }
 

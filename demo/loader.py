@@ -66,9 +66,16 @@ def office() -> User:
 
 def steps() -> list[Callable[[], list[str]]]:
     """The seed steps in the apps' dependency order (each idempotent)."""
-    from demo import agreements, demand_items, feedback, parties, replay
+    from demo import agreements, demand_items, feedback, outcomes, parties, replay
 
-    return [parties.seed, agreements.seed, feedback.seed, demand_items.seed, replay.seed]
+    return [
+        parties.seed,
+        agreements.seed,
+        feedback.seed,
+        demand_items.seed,
+        replay.seed,
+        outcomes.seed,
+    ]
 
 
 def seed() -> list[str]:

@@ -420,6 +420,12 @@ class Replay:
         return meetings
 
 
+def case_by_key(key: str) -> Case:
+    """The demo case of ``cases.yaml``'s ``key`` (its agreement and Chinese title)."""
+    spec = load("cases")[key]
+    return Case.objects.get(agreement__number=spec["agreement"], title_zh=spec["title_zh"])
+
+
 def _meeting_keys() -> list[tuple[str, int, int]]:
     keys = []
     for spec in load("meetings")["meetings"]:

@@ -53,6 +53,7 @@ def api_urlpatterns() -> list:
     from demand_items.api import urls as demand_item_urls
     from feedback.api import urls as feedback_urls
     from organizations.api import urls as organization_urls
+    from reports.api import urls as report_urls
 
     apps = [
         organization_urls,
@@ -61,6 +62,7 @@ def api_urlpatterns() -> list:
         feedback_urls,
         demand_item_urls,
         committee_urls,
+        report_urls,
     ]
     router = DefaultRouter()
     router.include_format_suffixes = False

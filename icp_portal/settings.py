@@ -255,6 +255,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.remind_progress_reports",
         "schedule": crontab(hour=8, minute=0),
     },
+    # Outcomes revisited one and three years after the actual approval (domain.md §14).
+    "outcome-revisits-daily": {
+        "task": "cases.remind_outcome_revisits",
+        "schedule": crontab(hour=8, minute=15),
+    },
     # The draft packet of each promotion-committee meeting 7 days ahead (domain.md §11).
     "upcoming-packets-daily": {
         "task": "committee.build_upcoming_packets",

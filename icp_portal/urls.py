@@ -50,4 +50,5 @@ urlpatterns = [
     path("", include("demand_items.urls")),
     path("", include("feedback.urls")),
     path("", include("organizations.urls")),
+    path("", include("reports.urls")),
 ]

@@ -5,8 +5,15 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from agreements.models import Agreement
-from cases.choices import ChecklistResult, SubcommitteeOutcome
-from cases.models import Activity, Case, CaseDocument, Checkpoint, ProgressReport
+from cases.choices import ChecklistResult, OutcomeStage, SubcommitteeOutcome
+from cases.models import (
+    Activity,
+    Case,
+    CaseDocument,
+    CaseOutcome,
+    Checkpoint,
+    ProgressReport,
+)
 from organizations.choices import OrganizationKind
 from organizations.models import AuditEvent, Organization
 
@@ -166,6 +173,34 @@ class CheckpointSerializer(serializers.ModelSerializer):
         model = Checkpoint
         fields = ["id", "title", "due_on", "done_on"]
         read_only_fields = ["done_on"]
+
+
+class OutcomeSerializer(serializers.ModelSerializer):
+    """A case's outcomes at one stage (api.md ``/cases/{id}/outcomes/``, domain.md §14).
+    POST records a stage (or corrects it: one row per stage)."""
+
+    technologies = serializers.ListField(
+        child=serializers.CharField(max_length=200), max_length=50, required=False
+    )
+    stage = serializers.ChoiceField(choices=OutcomeStage.choices)
+
+    class Meta:
+        model = CaseOutcome
+        fields = [
+            "id",
+            "stage",
+            "as_of",
+            "technologies",
+            "investment_twd",
+            "orders_twd",
+            "added_output_twd",
+            "people_trained",
+            "jobs",
+            "incrementality",
+            "recorded_at",
+        ]
+        read_only_fields = ["recorded_at"]
+        validators: list = []  # one row per stage: the service records or corrects it
 
 
 class CheckpointDoneSerializer(serializers.Serializer):

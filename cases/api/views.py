@@ -17,6 +17,7 @@ from cases.api.serializers import (
     DocumentSerializer,
     EventSerializer,
     InitialReviewSerializer,
+    OutcomeSerializer,
     ProgressReportSerializer,
     SubcommitteeReviewSerializer,
     SupplementSerializer,
@@ -226,6 +227,25 @@ class CaseViewSet(
         page = self.paginate_queryset(case.checkpoints.order_by("due_on", "id"))
         return self.get_paginated_response(CheckpointSerializer(page, many=True).data)
 
+    @extend_schema(methods=["GET"], responses=OutcomeSerializer(many=True))
+    @extend_schema(methods=["POST"], request=OutcomeSerializer, responses={201: OutcomeSerializer})
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=OutcomeSerializer,
+        filter_backends=[],
+    )
+    def outcomes(self, request, pk=None):
+        """What the case brought (domain.md §14), recorded at its actual approval and
+        revisited at one and three years; POST (the office) records or corrects a stage."""
+        case = self._case("record_outcome" if request.method == "POST" else None)
+        if request.method == "POST":
+            data = self._input(OutcomeSerializer)
+            row = services.outcome_record(case=case, actor=request.user, **data)
+            return Response(OutcomeSerializer(row).data, status=status.HTTP_201_CREATED)
+        page = self.paginate_queryset(selectors.case_outcomes(case=case))
+        return self.get_paginated_response(OutcomeSerializer(page, many=True).data)
+
     @extend_schema(request=CheckpointDoneSerializer, responses=CheckpointSerializer)
     @action(detail=True, methods=["post"], url_path=r"checkpoints/(?P<checkpoint_id>\d+)/done")
     def checkpoint_done(self, request, pk=None, checkpoint_id=None):
@@ -269,7 +289,9 @@ class CaseViewSet(
                 actor=request.user,
             )
             return Response(DocumentSerializer(document).data, status=status.HTTP_201_CREATED)
-        page = self.paginate_queryset(case.documents.order_by("id"))
+        page = self.paginate_queryset(
+            selectors.case_documents(case=case, user=request.user).order_by("id")
+        )
         return self.get_paginated_response(DocumentSerializer(page, many=True).data)
 
     @extend_schema(responses={(200, "application/pdf"): bytes})
@@ -282,7 +304,8 @@ class CaseViewSet(
     )
     def document_file(self, request, pk=None, document_id=None):
         """Download a document: only for people who can see the case."""
-        document = get_object_or_404(self._case().documents, pk=document_id)
+        documents = selectors.case_documents(case=self._case(), user=request.user)
+        document = get_object_or_404(documents, pk=document_id)
         return FileResponse(
             document.file.open("rb"),
             as_attachment=True,

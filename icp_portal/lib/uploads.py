@@ -62,9 +62,7 @@ def text_pdf(lines: list[str], *, pages: int = 1) -> bytes:
     for number in range(1, pages + 1):
         page = writer.add_blank_page(width=595, height=842)
         body = [*lines, "", f"Page {number} of {pages}"]
-        text = " ".join(
-            f"({escape(line)}) Tj 0 -22 Td" if line else "0 -22 Td" for line in body
-        )
+        text = " ".join(f"({escape(line)}) Tj 0 -22 Td" if line else "0 -22 Td" for line in body)
         stream = DecodedStreamObject()
         stream.set_data(f"BT /F1 13 Tf 72 760 Td {text} ET".encode("ascii"))
         page[NameObject("/Contents")] = writer._add_object(stream)

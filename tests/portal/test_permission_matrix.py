@@ -33,10 +33,9 @@ PEOPLE = tuple(a for a in AUTH if a != "token_ro")  # who signs in to pages
 
 # Who sees what (api.md: contractors their own; a reviewer the meetings they sit on and
 # the cases on those agendas; a recipient its own bills; a proposing unit its own demand
-# items; contractors and the panel items past filing). The agencies' read-only access to
-# their procurements (api.md "Outcomes and agencies") is issue 12's: until it lands an
-# agency's member sees none of them (404), and these rows change with it.
-A_SIDE = ("contractor_a",)  # contractor A's agreement, procurement, cases
+# items; contractors and the panel items past filing; a procuring agency, read-only, the
+# procurements, agreements, ledgers and cases of its own purchases, not their documents).
+A_SIDE = ("contractor_a", "agency")  # contractor A's agreement, procurement, cases (agency A reads)
 SUB_CASE = (*A_SIDE, "reviewer")  # the case on the reviewer's sub-committee agenda
 MEETING = ("reviewer",)
 BILL = ("recipient",)
@@ -442,6 +441,17 @@ API_ROWS = [
         {"code": "forms_complete", "result": "pass"},
     ),
     Row("api", "GET", f"{V1}/cases/{{case_exec}}/checkpoints/", "case-checkpoints", read(*A_SIDE)),
+    # Outcomes (issue 12): read with the case; the office records them after the actual
+    # approval (a case under review: 409 for the office, 403 for those who only see it).
+    Row("api", "GET", f"{V1}/cases/{{case_sub}}/outcomes/", "case-outcomes", read(*SUB_CASE)),
+    Row(
+        "api",
+        "POST",
+        f"{V1}/cases/{{case_sub}}/outcomes/",
+        "case-outcomes",
+        write(409, STAFF, SUB_CASE),
+        {"stage": "at_approval", "as_of": "2011-12-06", "incrementality": "matrix"},
+    ),
     Row(
         "api",
         "POST",
@@ -463,7 +473,7 @@ API_ROWS = [
         "GET",
         f"{V1}/cases/{{case_sub}}/documents/{{doc_sub}}/file/",
         "case-document-file",
-        read(*SUB_CASE),
+        read(*SUB_CASE, agency=404),  # an agency follows the credit, not the papers
     ),
     Row(
         "api",
@@ -784,6 +794,9 @@ API_ROWS = [
         {},
         note="second submit",
     ),
+    # Statistics (issue 12): staff any agency's, an agency's members their own, else 403.
+    Row("api", "GET", f"{V1}/statistics/", "statistics", staff_read(agency=200)),
+    Row("api", "GET", f"{V1}/public/statistics/", "public-statistics", everyone(anonymous=200)),
     Row(
         "api",
         "GET",
@@ -954,6 +967,9 @@ PAGE_ROWS = [
     Row("page", "GET", "/accounts/set-password/done/", "set_password_done", public()),
     Row("page", "GET", "/healthz", "healthz", public()),
     Row("page", "GET", "/public/demand-items/", "public_demand_item_list", public()),
+    # Statistics (issue 12): the office's and an agency's (its own purchases); public figures.
+    Row("page", "GET", "/statistics/", "statistics", page("staff", "agency")),
+    Row("page", "GET", "/public/statistics/", "public_statistics", public()),
     Row(
         "page",
         "GET",
@@ -1023,7 +1039,7 @@ PAGE_ROWS = [
         "GET",
         "/agreements/{agreement_a}/edit/",
         "agreement_edit",
-        page_read(contractor_a=403),
+        page_read(contractor_a=403, agency=403),
     ),
     Row(
         "page",
@@ -1086,7 +1102,7 @@ PAGE_ROWS = [
         "GET",
         "/cases/{case_draft}/edit/",
         "case_edit",
-        page_read("contractor_a"),
+        page_read("contractor_a", agency=403),
     ),
     Row(
         "page",
@@ -1196,6 +1212,14 @@ PAGE_ROWS = [
     Row(
         "page",
         "POST",
+        "/cases/{case_sub}/outcomes/",
+        "outcome_record",
+        page_post(STAFF, SUB_CASE),  # the office: a message (not after actual approval yet)
+        {"outcome-stage": "at_approval", "outcome-as_of": "2011-12-06"},  # refused first
+    ),
+    Row(
+        "page",
+        "POST",
         "/cases/{case_exec}/checkpoints/{checkpoint_exec}/done/",
         "checkpoint_done",
         page_post(("staff", "contractor_a"), A_SIDE),
@@ -1214,7 +1238,7 @@ PAGE_ROWS = [
         "GET",
         "/cases/{case_sub}/documents/{doc_sub}/file/",
         "case_document_download",
-        page_read(*SUB_CASE),
+        page_read(*SUB_CASE, agency=404),
     ),
     # Committee.
     Row("page", "GET", "/meetings/", "meeting_list", page("staff", "reviewer")),

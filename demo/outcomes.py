@@ -1,0 +1,39 @@
+"""The outcomes the 2011 cases brought and the year's KPI targets (``outcomes.yaml``),
+recorded through the services as the office records them. Idempotent."""
+
+from __future__ import annotations
+
+from cases import services as case_services
+from cases.choices import OutcomeStage
+from cases.models import CaseOutcome
+from demo.loader import load, office
+from demo.replay import case_by_key
+from reports.models import KpiTarget
+
+FIGURES = ("investment_twd", "orders_twd", "added_output_twd", "people_trained", "jobs")
+
+
+def seed() -> list[str]:
+    data = load("outcomes")
+    for target in data["targets"]:
+        KpiTarget.objects.update_or_create(
+            year=target["year"], defaults={k: v for k, v in target.items() if k != "year"}
+        )
+    actor = office()
+    recorded = 0
+    for spec in data["outcomes"]:
+        case = case_by_key(spec["case"])
+        if CaseOutcome.objects.filter(case=case, stage=OutcomeStage.AT_APPROVAL).exists():
+            continue
+        case_services.outcome_record(
+            case=case,
+            stage=OutcomeStage.AT_APPROVAL,
+            as_of=spec["as_of"],
+            technologies=spec.get("technologies", []),
+            incrementality=spec["incrementality"],
+            actor=actor,
+            **{name: spec[name] for name in FIGURES if name in spec},
+        )
+        recorded += 1
+    years = len(data["targets"])
+    return [f"Outcomes: {recorded} cases' outcomes recorded; KPI targets of {years} year(s)."]

@@ -1,0 +1,11 @@
+"""Routes of the reports' API, mounted under /api/v1/ by icp_portal.api."""
+
+from django.urls import path
+
+from reports.api.views import PublicStatisticsView, StatisticsView
+
+routes: list = []
+urlpatterns = [
+    path("statistics/", StatisticsView.as_view(), name="statistics"),
+    path("public/statistics/", PublicStatisticsView.as_view(), name="public-statistics"),
+]

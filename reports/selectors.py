@@ -1,0 +1,462 @@
+"""The program's figures (domain.md §9, §14, §3), read from the ledger and the minutes:
+one place for every number the statistics page, the API, the public page and the reports
+show. A committee decision counts in the period its meeting was held (and only once its
+minutes are approved: then it is on the ledger); amounts stay per currency (points in
+USD and in NT$ are never added); shares are strings with four decimals.
+
+Every figure can be narrowed to one procuring agency's purchases (its members' view)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date
+from decimal import ROUND_HALF_UP, Decimal
+from typing import Any
+
+from django.db.models import Case as DbCase
+from django.db.models import F, Q, QuerySet, Sum, When
+
+from agreements.choices import DEFENCE_USES, CaseUse, EntryKind, Mode, PointsCurrency
+from agreements.models import Agreement, CreditEntry
+from cases.models import Activity, CaseOutcome
+from committee.choices import AgendaKind, MeetingKind, MeetingStatus, Outcome
+from committee.models import Decision, Meeting
+from demand_items.choices import Classification, ItemStatus
+from demand_items.models import DemandItem
+from feedback.choices import BillStatus
+from feedback.models import Bill, Payment
+from organizations.choices import Field
+from organizations.models import Organization
+from reports.models import KpiTarget
+
+SHARE = Decimal("0.0001")
+# The legislature's minimum defence share and the long-term target (domain.md §3).
+DEFENCE_MINIMUM = Decimal("0.50")
+DEFENCE_TARGET = Decimal("0.60")
+ZERO = Decimal("0")
+
+
+@dataclass(frozen=True)
+class Period:
+    """A closed range of days: a calendar year, or any range the office asks for."""
+
+    start: date
+    end: date
+
+    @classmethod
+    def year(cls, year: int) -> Period:
+        return cls(date(year, 1, 1), date(year, 12, 31))
+
+
+def share(part: Decimal, whole: Decimal) -> str:
+    """``part / whole`` as a string with four decimals ("0.0000" when there is no whole)."""
+    if not whole:
+        return "0.0000"
+    return str((Decimal(part) / Decimal(whole)).quantize(SHARE, rounding=ROUND_HALF_UP))
+
+
+def _by_currency(rows) -> dict[str, Decimal]:
+    """{currency: amount} for both currencies (zero when none), from (currency, amount)."""
+    totals = {currency: Decimal("0.00") for currency in PointsCurrency.values}
+    for currency, amount in rows:
+        totals[currency] += amount or 0
+    return totals
+
+
+def _meetings(period: Period) -> QuerySet[Meeting]:
+    """The promotion-committee meetings held in the period whose minutes are approved."""
+    return Meeting.objects.filter(
+        kind=MeetingKind.PROMOTION_COMMITTEE,
+        status=MeetingStatus.MINUTES_APPROVED,
+        held_on__gte=period.start,
+        held_on__lte=period.end,
+    )
+
+
+def _posted(kind: str, meetings: QuerySet[Meeting], agency: Organization | None):
+    """Ledger entries of ``kind`` the meetings' minutes posted, net of their reversals."""
+    entries = CreditEntry.objects.filter(
+        Q(kind=kind, meeting__in=meetings)
+        | Q(kind=EntryKind.REVERSAL, reverses__kind=kind, reverses__meeting__in=meetings)
+    )
+    if agency is not None:
+        entries = entries.filter(agreement__procurement__agency=agency)
+    return entries
+
+
+def _decisions(meetings: QuerySet[Meeting], agency: Organization | None) -> QuerySet[Decision]:
+    decisions = Decision.objects.filter(agenda_item__meeting__in=meetings)
+    if agency is not None:
+        decisions = decisions.filter(agenda_item__case__agreement__procurement__agency=agency)
+    return decisions
+
+
+def _count(decisions: QuerySet[Decision], kind: str, outcome: str) -> int:
+    return decisions.filter(agenda_item__kind=kind, outcome=outcome).count()
+
+
+def _breakdown(rows: list[tuple[str, str, Decimal]], key: str, labels: dict) -> list[dict]:
+    """Rows ``(value, currency, credits)`` summed per value and currency, each with its
+    share of that currency's total, largest first."""
+    sums: dict[tuple[str, str], Decimal] = defaultdict(Decimal)
+    totals: dict[str, Decimal] = defaultdict(Decimal)
+    for value, currency, credits in rows:
+        sums[(value, currency)] += credits
+        totals[currency] += credits
+    ordered = sorted(sums.items(), key=lambda item: (item[0][1], -item[1], item[0][0]))
+    return [
+        {
+            key: value,
+            "label": str(labels.get(value, value)),
+            "currency": currency,
+            "credits": credits,
+            "share": share(credits, totals[currency]),
+        }
+        for (value, currency), credits in ordered
+    ]
+
+
+def _pre_approved_activities(meetings: QuerySet[Meeting], agency: Organization | None):
+    """(activity, currency) of every case the meetings pre-approved, with its credits."""
+    cases = _decisions(meetings, agency).filter(
+        agenda_item__kind=AgendaKind.PRE_APPROVAL, outcome=Outcome.APPROVED
+    )
+    return (
+        Activity.objects.filter(case__agenda_items__decision__in=cases)
+        .exclude(pre_approved_credits=None)
+        .select_related("case__agreement__procurement__agency")
+    )
+
+
+def _defence_share(by_use: list[dict]) -> dict[str, Any]:
+    """The share of pre-approved credit on direct or indirect defence use, per currency;
+    ``value`` is the share in USD points (the program's unit for its targets) or, with no
+    USD-point credit, in NT$ points."""
+    per_currency: dict[str, str] = {}
+    for currency in PointsCurrency.values:
+        rows = [row for row in by_use if row["currency"] == currency]
+        total = sum((row["credits"] for row in rows), ZERO)
+        if total:
+            defence = sum((row["credits"] for row in rows if row["use"] in DEFENCE_USES), ZERO)
+            per_currency[currency] = share(defence, total)
+    value = per_currency.get(PointsCurrency.USD_PTS) or per_currency.get(PointsCurrency.TWD_PTS)
+    return {
+        "value": value or "0.0000",
+        "by_currency": per_currency,
+        "minimum": str(DEFENCE_MINIMUM),
+        "target": str(DEFENCE_TARGET),
+        "meets_minimum": value is not None and Decimal(value) >= DEFENCE_MINIMUM,
+        "meets_target": value is not None and Decimal(value) >= DEFENCE_TARGET,
+    }
+
+
+def _in_execution(period: Period, agency: Organization | None) -> dict[str, Any]:
+    """Cases with an open reserve at the period's end (pre-approved and not yet actually
+    approved, closed or withdrawn), with their reserved credit per currency."""
+    entries = CreditEntry.objects.filter(
+        applies_to__in=(EntryKind.RESERVE, EntryKind.RELEASE),
+        effective_on__lte=period.end,
+        case__isnull=False,
+    )
+    if agency is not None:
+        entries = entries.filter(agreement__procurement__agency=agency)
+    signed = DbCase(When(applies_to=EntryKind.RELEASE, then=-F("amount")), default=F("amount"))
+    open_reserves = (
+        entries.values("case_id", "currency").annotate(total=Sum(signed)).filter(total__gt=0)
+    )
+    rows = [(row["currency"], row["total"]) for row in open_reserves]
+    return {"count": len({row["case_id"] for row in open_reserves}), "credits": _by_currency(rows)}
+
+
+def _fees(period: Period, agency: Organization | None) -> dict[str, Decimal]:
+    """Fees billed in the period (not cancelled), collected in it, and overdue at its end
+    (what remains unpaid of open bills due before the end)."""
+    bills = Bill.objects.all()
+    payments = Payment.objects.all()
+    if agency is not None:
+        bills = bills.filter(case__agreement__procurement__agency=agency)
+        payments = payments.filter(bill__case__agreement__procurement__agency=agency)
+    billed = (
+        bills.filter(issued_on__gte=period.start, issued_on__lte=period.end)
+        .exclude(status=BillStatus.CANCELLED)
+        .aggregate(total=Sum("amount_twd"))["total"]
+    )
+    collected = payments.filter(paid_on__gte=period.start, paid_on__lte=period.end).aggregate(
+        total=Sum("amount_twd")
+    )["total"]
+    # Unpaid at the end: the amount less what was paid by then, of bills due before it.
+    overdue = ZERO
+    late = bills.filter(due_on__lt=period.end).exclude(
+        status__in=(BillStatus.WAIVED, BillStatus.CANCELLED)
+    )
+    paid_by_end = dict(
+        payments.filter(bill__in=late, paid_on__lte=period.end)
+        .values("bill_id")
+        .annotate(total=Sum("amount_twd"))
+        .values_list("bill_id", "total")
+    )
+    for bill_id, amount in late.values_list("id", "amount_twd"):
+        overdue += max(ZERO, amount - paid_by_end.get(bill_id, ZERO))
+    return {
+        "billed_twd": billed or ZERO,
+        "collected_twd": collected or ZERO,
+        "overdue_twd": overdue,
+    }
+
+
+def _demand_items(period: Period) -> dict[str, int]:
+    """Demand items of the rounds closing in the period: filed (submitted), their bands,
+    and those published in the period."""
+    items = DemandItem.objects.filter(
+        round__closes_on__gte=period.start, round__closes_on__lte=period.end
+    ).exclude(status=ItemStatus.DRAFT)
+    return {
+        "filed": items.count(),
+        "priority": items.filter(classification=Classification.PRIORITY).count(),
+        "general": items.filter(classification=Classification.GENERAL).count(),
+        "held": items.filter(classification=Classification.HELD).count(),
+        "excluded": items.filter(classification=Classification.EXCLUDED).count(),
+        "published": DemandItem.objects.filter(
+            published=True, published_on__gte=period.start, published_on__lte=period.end
+        ).count(),
+    }
+
+
+def _outcomes(meetings: QuerySet[Meeting], agency: Organization | None) -> dict[str, Any]:
+    """The outcomes recorded at the actual approval of the cases the meetings actually
+    approved (domain.md §14)."""
+    approved = _decisions(meetings, agency).filter(
+        agenda_item__kind=AgendaKind.ACTUAL_APPROVAL, outcome=Outcome.APPROVED
+    )
+    rows = CaseOutcome.objects.filter(
+        stage="at_approval", case__agenda_items__decision__in=approved
+    ).distinct()
+    technologies = 0
+    totals = {"investment_twd": ZERO, "orders_twd": ZERO, "added_output_twd": ZERO}
+    people = jobs = 0
+    for outcome in rows:
+        technologies += len(outcome.technologies)
+        for name in totals:
+            totals[name] += getattr(outcome, name)
+        people += outcome.people_trained
+        jobs += outcome.jobs
+    return {
+        "technologies": technologies,
+        **totals,
+        "people_trained": people,
+        "jobs": jobs,
+        "cases": rows.count(),
+    }
+
+
+def kpis(*, year: int, outcomes: dict[str, Any]) -> list[dict[str, Any]]:
+    """The year's outcomes against its KPI targets (none when the year set none)."""
+    target = KpiTarget.objects.filter(year=year).first()
+    if target is None:
+        return []
+    rows = []
+    for key, done in (
+        ("orders_twd", outcomes["orders_twd"]),
+        ("investment_twd", outcomes["investment_twd"]),
+        ("added_output_twd", outcomes["added_output_twd"]),
+        ("technologies", outcomes["technologies"]),
+    ):
+        goal = getattr(target, key)
+        if goal is None:
+            continue
+        rows.append(
+            {
+                "kpi": key,
+                "label": str(getattr(KpiTarget._meta.get_field(key), "verbose_name", key)),
+                "target": goal,
+                "done": done,
+                "progress": share(Decimal(done), Decimal(goal)),
+            }
+        )
+    return rows
+
+
+def program_statistics(
+    *, period: Period, agency: Organization | None = None, public: bool = False
+) -> dict[str, Any]:
+    """Every figure of the program for ``period`` (api.md ``/statistics/``), narrowed to
+    ``agency``'s purchases when given. ``public`` leaves out the fees (the published
+    figures name no recipient and show no fee)."""
+    meetings = _meetings(period)
+    decisions = _decisions(meetings, agency)
+    agreements = Agreement.objects.filter(signed_on__gte=period.start, signed_on__lte=period.end)
+    if agency is not None:
+        agreements = agreements.filter(procurement__agency=agency)
+    activities = list(_pre_approved_activities(meetings, agency))
+
+    def rows(attribute) -> list[tuple[str, str, Decimal]]:
+        return [
+            (attribute(a), a.case.agreement.currency, a.pre_approved_credits or ZERO)
+            for a in activities
+        ]
+
+    agencies = {a.case.agreement.procurement.agency_id: a for a in activities}
+    agency_names = {
+        str(pk): activity.case.agreement.procurement.agency.name
+        for pk, activity in agencies.items()
+    }
+    by_use = _breakdown(rows(lambda a: a.case.use), "use", dict(CaseUse.choices))
+    figures: dict[str, Any] = {
+        "start": period.start,
+        "end": period.end,
+        "agreements_signed": {
+            "count": agreements.count(),
+            "obligation": _by_currency(agreements.values_list("currency", "obligation")),
+        },
+        "pre_approved": {
+            "count": _count(decisions, AgendaKind.PRE_APPROVAL, Outcome.APPROVED),
+            "credits": _by_currency(
+                _posted(EntryKind.RESERVE, meetings, agency).values_list("currency", "amount")
+            ),
+        },
+        "rejected": {"count": _count(decisions, AgendaKind.PRE_APPROVAL, Outcome.REJECTED)},
+        "renegotiate": {"count": _count(decisions, AgendaKind.PRE_APPROVAL, Outcome.RENEGOTIATE)},
+        "actually_approved": {
+            "count": _count(decisions, AgendaKind.ACTUAL_APPROVAL, Outcome.APPROVED),
+            "credits": _by_currency(
+                _posted(EntryKind.ACTUAL, meetings, agency).values_list("currency", "amount")
+            ),
+        },
+        "in_execution": _in_execution(period, agency),
+        "by_mode": _breakdown(rows(lambda a: a.mode), "mode", dict(Mode.choices)),
+        "by_field": _breakdown(rows(lambda a: a.case.field), "field", dict(Field.choices)),
+        "by_agency": _breakdown(
+            rows(lambda a: str(a.case.agreement.procurement.agency_id)), "agency", agency_names
+        ),
+        "by_use": by_use,
+        "defence_share": _defence_share(by_use),
+        "demand_items": _demand_items(period),
+        "outcomes": _outcomes(meetings, agency),
+        "meetings": [
+            {"id": m.pk, "year": m.year, "number": m.number, "held_on": m.held_on}
+            for m in meetings.order_by("held_on", "id")
+        ],
+    }
+    if not public:
+        figures["fees"] = _fees(period, agency)
+    return figures
+
+
+def year_statistics(
+    *, year: int, agency: Organization | None = None, public: bool = False
+) -> dict[str, Any]:
+    """The figures of a calendar year (api.md ``/statistics/?year=``), with its KPIs."""
+    figures = program_statistics(period=Period.year(year), agency=agency, public=public)
+    return {"year": year, **figures, "kpis": kpis(year=year, outcomes=figures["outcomes"])}
+
+
+def program_years() -> list[int]:
+    """The years with a promotion-committee meeting or a signed agreement, newest first."""
+    years = set(
+        Meeting.objects.filter(kind=MeetingKind.PROMOTION_COMMITTEE).values_list(
+            "held_on__year", flat=True
+        )
+    ) | set(Agreement.objects.values_list("signed_on__year", flat=True))
+    return sorted(years, reverse=True)
+
+
+def meeting_years() -> list[int]:
+    """The years with a promotion-committee meeting whose minutes are approved, oldest
+    first (the years a series of decisions is drawn over)."""
+    return sorted(
+        set(
+            Meeting.objects.filter(
+                kind=MeetingKind.PROMOTION_COMMITTEE, status=MeetingStatus.MINUTES_APPROVED
+            ).values_list("held_on__year", flat=True)
+        )
+    )
+
+
+def meeting_series(*, period: Period, agency: Organization | None = None) -> list[dict]:
+    """Per promotion-committee meeting of the period: pre-approved and actually approved
+    credit per currency (the chart of results per meeting)."""
+    series = []
+    for meeting in _meetings(period).order_by("held_on", "id"):
+        one = Meeting.objects.filter(pk=meeting.pk)
+        series.append(
+            {
+                "meeting": meeting,
+                "pre_approved": _by_currency(
+                    _posted(EntryKind.RESERVE, one, agency).values_list("currency", "amount")
+                ),
+                "actually_approved": _by_currency(
+                    _posted(EntryKind.ACTUAL, one, agency).values_list("currency", "amount")
+                ),
+            }
+        )
+    return series
+
+
+def defence_share_series(*, years: list[int], agency: Organization | None = None) -> list[dict]:
+    """The defence share of each year's pre-approved credit (the chart against the 50%
+    minimum and the 60% target)."""
+    series = []
+    for year in sorted(years):
+        meetings = _meetings(Period.year(year))
+        activities = list(_pre_approved_activities(meetings, agency))
+        rows = [
+            (a.case.use, a.case.agreement.currency, a.pre_approved_credits or ZERO)
+            for a in activities
+        ]
+        series.append({"year": year, **_defence_share(_breakdown(rows, "use", {}))})
+    return series
+
+
+def statistics_agency(*, user, agency_id: int | None = None) -> Organization | None:
+    """Whose figures ``user`` may read (api.md ``/statistics/``): the office any agency's
+    or the whole program's (``agency_id`` None); a procuring agency's members only their
+    own agency's, whatever they ask; anyone else none (403)."""
+    from django.core.exceptions import PermissionDenied
+    from django.http import Http404
+
+    from organizations.choices import OrganizationKind
+    from organizations.models import is_office_staff
+    from organizations.selectors import user_membership
+
+    if is_office_staff(user):
+        if agency_id is None:
+            return None
+        agency = Organization.objects.filter(
+            pk=agency_id, kind=OrganizationKind.PROCURING_AGENCY
+        ).first()
+        if agency is None:
+            raise Http404
+        return agency
+    membership = user_membership(user=user) if getattr(user, "is_authenticated", False) else None
+    if membership and membership.organization.kind == OrganizationKind.PROCURING_AGENCY:
+        if agency_id is not None and agency_id != membership.organization_id:
+            raise Http404  # another agency's figures: as if it did not exist
+        return membership.organization
+    raise PermissionDenied
+
+
+def statistics_for(
+    *,
+    year: int | None = None,
+    start: date | None = None,
+    end: date | None = None,
+    agency: Organization | None = None,
+    public: bool = False,
+) -> dict[str, Any]:
+    """The statistics object of api.md for a year (default: the program's latest) or a
+    range of days, as the page, the API and the public page all show it."""
+    if start is not None and end is not None:
+        figures = program_statistics(period=Period(start, end), agency=agency, public=public)
+        figures = {"year": None, **figures, "kpis": []}
+    else:
+        if year is None:
+            years = program_years()
+            year = years[0] if years else date.today().year
+        figures = year_statistics(year=year, agency=agency, public=public)
+    return {**figures, "agency": agency.pk if agency else None}
+
+
+def fee_series(*, years: list[int], agency: Organization | None = None) -> list[dict]:
+    """Fees billed, collected and overdue at the end of each year."""
+    return [_fees(Period.year(year), agency) for year in years]

@@ -1,0 +1,64 @@
+"""The statistics pages: the office's (and an agency's, for its own purchases) and the
+public one. Figures from reports.selectors, charts from reports.dashboard."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+from django.contrib.auth.decorators import login_not_required
+from django.shortcuts import render
+from rest_framework.exceptions import ValidationError as InputError
+
+from organizations.choices import OrganizationKind
+from organizations.models import Organization, is_office_staff
+from reports import dashboard, selectors
+from reports.api.serializers import StatisticsQuerySerializer
+
+
+def _query(request) -> tuple[dict, dict]:
+    """The page's year (or range) and agency, and the input's errors to show."""
+    serializer = StatisticsQuerySerializer(data=request.GET)
+    try:
+        serializer.is_valid(raise_exception=True)
+    except InputError:
+        return {}, serializer.errors
+    return dict(serializer.validated_data), {}
+
+
+def _page(request, *, public: bool):
+    query, errors = _query(request)
+    agency_id = query.pop("agency", None)
+    agency = None if public else selectors.statistics_agency(user=request.user, agency_id=agency_id)
+    figures = selectors.statistics_for(agency=agency, public=public, **query)
+    years = selectors.program_years() or [figures["start"].year]
+    staff = not public and is_office_staff(request.user)
+    context = {
+        "figures": figures,
+        "years": years,
+        "year": figures["year"],
+        "agency": agency,
+        "agencies": Organization.objects.filter(
+            kind=OrganizationKind.PROCURING_AGENCY, procurements__isnull=False
+        )
+        .distinct()
+        .order_by("name_zh")
+        if staff
+        else [],
+        "public": public,
+        "defence_percent": f"{Decimal(figures['defence_share']['value']) * 100:.2f}",
+        "errors": errors,
+        "panels": dashboard.panels(figures=figures, years=years, agency=agency, public=public),
+    }
+    return render(request, "reports/statistics.html", context)
+
+
+def statistics(request):
+    """The program's figures and charts (the office; an agency's members for their own
+    purchases; anyone else 403)."""
+    return _page(request, public=False)
+
+
+@login_not_required
+def public_statistics(request):
+    """The published figures and charts: no fees, no names of recipients."""
+    return _page(request, public=True)
