@@ -232,3 +232,36 @@ def multiplier_standard_for(*, agreement: Agreement, mode: str, on: date):
     if standard is not None:
         return standard.min_multiplier, standard.max_multiplier
     return tuple(Decimal(v) for v in DEFAULT_MULTIPLIER_RANGE)
+
+
+def balance_history(*, entries: QuerySet[CreditEntry]) -> dict[str, list[dict]]:
+    """The balance after each day the ledger moved, per currency: obligation, discharged,
+    reserved and available (the agreement's or contractor's chart over time). One query;
+    the figures follow the same signs as the balance (a reversal counts toward what it
+    cancels)."""
+    history: dict[str, list[dict]] = {}
+    totals: dict[str, dict[str, Decimal]] = {}
+    rows = entries.order_by("effective_on", "id").values_list(
+        "currency", "effective_on", "applies_to", "amount"
+    )
+    for currency, day, applies_to, amount in rows:
+        figures = totals.setdefault(
+            currency, dict.fromkeys(("obligation", "discharged", "reserved"), Decimal("0.00"))
+        )
+        for name, signs in (
+            ("obligation", OBLIGATION),
+            ("discharged", DISCHARGED),
+            ("reserved", RESERVED),
+        ):
+            figures[name] += signs.get(applies_to, 0) * amount
+        point = {
+            "date": day,
+            **figures,
+            "available": figures["obligation"] - figures["discharged"] - figures["reserved"],
+        }
+        points = history.setdefault(currency, [])
+        if points and points[-1]["date"] == day:
+            points[-1] = point
+        else:
+            points.append(point)
+    return history

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agreements import selectors, services
+from agreements import charts, selectors, services
 from agreements.filtersets import AgreementFilterSet
 from agreements.forms import (
     AgreementCreateForm,
@@ -154,6 +154,7 @@ def agreement_detail(request, pk):
         "briefings": agreement.briefings.order_by("held_on"),
         "briefing_overdue": agreement.briefing_overdue(),
         "is_staff": is_office_staff(request.user),
+        "panels": charts.agreement_panels(agreement=agreement),
     }
     return render(request, "agreements/detail.html", context)
 

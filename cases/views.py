@@ -43,6 +43,7 @@ from cases.forms import (
 )
 from cases.models import Activity, Case
 from cases.workflow import TransitionNotAllowed
+from icp_portal.lib.xlsx import xlsx_response
 from icp_portal.lib.forms import apply_service_errors, service_action
 from organizations.choices import PortalRole
 from organizations.selectors import timeline, user_role
@@ -92,11 +93,53 @@ def _requested_credits():
     )
 
 
+# Who has a case list: the office, contractors, reviewers and procuring agencies.
+LIST_ROLES = (PortalRole.OFFICE, PortalRole.CONTRACTOR, PortalRole.REVIEWER, PortalRole.AGENCY)
+
+
+def _case_list_xlsx(queryset):
+    """The listed cases (filters applied) as a worksheet."""
+    rows = queryset.select_related("agreement__contractor")
+    return xlsx_response(
+        filename="cases.xlsx",
+        sheet=_("Cases"),
+        headers=[
+            _("Number"),
+            _("Title"),
+            _("Contractor"),
+            _("Agreement"),
+            _("Use"),
+            _("Field"),
+            _("Status"),
+            _("Starts on"),
+            _("Ends on"),
+            _("Requested credits"),
+            _("Submitted at"),
+        ],
+        rows=(
+            [
+                case.number,
+                case.title,
+                case.agreement.contractor.name,
+                case.agreement.number,
+                case.get_use_display(),
+                case.get_field_display(),
+                case.get_status_display(),
+                case.starts_on,
+                case.ends_on,
+                case.requested,
+                case.submitted_at,
+            ]
+            for case in rows
+        ),
+    )
+
+
 def case_list(request):
     """Staff: the work queue, oldest submitted first, with filters. A contractor: its own
     cases. A reviewer: the cases on the agendas of the meetings they sit on."""
     role = user_role(user=request.user)
-    if role not in (PortalRole.OFFICE, PortalRole.CONTRACTOR, PortalRole.REVIEWER):
+    if role not in LIST_ROLES:
         raise PermissionDenied
     filterset = CaseFilterSet(request.GET or None)
     filters = filterset.form.data if filterset.is_bound and filterset.is_valid() else {}
@@ -105,6 +148,8 @@ def case_list(request):
         .annotate(requested=_requested_credits())
         .order_by(F("submitted_at").asc(nulls_last=True), "created_at", "id")
     )
+    if request.GET.get("format") == "xlsx":
+        return _case_list_xlsx(queryset)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     without_status = filters.copy() if filters else {}
     if without_status:

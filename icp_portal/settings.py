@@ -324,6 +324,8 @@ SPECTACULAR_SETTINGS = {
         "SubcommitteeOutcomeEnum": "cases.choices.SubcommitteeOutcome",
         "DecisionOutcomeEnum": "committee.choices.Outcome",
         "PointsCurrencyEnum": "agreements.choices.PointsCurrency",
+        "OutcomeStageEnum": "cases.choices.OutcomeStage",
+        "PacketStageEnum": "committee.choices.PacketStage",
     },
 }
 

@@ -9,7 +9,8 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from agreements.choices import PointsCurrency
-from reports import charts, selectors
+from icp_portal.lib import charts
+from reports import selectors
 from reports.selectors import Period
 
 

@@ -460,3 +460,31 @@ def statistics_for(
 def fee_series(*, years: list[int], agency: Organization | None = None) -> list[dict]:
     """Fees billed, collected and overdue at the end of each year."""
     return [_fees(Period.year(year), agency) for year in years]
+
+
+def published_fingerprint() -> str:
+    """What the published figures depend on, in two small queries: the promotion
+    committee's approved minutes and the signed agreements. Approving minutes (or signing
+    an agreement) changes it, so the cached public figures are recomputed at once, in
+    every process, whatever the cache backend."""
+    from django.db.models import Count, Max
+
+    minutes = Meeting.objects.filter(
+        kind=MeetingKind.PROMOTION_COMMITTEE, status=MeetingStatus.MINUTES_APPROVED
+    ).aggregate(n=Count("id"), last=Max("minutes_approved_on"), top=Max("id"))
+    signed = Agreement.objects.aggregate(n=Count("id"), top=Max("id"))
+    return f"{minutes['n']}.{minutes['last']}.{minutes['top']}.{signed['n']}.{signed['top']}"
+
+
+PUBLIC_CACHE_SECONDS = 24 * 3600
+
+
+def public_statistics(*, year: int | None = None, language: str = "") -> dict[str, Any]:
+    """The published figures of a year (api.md ``/public/statistics/``), cached until the
+    next approved minutes or signed agreement (see ``published_fingerprint``)."""
+    from django.core.cache import cache
+
+    key = f"public-statistics:{year}:{language}:{published_fingerprint()}"
+    return cache.get_or_set(
+        key, lambda: statistics_for(year=year, public=True), PUBLIC_CACHE_SECONDS
+    )

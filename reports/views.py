@@ -6,12 +6,14 @@ from __future__ import annotations
 from decimal import Decimal
 
 from django.contrib.auth.decorators import login_not_required
+from django.core.cache import cache
 from django.shortcuts import render
+from django.utils.translation import get_language
 from rest_framework.exceptions import ValidationError as InputError
 
 from organizations.choices import OrganizationKind
 from organizations.models import Organization, is_office_staff
-from reports import dashboard, selectors
+from reports import dashboard, exports, selectors
 from reports.api.serializers import StatisticsQuerySerializer
 
 
@@ -25,12 +27,35 @@ def _query(request) -> tuple[dict, dict]:
     return dict(serializer.validated_data), {}
 
 
+def _figures_and_panels(query: dict, agency, public: bool, years: list[int]) -> tuple:
+    figures = selectors.statistics_for(agency=agency, public=public, **query)
+    charts = dashboard.panels(figures=figures, years=years, agency=agency, public=public)
+    return figures, charts
+
+
 def _page(request, *, public: bool):
     query, errors = _query(request)
     agency_id = query.pop("agency", None)
     agency = None if public else selectors.statistics_agency(user=request.user, agency_id=agency_id)
-    figures = selectors.statistics_for(agency=agency, public=public, **query)
-    years = selectors.program_years() or [figures["start"].year]
+    years = selectors.program_years()
+    if request.GET.get("format") == "xlsx":
+        return exports.statistics_xlsx(
+            selectors.statistics_for(agency=agency, public=public, **query)
+        )
+    if public and "start" not in query:
+        # The published page: figures and charts cached until the next approved minutes.
+        key = (
+            f"public-statistics-page:{query.get('year')}:{get_language()}:"
+            f"{selectors.published_fingerprint()}"
+        )
+        figures, panels = cache.get_or_set(
+            key,
+            lambda: _figures_and_panels(query, None, True, years),
+            selectors.PUBLIC_CACHE_SECONDS,
+        )
+    else:
+        figures, panels = _figures_and_panels(query, agency, public, years)
+    years = years or [figures["start"].year]
     staff = not public and is_office_staff(request.user)
     context = {
         "figures": figures,
@@ -47,7 +72,7 @@ def _page(request, *, public: bool):
         "public": public,
         "defence_percent": f"{Decimal(figures['defence_share']['value']) * 100:.2f}",
         "errors": errors,
-        "panels": dashboard.panels(figures=figures, years=years, agency=agency, public=public),
+        "panels": panels,
     }
     return render(request, "reports/statistics.html", context)
 

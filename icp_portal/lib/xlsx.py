@@ -16,36 +16,60 @@ def xlsx_response(
     *, filename: str, sheet: str, headers: Sequence[str], rows: Iterable[Sequence]
 ) -> HttpResponse:
     """One worksheet: amounts stay numbers (two decimals shown), dates stay dates."""
+    return xlsx_sheets_response(filename=filename, sheets=[(sheet, headers, rows)])
+
+
+def xlsx_sheets_response(
+    *, filename: str, sheets: Sequence[tuple[str, Sequence[str], Iterable[Sequence]]]
+) -> HttpResponse:
+    """A workbook of one worksheet per ``(name, headers, rows)``, each with a bold, frozen
+    header row; amounts stay numbers, dates stay dates, text stays text."""
     from openpyxl import Workbook
     from openpyxl.styles import Font
 
     workbook = Workbook()
-    worksheet = workbook.active
-    worksheet.title = sheet[:31]
-    worksheet.append([str(h) for h in headers])
-    for cell in worksheet[1]:
-        cell.font = Font(bold=True)
-    for row in rows:
-        worksheet.append([_cell(value) for value in row])
-    for column in worksheet.iter_cols():
-        for cell in column:
-            if isinstance(cell.value, str):
-                _as_text(cell)
-            elif cell.row == 1:
-                continue
-            elif isinstance(cell.value, float | int | Decimal) and not isinstance(cell.value, bool):
-                cell.number_format = "#,##0.00"
-            elif isinstance(cell.value, date):
-                cell.number_format = "yyyy-mm-dd"
-    for index, header in enumerate(headers, start=1):
-        letter = worksheet.cell(row=1, column=index).column_letter
-        worksheet.column_dimensions[letter].width = max(12, min(48, len(str(header)) * 2 + 4))
-    worksheet.freeze_panes = "A2"
+    workbook.remove(workbook.active)
+    used: set[str] = set()
+    for name, headers, rows in sheets:
+        title = _sheet_title(name, used)
+        worksheet = workbook.create_sheet(title)
+        worksheet.append([str(h) for h in headers])
+        for cell in worksheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            worksheet.append([_cell(value) for value in row])
+        for column in worksheet.iter_cols():
+            for cell in column:
+                if isinstance(cell.value, str):
+                    _as_text(cell)
+                elif cell.row == 1:
+                    continue
+                elif isinstance(cell.value, float | int | Decimal) and not isinstance(
+                    cell.value, bool
+                ):
+                    cell.number_format = "#,##0.00"
+                elif isinstance(cell.value, date):
+                    cell.number_format = "yyyy-mm-dd"
+        for index, header in enumerate(headers, start=1):
+            letter = worksheet.cell(row=1, column=index).column_letter
+            worksheet.column_dimensions[letter].width = max(12, min(48, len(str(header)) * 2 + 4))
+        worksheet.freeze_panes = "A2"
     buffer = BytesIO()
     workbook.save(buffer)
     response = HttpResponse(buffer.getvalue(), content_type=XLSX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
+
+
+def _sheet_title(name: str, used: set[str]) -> str:
+    """A worksheet title Excel accepts: at most 31 characters, no [ ] : * ? / or backslash."""
+    title = "".join(" " if ch in "[]:*?/\\" else ch for ch in str(name))[:31] or "Sheet"
+    base, n = title, 2
+    while title in used:
+        suffix = f" ({n})"
+        title, n = base[: 31 - len(suffix)] + suffix, n + 1
+    used.add(title)
+    return title
 
 
 # What a spreadsheet reads as the start of a formula (OWASP "CSV injection").

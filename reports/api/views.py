@@ -1,5 +1,6 @@
 """API of the program's statistics (api.md "Reports and statistics")."""
 
+from django.utils.translation import get_language
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
@@ -50,6 +51,10 @@ class PublicStatisticsView(APIView):
     @extend_schema(parameters=QUERY, responses=StatisticsSerializer)
     def get(self, request):
         query = _query(request)
-        query.pop("agency", None)
-        figures = selectors.statistics_for(public=True, **query)
+        if "start" in query:
+            figures = selectors.statistics_for(public=True, start=query["start"], end=query["end"])
+        else:
+            figures = selectors.public_statistics(
+                year=query.get("year"), language=get_language() or ""
+            )
         return Response(StatisticsSerializer(figures).data)

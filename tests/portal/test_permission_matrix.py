@@ -1092,7 +1092,7 @@ PAGE_ROWS = [
         "GET",
         "/cases/",
         "case_list",
-        page("staff", "contractor_a", "contractor_b", "reviewer"),
+        page("staff", "contractor_a", "contractor_b", "reviewer", "agency"),
     ),
     Row("page", "GET", "/cases/new/", "case_create", page("staff", "contractor_a", "contractor_b")),
     Row("page", "GET", "/cases/{case_sub}/", "case_detail", page_read(*SUB_CASE)),

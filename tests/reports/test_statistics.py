@@ -453,3 +453,94 @@ def test_the_statistics_page_shows_the_figures_charts_and_tables(year_2011, clie
     assert 'data-testid="chart-fees"' in html and "3,240,000" in html
     assert "61.29%" in html  # the defence share, as a figure beside its chart
     assert "15,500,000.50" in html  # the pre-approved credit in the table of figures
+
+
+def _more_of_the_same(times: int) -> None:
+    """``times`` more pre-approved cases on the year's agreement, each as the minutes of
+    the 4th meeting left case B: its activities, agenda item, decision and reserve entry."""
+    from agreements.models import CreditEntry
+    from cases.models import Activity, Case
+    from committee.models import AgendaItem, Decision
+
+    template = Case.objects.get(title_en="energy case")
+    item = template.agenda_items.get(kind="pre_approval")
+    entry = CreditEntry.objects.get(case=template, kind="reserve")
+    for n in range(times):
+        case = Case.objects.get(pk=template.pk)
+        case.pk = None
+        case.number = f"{template.number}-{n}"
+        case.save()
+        for activity in Activity.objects.filter(case=template):
+            activity.pk, activity.case = None, case
+            activity.save()
+        agenda = AgendaItem.objects.create(meeting=item.meeting, kind=item.kind, case=case)
+        Decision.objects.create(
+            agenda_item=agenda, outcome="approved", decided_by=item.decision.decided_by
+        )
+        CreditEntry.objects.create(
+            agreement=entry.agreement,
+            kind="reserve",
+            applies_to="reserve",
+            amount=entry.amount,
+            currency=entry.currency,
+            use=entry.use,
+            effective_on=entry.effective_on,
+            case=case,
+            meeting=entry.meeting,
+            created_by=entry.created_by,
+        )
+
+
+def test_queries_per_call_and_page_stay_constant_as_the_year_grows(
+    year_2011, client, office_user, django_assert_max_num_queries
+):
+    office = year_2011["office"]
+    client.force_login(office_user)
+    with django_assert_max_num_queries(40) as api_1x:
+        assert office.get("/api/v1/statistics/?year=2011").status_code == 200
+    with django_assert_max_num_queries(80) as page_1x:
+        assert client.get("/statistics/?year=2011").status_code == 200
+    _more_of_the_same(10)
+    with django_assert_max_num_queries(len(api_1x.captured_queries)):
+        figures = office.get("/api/v1/statistics/?year=2011").json()
+    assert figures["pre_approved"]["count"] == 12
+    assert figures["pre_approved"]["credits"]["USD_PTS"] == "75500000.50"  # + 10 × 6,000,000
+    with django_assert_max_num_queries(len(page_1x.captured_queries)):
+        assert client.get("/statistics/?year=2011").status_code == 200
+
+
+def test_the_public_figures_refresh_when_minutes_are_approved(year_2011, client):
+    before = client.get("/api/v1/public/statistics/?year=2011").json()
+    assert before["rejected"]["count"] == 1
+    office = year_2011["office"]
+    third = flow._promotion_meeting(office, 3, "2011-09-08")
+    assert (
+        office.post(
+            f"/api/v1/meetings/{third}/approve-minutes/",
+            {"approved_on": "2011-09-20"},
+            format="json",
+        ).status_code
+        == 200
+    )
+    after = client.get("/api/v1/public/statistics/?year=2011").json()
+    assert [m["number"] for m in after["meetings"]] == [1, 3, 4]  # not the cached copy
+    page = client.get("/public/statistics/?year=2011").content.decode()
+    assert "2011 #3" in page
+
+
+def test_the_statistics_export_has_the_figures_as_numbers(year_2011, client, office_user):
+    from io import BytesIO
+
+    from openpyxl import load_workbook
+
+    client.force_login(office_user)
+    response = client.get("/statistics/?year=2011&format=xlsx")
+    assert response.status_code == 200
+    book = load_workbook(BytesIO(response.content))
+    assert len(book.sheetnames) == 7  # figures, four breakdowns, fees, outcomes
+    figures, by_mode = book.worksheets[0], book.worksheets[1]
+    pre = list(figures.iter_rows(min_row=3, max_row=3, values_only=True))[0]  # pre-approved
+    assert pre[1:3] == (2, 15500000.5)
+    shares = [row[3] for row in by_mode.iter_rows(min_row=2, values_only=True)]
+    assert shares == [0.5161, 0.4839]
+    assert client.get("/public/statistics/?year=2011&format=xlsx").status_code == 200

@@ -169,3 +169,31 @@ def progress(title: str, rows: list[tuple[str, Decimal]]) -> Chart:
     axes.xaxis.set_major_formatter(PercentFormatter(1.0))
     axes.set_title(title, loc="left")
     return Chart(title, _svg(figure))
+
+
+def timeline(title: str, dates: list, series: list[tuple[str, list[Decimal]]], unit: str) -> Chart:
+    """Figures over time as steps (an agreement's obligation, discharged, reserved and
+    available credit as its ledger moved)."""
+    from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
+    from matplotlib.ticker import FuncFormatter
+
+    figure = _figure()
+    axes = figure.add_subplot()
+    colours = [GREY, GREEN, ORANGE, BLUE]
+    for index, (name, values) in enumerate(series):
+        axes.step(
+            dates,
+            [float(v) for v in values],
+            where="post",
+            label=name,
+            color=colours[index % len(colours)],
+            linewidth=1.6,
+        )
+    locator = AutoDateLocator()
+    axes.xaxis.set_major_locator(locator)
+    axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
+    axes.yaxis.set_major_formatter(FuncFormatter(_number))
+    axes.set_ylabel(unit)
+    axes.set_title(title, loc="left")
+    axes.legend(frameon=False, fontsize=8)
+    return Chart(title, _svg(figure))
