@@ -20,6 +20,7 @@ from django.views.i18n import set_language
 
 from icp_portal.lib.forms import apply_service_errors
 from icp_portal.lib.workflow import OFFICE
+from icp_portal.lib.xlsx import xlsx_response
 from organizations import selectors, services
 from organizations.choices import OrganizationKind, PortalRole
 from organizations.decorators import office_required, role_required
@@ -39,7 +40,7 @@ HOME_URL_BY_ROLE = {
     PortalRole.REVIEWER: "home_reviewer",
     PortalRole.PROPOSER: "home_proposer",
     PortalRole.RECIPIENT: "home_organization",
-    PortalRole.AGENCY: "home_organization",
+    PortalRole.AGENCY: "home_agency",
     PortalRole.NONE: "home_organization",
 }
 
@@ -142,14 +143,54 @@ def home_organization(request):
 # --- Parties --------------------------------------------------------------------------
 
 
+def _organization_list_xlsx(queryset):
+    """The listed parties (filters applied) as a worksheet, with the page's flags and
+    member count (annotated by the selector)."""
+    return xlsx_response(
+        filename="organizations.xlsx",
+        sheet=_("Organizations"),
+        headers=[
+            _("Kind"),
+            _("Name (Chinese)"),
+            _("Name (English)"),
+            _("Country"),
+            _("Profit-making"),
+            _("Defence industry"),
+            _("Bad record"),
+            _("Barred"),
+            _("Fee-blocked"),
+            _("People"),
+        ],
+        rows=(
+            [
+                organization.get_kind_display(),
+                organization.name_zh,
+                organization.name_en,
+                organization.country,
+                organization.profit_making,
+                organization.defence_industry,
+                organization.bad_record,
+                organization.barred,
+                organization.fee_blocked,
+                organization.member_count,
+            ]
+            for organization in queryset
+        ),
+    )
+
+
 def organization_list(request):
     filterset = OrganizationFilterSet(
         request.GET or None, queryset=selectors.organization_list(user=request.user)
     )
+    if request.GET.get("format") == "xlsx":
+        return _organization_list_xlsx(filterset.qs)
+    query = request.GET.copy()
+    query.pop("page", None)
     return render(
         request,
         "organizations/list.html",
-        {"filterset": filterset, "organizations": filterset.qs},
+        {"filterset": filterset, "organizations": filterset.qs, "query": query.urlencode()},
     )
 
 

@@ -8,11 +8,15 @@ from decimal import Decimal
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.shortcuts import render
+from django.utils import timezone
 from django.utils.translation import get_language
 from rest_framework.exceptions import ValidationError as InputError
 
-from organizations.choices import OrganizationKind
+from agreements import selectors as agreement_selectors
+from organizations.choices import OrganizationKind, PortalRole
+from organizations.decorators import role_required
 from organizations.models import Organization, is_office_staff
+from organizations.selectors import user_membership
 from reports import dashboard, exports, selectors
 from reports.api.serializers import StatisticsQuerySerializer
 
@@ -87,3 +91,28 @@ def statistics(request):
 def public_statistics(request):
     """The published figures and charts: no fees, no names of recipients."""
     return _page(request, public=True)
+
+
+@role_required(PortalRole.AGENCY)
+def home_agency(request):
+    """A procuring agency's home: the credit of its purchases — each agreement on its
+    procurements with today's balance, the totals per currency, and this year's figures
+    of its purchases (api.md "Outcomes and agencies"). Read-only."""
+    membership = user_membership(user=request.user)
+    agency = membership.organization
+    today = timezone.localdate()
+    agreements = (
+        agreement_selectors.agreements_filtered(user=request.user)
+        .select_related("contractor", "procurement")
+        .order_by("procurement__title_zh", "number")
+    )
+    rows = list(agreements.values("id", "currency"))
+    balances = agreement_selectors.balances_of(agreements=rows, as_of=today)
+    context = {
+        "agency": agency,
+        "today": today,
+        "rows": [(agreement, balances[agreement.pk]) for agreement in agreements],
+        "totals": agreement_selectors.balance_totals(agreements=agreements, as_of=today),
+        "figures": selectors.statistics_for(agency=agency),
+    }
+    return render(request, "home/agency.html", context)

@@ -969,6 +969,7 @@ PAGE_ROWS = [
     Row("page", "GET", "/public/demand-items/", "public_demand_item_list", public()),
     # Statistics (issue 12): the office's and an agency's (its own purchases); public figures.
     Row("page", "GET", "/statistics/", "statistics", page("staff", "agency")),
+    Row("page", "GET", "/home/agency/", "home_agency", page("agency")),
     Row("page", "GET", "/public/statistics/", "public_statistics", public()),
     Row(
         "page",

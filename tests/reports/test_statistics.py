@@ -539,7 +539,7 @@ def test_the_statistics_export_has_the_figures_as_numbers(year_2011, client, off
     book = load_workbook(BytesIO(response.content))
     assert len(book.sheetnames) == 7  # figures, four breakdowns, fees, outcomes
     figures, by_mode = book.worksheets[0], book.worksheets[1]
-    pre = list(figures.iter_rows(min_row=3, max_row=3, values_only=True))[0]  # pre-approved
+    (pre,) = figures.iter_rows(min_row=3, max_row=3, values_only=True)  # pre-approved
     assert pre[1:3] == (2, 15500000.5)
     shares = [row[3] for row in by_mode.iter_rows(min_row=2, values_only=True)]
     assert shares == [0.5161, 0.4839]
