@@ -36,6 +36,7 @@ from demand_items.models import DemandItem
 from demand_items.workflow import SECOND_REVIEW_BANDS
 from icp_portal.lib.errors import Conflict
 from icp_portal.lib.forms import service_action, service_form_page
+from icp_portal.lib.xlsx import xlsx_response
 from organizations.choices import PortalRole
 from organizations.decorators import office_required, role_required
 from organizations.models import is_office_staff
@@ -73,19 +74,59 @@ def home_reviewer(request):
     return render(request, "home/reviewer.html", context)
 
 
+def _meeting_list_xlsx(queryset):
+    """The listed meetings (filters applied, every page) as a worksheet, with the counts
+    the selector annotates."""
+    return xlsx_response(
+        filename="meetings.xlsx",
+        sheet=_("Meetings"),
+        headers=[
+            _("Kind"),
+            _("Year"),
+            _("Meeting number"),
+            _("Held on"),
+            _("Title"),
+            _("Status"),
+            _("Minutes approved on"),
+            _("Agenda items"),
+            _("Members"),
+        ],
+        rows=(
+            [
+                meeting.get_kind_display(),
+                meeting.year,
+                meeting.number,
+                meeting.held_on,
+                meeting.title,
+                meeting.get_status_display(),
+                meeting.minutes_approved_on,
+                meeting.item_count,
+                meeting.member_count,
+            ]
+            # The counts are annotated: the page's prefetch of the members is not needed.
+            for meeting in queryset.prefetch_related(None)
+        ),
+    )
+
+
 def meeting_list(request):
     """Staff: every meeting; a reviewer: the meetings they sit on."""
     role = user_role(user=request.user)
     if role not in (PortalRole.OFFICE, PortalRole.REVIEWER):
         raise PermissionDenied
     queryset = selectors.meeting_list(user=request.user, filters=request.GET)
+    if request.GET.get("format") == "xlsx":
+        return _meeting_list_xlsx(queryset)
     kind = request.GET.get("kind", "")
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
     context = {
         "page": page,
         "kind": kind,
         "kinds": MeetingKind.choices,
         "is_staff": role == PortalRole.OFFICE,
+        "query": query.urlencode(),
     }
     return render(request, "committee/list.html", context)
 
@@ -231,7 +272,9 @@ def _packet_card(meeting: Meeting, user, staff: bool, is_member: bool) -> dict |
     status = selectors.packet_status(meeting=meeting)
     return {
         **status,
-        "can_build": workflow.MEETING_PACKET.may(meeting, "build", user),
+        # While a build is queued or running, another request would only return it.
+        "can_build": workflow.MEETING_PACKET.may(meeting, "build", user)
+        and status["status"] not in (PacketStatus.QUEUED, PacketStatus.RUNNING),
         "can_finalize": staff
         and status["status"] == PacketStatus.DONE
         and status["stage"] != PacketStage.FINAL

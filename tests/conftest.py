@@ -194,7 +194,12 @@ def celery_worker_queue(django_db_setup, django_db_blocker, celery_worker_media)
             "-A",
             "icp_portal",
             "worker",
-            "--pool=solo",
+            # Each task in a freshly forked process: the database is emptied between tests
+            # and its content types come back with new ids, which a long-lived process
+            # would still hold in its cache (the second packet build then failed).
+            "--pool=prefork",
+            "--concurrency=1",
+            "--max-tasks-per-child=1",
             "--without-gossip",
             "--without-mingle",
             "--without-heartbeat",
