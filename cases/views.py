@@ -43,8 +43,8 @@ from cases.forms import (
 )
 from cases.models import Activity, Case
 from cases.workflow import TransitionNotAllowed
-from icp_portal.lib.xlsx import xlsx_response
 from icp_portal.lib.forms import apply_service_errors, service_action
+from icp_portal.lib.xlsx import xlsx_response
 from organizations.choices import PortalRole
 from organizations.selectors import timeline, user_role
 
@@ -104,7 +104,7 @@ def _case_list_xlsx(queryset):
         filename="cases.xlsx",
         sheet=_("Cases"),
         headers=[
-            _("Number"),
+            _("Case number"),
             _("Title"),
             _("Contractor"),
             _("Agreement"),
@@ -128,7 +128,7 @@ def _case_list_xlsx(queryset):
                 case.starts_on,
                 case.ends_on,
                 case.requested,
-                case.submitted_at,
+                timezone.localtime(case.submitted_at) if case.submitted_at else None,
             ]
             for case in rows
         ),

@@ -12,7 +12,8 @@ from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
-from django.db.models import Count, QuerySet, Sum
+from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -47,12 +48,19 @@ from organizations.models import AuditEvent
 
 def meeting_list(*, user, filters: dict | None = None) -> QuerySet[Meeting]:
     """Visible meetings through the shared filters, newest first, with their counts."""
+    # Counted in subqueries: joins after "the meetings I sit on" would count only the
+    # rows that filter kept (a reviewer saw 1 member on a five-member panel).
+    seats = Meeting.members.through.objects.filter(meeting_id=OuterRef("pk"))
+    items = AgendaItem.objects.filter(meeting_id=OuterRef("pk"))
+
+    def count(rows):
+        return Coalesce(
+            Subquery(rows.order_by().values("meeting_id").annotate(n=Count("pk")).values("n")), 0
+        )
+
     queryset = (
         Meeting.objects.visible_to(user)
-        .annotate(
-            item_count=Count("agenda", distinct=True),
-            member_count=Count("members", distinct=True),
-        )
+        .annotate(item_count=count(items), member_count=count(seats))
         .prefetch_related("members")
         .order_by("-held_on", "-id")
     )

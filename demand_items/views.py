@@ -22,6 +22,7 @@ from demand_items.forms import ActionForm, DemandItemForm, RoundOpenForm, ScoreF
 from demand_items.models import CallRound, DemandItem
 from icp_portal.lib.errors import Conflict
 from icp_portal.lib.forms import service_action, service_form_page
+from icp_portal.lib.xlsx import xlsx_response
 from organizations.choices import PortalRole
 from organizations.decorators import office_required, role_required
 from organizations.models import is_office_staff
@@ -60,6 +61,51 @@ def _page_and_query(request, queryset):
 # --- The list and filing ----------------------------------------------------------------
 
 
+def _item_list_xlsx(queryset, *, role: str):
+    """The listed items (filters applied, every page) as a worksheet. What every role that
+    may list an item sees on its page (the list and the item page): a proposing unit's
+    own items come without the proposing unit, as on its list."""
+    with_proposer = role != PortalRole.PROPOSER
+    headers = [
+        _("Round"),
+        *([_("Proposing unit")] if with_proposer else []),
+        _("Title (Chinese)"),
+        _("Title (English)"),
+        _("Field"),
+        _("Source"),
+        _("Defence demand"),
+        _("Status"),
+        _("Panel score"),
+        _("Classification"),
+        _("Published"),
+        _("Published on"),
+        _("Total funding need (NT$)"),
+        _("Share asked of ICP (NT$)"),
+    ]
+    rows = (
+        [
+            str(item.round),
+            *([item.proposer.name] if with_proposer else []),
+            item.title_zh,
+            item.title_en,
+            item.get_field_display(),
+            item.get_source_display(),
+            item.defence,
+            item.get_status_display(),
+            item.panel_score,
+            item.get_classification_display(),
+            item.published,
+            item.published_on,
+            item.total_need,
+            item.icp_share,
+        ]
+        for item in queryset.select_related("round", "proposer")
+    )
+    return xlsx_response(
+        filename="demand-items.xlsx", sheet=_("Demand items"), headers=headers, rows=rows
+    )
+
+
 @role_required(*LIST_ROLES)
 def item_list(request):
     """Staff: every item; a proposing unit: its own; contractors: the passed items; panel
@@ -68,7 +114,10 @@ def item_list(request):
     role = user_role(user=request.user)
     filterset = DemandItemFilterSet(request.GET or None)
     filters = filterset.form.data if filterset.is_bound and filterset.is_valid() else {}
-    page, query = _page_and_query(request, selectors.item_list(user=request.user, filters=filters))
+    queryset = selectors.item_list(user=request.user, filters=filters)
+    if request.GET.get("format") == "xlsx":
+        return _item_list_xlsx(queryset, role=role)
+    page, query = _page_and_query(request, queryset)
     context = {
         "page": page,
         "filterset": filterset,

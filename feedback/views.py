@@ -24,6 +24,7 @@ from feedback.forms import ExchangeRateForm, FeeRateForm, PaymentForm, ReasonFor
 from feedback.models import Bill
 from feedback.pdf import payment_notice_pdf
 from icp_portal.lib.forms import service_action, service_form_page
+from icp_portal.lib.xlsx import xlsx_response
 from organizations.choices import OrganizationKind, PortalRole
 from organizations.decorators import role_required
 from organizations.models import Organization, is_office_staff
@@ -60,6 +61,50 @@ def _detail_url(bill) -> str:
 # --- The list ---------------------------------------------------------------------------
 
 
+def _bill_list_xlsx(queryset, *, staff: bool):
+    """The listed bills (filters applied, every page) as a worksheet, in the page's
+    columns: the recipient column is the staff's only, as on the page. The rate is in
+    per mille (‰), as the page shows it."""
+    headers = [
+        _("Bill number"),
+        *([_("Recipient")] if staff else []),
+        _("Case number"),
+        _("Mode"),
+        _("Credits"),
+        _("Currency"),
+        _("Rate (‰)"),
+        _("Halved"),
+        _("NT$ per point"),
+        _("Amount (NT$)"),
+        _("Paid (NT$)"),
+        _("Still owed (NT$)"),
+        _("Issued on"),
+        _("Due on"),
+        _("Status"),
+    ]
+    rows = (
+        [
+            bill.number,
+            *([bill.recipient.name] if staff else []),
+            bill.case.number,
+            bill.get_mode_display(),
+            bill.credits,
+            bill.get_credit_currency_display(),
+            bill.rate * 1000,
+            bill.defence_halved,
+            bill.exchange_rate,
+            bill.amount_twd,
+            bill.paid_amount_twd,
+            bill.outstanding_twd,
+            bill.issued_on,
+            bill.due_on,
+            bill.get_status_display(),
+        ]
+        for bill in queryset.select_related("recipient", "case")
+    )
+    return xlsx_response(filename="bills.xlsx", sheet=_("Bills"), headers=headers, rows=rows)
+
+
 @role_required(PortalRole.OFFICE, PortalRole.RECIPIENT)
 def bill_list(request):
     """Bills with filters and totals by status in NT$ (staff: all; a recipient: its own)."""
@@ -75,6 +120,8 @@ def bill_list(request):
     if not staff and filters:
         filters.pop("recipient", None)
     queryset = selectors.bill_list(user=request.user, filters=filters)
+    if request.GET.get("format") == "xlsx":
+        return _bill_list_xlsx(queryset, staff=staff)
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     for bill in page:
         bill.rate_permille = _plain(bill.rate * 1000)

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from django.core.exceptions import FieldDoesNotExist
-from django.db.models import Count, Field, Model, QuerySet
+from django.db.models import Count, Field, Model, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 
 from organizations.choices import ROLE_BY_KIND, AuditAction, MembershipRole, PortalRole
 from organizations.filtersets import OrganizationFilterSet, ReviewerFilterSet
@@ -52,7 +53,18 @@ def user_membership(*, user) -> Membership | None:
 
 def organization_list(*, user, filters: dict | None = None) -> QuerySet[Organization]:
     """Parties the user may see, filtered (kind, q) and with member counts."""
-    queryset = Organization.objects.visible_to(user).annotate(member_count=Count("memberships"))
+    # Counted in a subquery: a join after the visibility filter would count only the rows
+    # that filter kept (a contractor's member would see their organization as 1 person).
+    members = (
+        Membership.objects.filter(organization=OuterRef("pk"))
+        .order_by()
+        .values("organization")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    queryset = Organization.objects.visible_to(user).annotate(
+        member_count=Coalesce(Subquery(members), 0)
+    )
     return OrganizationFilterSet(filters or {}, queryset=queryset).qs
 
 

@@ -11,32 +11,34 @@
   });
 })();
 
-/* The meeting packet's card (committee/_packet_card.html): while a build is queued or
-   running the card carries data-packet-poll, the packet's status URL in the API. Poll it
-   every second, move the progress bar, and when the build ends swap in the card as the
-   page now renders it (download link, pages, errors), without reloading the page. */
+/* Background jobs (a meeting's packet, a report): while one is queued or running, its
+   element carries data-poll, the job's status URL in the API, and an id. Poll it every
+   second, move the element's progress bar ([data-poll-progress]) and status text
+   ([data-poll-status] with data-label-<status>), and when the job ends swap in the
+   element as the page now renders it (download link, pages, errors): no page reload. */
 (function () {
   "use strict";
   var INTERVAL_MS = 1000;
 
-  function refreshCard(card) {
+  function refresh(element) {
     return fetch(window.location.href, { credentials: "same-origin" })
       .then(function (response) { return response.text(); })
       .then(function (html) {
-        var fresh = new DOMParser().parseFromString(html, "text/html").getElementById("packet");
+        var page = new DOMParser().parseFromString(html, "text/html");
+        var fresh = page.getElementById(element.id);
         if (fresh) {
-          card.replaceWith(fresh);
+          element.replaceWith(fresh);
           watch(fresh);
         }
       });
   }
 
-  function showProgress(card, data) {
-    var bar = card.querySelector("[data-packet-progress]");
-    var status = card.querySelector("[data-testid=packet-status]");
+  function show(element, data) {
+    var status = element.querySelector("[data-poll-status]");
     if (status && status.getAttribute("data-label-" + data.status)) {
       status.textContent = status.getAttribute("data-label-" + data.status);
     }
+    var bar = element.querySelector("[data-poll-progress]");
     if (!bar) { return; }
     bar.setAttribute("aria-valuenow", String(data.progress));
     var inner = bar.firstElementChild;
@@ -47,9 +49,9 @@
     }
   }
 
-  function watch(card) {
-    var url = card.getAttribute("data-packet-poll");
-    if (!url) { return; }
+  function watch(element) {
+    var url = element.getAttribute("data-poll");
+    if (!url || !element.id) { return; }
     var timer = window.setInterval(function () {
       fetch(url, { credentials: "same-origin", headers: { Accept: "application/json" } })
         .then(function (response) {
@@ -57,10 +59,10 @@
           return response.json();
         })
         .then(function (data) {
-          showProgress(card, data);
+          show(element, data);
           if (data.status !== "queued" && data.status !== "running") {
             window.clearInterval(timer);
-            return refreshCard(card);
+            return refresh(element);
           }
         })
         .catch(function () { window.clearInterval(timer); });
@@ -68,7 +70,6 @@
   }
 
   document.addEventListener("DOMContentLoaded", function () {
-    var card = document.querySelector("[data-packet-poll]");
-    if (card) { watch(card); }
+    document.querySelectorAll("[data-poll]").forEach(watch);
   });
 })();

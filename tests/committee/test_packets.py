@@ -569,9 +569,9 @@ def test_a_running_build_card_carries_the_status_url_to_poll(packet_meeting, cli
     services.packet_build(meeting=meeting, actor=office_user)
     client.force_login(office_user)
     body = client.get(f"/meetings/{meeting.pk}/").content.decode()
-    assert f'data-packet-poll="/api/v1/meetings/{meeting.pk}/packet/"' in body
-    assert "data-packet-progress" in body
+    assert f'data-poll="/api/v1/meetings/{meeting.pk}/packet/"' in body
+    assert "data-poll-progress" in body
     packet = Packet.objects.get()
     tasks.build_packet(packet.pk)
     body = client.get(f"/meetings/{meeting.pk}/").content.decode()
-    assert "data-packet-poll" not in body  # done: nothing to poll
+    assert "data-poll=" not in body  # done: nothing to poll

@@ -65,7 +65,7 @@ def shot(target, name: str) -> None:
 # True once the polling script moved the bar past 10% (and not yet to 100), "done" once
 # the card was swapped for the finished one.
 MID_BUILD = """() => {
-  const bar = document.querySelector("[data-packet-progress]");
+  const bar = document.querySelector("[data-poll-progress]");
   if (!bar) return "done";
   const value = Number(bar.getAttribute("aria-valuenow"));
   return value >= 10 && value < 100;
@@ -98,7 +98,7 @@ def pdf_text(content: bytes, path: Path) -> str:
 WATCH = """() => {
   window.__marker = 1;
   window.__progress = [];
-  const bar = document.querySelector("[data-packet-progress]");
+  const bar = document.querySelector("[data-poll-progress]");
   new MutationObserver(() => window.__progress.push(Number(bar.getAttribute("aria-valuenow"))))
     .observe(bar, {attributes: true, attributeFilter: ["aria-valuenow"]});
 }"""
@@ -223,16 +223,16 @@ def test_the_office_builds_and_sends_the_packet_and_a_member_downloads_their_cop
     card = page.get_by_test_id("packet")
     expect(card.get_by_role("heading", name=zh("Packet"))).to_be_visible()
     expect(card).to_contain_text(zh("No packet has been built for this meeting."))
-    expect(card).not_to_have_attribute("data-packet-poll", status_url)
+    expect(card).not_to_have_attribute("data-poll", status_url)
     card.get_by_role("button", name=zh("Build the packet")).click()
 
     expect(page).to_have_url(f"{meeting_url}#packet")
     expect(
         alert(page, zh("Version %(version)s of the packet is being built.") % {"version": 1})
     ).to_be_visible()
-    expect(card).to_have_attribute("data-packet-poll", status_url)
+    expect(card).to_have_attribute("data-poll", status_url)
     expect(card.get_by_test_id("packet-status")).to_have_text(zh("Queued"))
-    bar = card.locator("[data-packet-progress]")
+    bar = card.locator("[data-poll-progress]")
     expect(bar).to_have_attribute("aria-valuenow", "0")
     expect(card.get_by_role("button", name=zh("Finalize and send to the members"))).to_have_count(0)
     assert Packet.objects.get(meeting=meeting).status == "queued"
@@ -246,7 +246,7 @@ def test_the_office_builds_and_sends_the_packet_and_a_member_downloads_their_cop
     colleague.goto(meeting_url)
     their_card = colleague.get_by_test_id("packet")
     expect(their_card.get_by_role("heading", name="Packet")).to_be_visible()
-    expect(their_card).to_have_attribute("data-packet-poll", status_url)
+    expect(their_card).to_have_attribute("data-poll", status_url)
     expect(their_card.get_by_test_id("packet-status")).to_have_text("Queued")
     colleague.evaluate(WATCH)
     shot(their_card, "build-queued-en")
@@ -266,11 +266,11 @@ def test_the_office_builds_and_sends_the_packet_and_a_member_downloads_their_cop
         seen = browser_page.evaluate("window.__progress")
         assert seen and seen == sorted(seen) and seen[-1] == 100, seen
     assert len(polls) >= 1
-    expect(card).not_to_have_attribute("data-packet-poll", status_url)
+    expect(card).not_to_have_attribute("data-poll", status_url)
     expect(card.get_by_test_id("packet-status")).to_have_text(zh("Done"))
     built = {"date": f"{localtime(packet.built_at):%Y-%m-%d %H:%M}", "pages": packet.pages}
     expect(card).to_contain_text(zh("Built %(date)s, %(pages)s pages.") % built)
-    expect(card.locator("[data-packet-progress]")).to_have_count(0)
+    expect(card.locator("[data-poll-progress]")).to_have_count(0)
     expect(their_card.get_by_test_id("packet-status")).to_have_text("Done")
     shot(card, "built-zh")
     shot(their_card, "built-en")

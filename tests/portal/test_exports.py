@@ -25,7 +25,7 @@ from organizations.choices import OrganizationKind
 from organizations.models import Organization
 from tests.cases.test_pages import make_case
 from tests.committee.test_pages import pool  # noqa: F401  (a fixture)
-from tests.demand_items.test_pages import _item, call
+from tests.demand_items.test_pages import _item, call  # noqa: F401  (call: a fixture)
 from tests.factories import MembershipFactory, OrganizationFactory, UserFactory, make_agreement
 from tests.feedback.test_pages import (  # noqa: F401  (fixtures)
     ISSUED_ON,
@@ -84,9 +84,11 @@ def assert_text(cell, value: str):
     """A string cell (a formula would load with data_type "f"), quote-prefixed when it
     starts like a formula."""
     assert cell.data_type == "s" and cell.value == value, (cell.coordinate, cell.value)
+    if value.startswith("="):
+        assert cell.quotePrefix, cell.coordinate
 
 
-def page_query_count(client, url_name, params) -> int:
+def export_query_count(client, url_name, params) -> int:
     with CaptureQueriesContext(connection) as queries:
         export(client, url_name, params)
     return len(queries)
@@ -139,7 +141,6 @@ def test_bill_export_for_staff_with_filters_types_and_bounded_queries(
     row = by_number[bill.number]
     # 1,000,000.00 USD points × 7‰ × ½ × NT$30 = NT$105,000; NT$5,000 paid.
     assert_text(row["Recipient"], FORMULA)
-    assert row["Recipient"].quotePrefix
     assert row["Case number"].value == bill.case.number
     assert row["Mode"].value == "Technology transfer"
     assert_number(row["Credits"], "1000000")
@@ -169,14 +170,14 @@ def test_bill_export_for_staff_with_filters_types_and_bounded_queries(
     ]
 
     # Every listed bill, not one page of them; the query count does not grow with bills.
-    before = page_query_count(client, "bill_list", {})
+    before = export_query_count(client, "bill_list", {})
     issue_bills(
         agreement,
         office_user,
         [(recipient, f"{n + 1}000.00", Mode.TRAINING) for n in range(55)],
     )
     assert len(records(export(client, "bill_list"))) == 57
-    assert page_query_count(client, "bill_list", {}) == before
+    assert export_query_count(client, "bill_list", {}) == before
 
 
 def test_bill_export_of_a_recipient_lacks_the_other_recipients_bills(
@@ -274,7 +275,7 @@ def test_meeting_export_for_staff_with_filters_and_types(client, office_user, me
     sheet = export(client, "meeting_list", {"kind": "subcommittee"})
     assert column(sheet, "Meeting number") == [2, 1]
 
-    before = page_query_count(client, "meeting_list", {})
+    before = export_query_count(client, "meeting_list", {})
     for number in range(3, 8):
         committee_services.meeting_create(
             kind=MeetingKind.PROMOTION_COMMITTEE,
@@ -284,7 +285,7 @@ def test_meeting_export_for_staff_with_filters_and_types(client, office_user, me
             actor=office_user,
         )
     assert len(records(export(client, "meeting_list"))) == 8
-    assert page_query_count(client, "meeting_list", {}) == before
+    assert export_query_count(client, "meeting_list", {}) == before
 
 
 def test_meeting_export_of_a_reviewer_has_only_their_meetings(client, reviewer_user, meetings):
@@ -330,7 +331,7 @@ ITEM_HEADERS = [
 
 
 @pytest.fixture
-def items(call, proposer_user):
+def items(call, proposer_user):  # noqa: F811
     """The proposing unit's draft, its passed and published item, and another unit's
     passed item."""
     other_unit = OrganizationFactory(
@@ -385,11 +386,11 @@ def test_demand_item_export_for_staff_with_filters_and_types(client, office_user
         export(client, "demand_item_list", {"classification": "priority"}), "Title (English)"
     ) == ["Passed need"]
 
-    before = page_query_count(client, "demand_item_list", {})
+    before = export_query_count(client, "demand_item_list", {})
     for n in range(5):
-        _item(call, items["passed"].created_by, title_en=f"More {n}")
+        _item(call_round, items["passed"].created_by, title_en=f"More {n}")
     assert len(records(export(client, "demand_item_list"))) == 8
-    assert page_query_count(client, "demand_item_list", {}) == before
+    assert export_query_count(client, "demand_item_list", {}) == before
 
 
 def test_demand_item_export_of_a_proposer_has_its_own_items_without_the_unit(
@@ -431,7 +432,7 @@ ORGANIZATION_HEADERS = [
 def test_organization_export_for_staff_with_filters_and_types(
     client, office_user, recipient_member, contractor_a_member, contractor_b
 ):
-    agency = OrganizationFactory(
+    OrganizationFactory(
         kind=OrganizationKind.PROCURING_AGENCY, name_zh=FORMULA, name_en="Agency", country="TW"
     )
     sign_in(client, office_user)
@@ -449,7 +450,6 @@ def test_organization_export_for_staff_with_filters_and_types(
     assert_number(aidc["People"], "1")
     assert_number(by_name["The Boeing Company"]["People"], "0")
     assert_text(by_name["Agency"]["Name (Chinese)"], FORMULA)
-    assert agency.pk
 
     for params in ({"kind": "foreign_contractor"}, {"q": "Boeing"}, {"kind": "procuring_agency"}):
         listed = [
@@ -461,10 +461,10 @@ def test_organization_export_for_staff_with_filters_and_types(
     sheet = export(client, "organization_list", {"kind": "foreign_contractor"})
     assert column(sheet, "Name (English)") == ["Raytheon Company", "The Boeing Company"]
 
-    before = page_query_count(client, "organization_list", {})
+    before = export_query_count(client, "organization_list", {})
     for _ in range(5):
         OrganizationFactory(kind=OrganizationKind.PROCURING_AGENCY, country="TW")
-    assert page_query_count(client, "organization_list", {}) == before
+    assert export_query_count(client, "organization_list", {}) == before
 
 
 def test_organization_export_of_a_contractor_lacks_the_other_contractor(
@@ -484,7 +484,7 @@ def test_organization_export_of_a_contractor_lacks_the_other_contractor(
 # --- Cases ------------------------------------------------------------------------------
 
 CASE_HEADERS = [
-    "Number",
+    "Case number",
     "Title",
     "Contractor",
     "Agreement",
@@ -517,7 +517,7 @@ def test_case_export_of_a_contractor_with_filters_and_types(
     sign_in(client, contractor_a_member)
     sheet = export(client, "case_list")
     assert header(sheet) == CASE_HEADERS
-    by_number = {row["Number"].value: row for row in records(sheet)}
+    by_number = {row["Case number"].value: row for row in records(sheet)}
     assert set(by_number) == {mine.number, submitted.number}
     assert theirs.number not in by_number
     row = by_number[mine.number]
@@ -530,7 +530,7 @@ def test_case_export_of_a_contractor_with_filters_and_types(
 
     for params in ({"status": "submitted"}, {"status": "draft"}):
         listed = [c.number for c in client.get(reverse("case_list"), params).context["page"]]
-        assert column(export(client, "case_list", params), "Number") == listed, params
-    assert column(export(client, "case_list", {"status": "submitted"}), "Number") == [
+        assert column(export(client, "case_list", params), "Case number") == listed, params
+    assert column(export(client, "case_list", {"status": "submitted"}), "Case number") == [
         submitted.number
     ]
