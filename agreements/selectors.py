@@ -234,33 +234,37 @@ def multiplier_standard_for(*, agreement: Agreement, mode: str, on: date):
     return tuple(Decimal(v) for v in DEFAULT_MULTIPLIER_RANGE)
 
 
-def balance_history(*, entries: QuerySet[CreditEntry]) -> dict[str, list[dict]]:
-    """The balance after each day the ledger moved, per currency: obligation, discharged,
-    reserved and available (the agreement's or contractor's chart over time). One query;
-    the figures follow the same signs as the balance (a reversal counts toward what it
-    cancels)."""
-    history: dict[str, list[dict]] = {}
+def running_balances(*, entries: QuerySet[CreditEntry]):
+    """Each ledger entry in order with the balance of its currency right after it:
+    obligation, discharged, reserved and available (one query; the balance's signs, a
+    reversal counting toward what it cancels)."""
     totals: dict[str, dict[str, Decimal]] = {}
-    rows = entries.order_by("effective_on", "id").values_list(
-        "currency", "effective_on", "applies_to", "amount"
-    )
-    for currency, day, applies_to, amount in rows:
+    for entry in entries.order_by("effective_on", "id"):
         figures = totals.setdefault(
-            currency, dict.fromkeys(("obligation", "discharged", "reserved"), Decimal("0.00"))
+            entry.currency, dict.fromkeys(("obligation", "discharged", "reserved"), Decimal("0.00"))
         )
         for name, signs in (
             ("obligation", OBLIGATION),
             ("discharged", DISCHARGED),
             ("reserved", RESERVED),
         ):
-            figures[name] += signs.get(applies_to, 0) * amount
-        point = {
-            "date": day,
-            **figures,
-            "available": figures["obligation"] - figures["discharged"] - figures["reserved"],
-        }
-        points = history.setdefault(currency, [])
-        if points and points[-1]["date"] == day:
+            figures[name] += signs.get(entry.applies_to, 0) * entry.amount
+        yield (
+            entry,
+            {
+                **figures,
+                "available": figures["obligation"] - figures["discharged"] - figures["reserved"],
+            },
+        )
+
+
+def balance_history(*, entries: QuerySet[CreditEntry]) -> dict[str, list[dict]]:
+    """The balance after each day the ledger moved, per currency (the charts over time)."""
+    history: dict[str, list[dict]] = {}
+    for entry, after in running_balances(entries=entries):
+        point = {"date": entry.effective_on, **after}
+        points = history.setdefault(entry.currency, [])
+        if points and points[-1]["date"] == entry.effective_on:
             points[-1] = point
         else:
             points.append(point)

@@ -75,6 +75,7 @@ def steps() -> list[Callable[[], list[str]]]:
         demand_items.seed,
         replay.seed,
         outcomes.seed,
+        outcomes.seed_office,
     ]
 
 

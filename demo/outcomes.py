@@ -37,3 +37,30 @@ def seed() -> list[str]:
         recorded += 1
     years = len(data["targets"])
     return [f"Outcomes: {recorded} cases' outcomes recorded; KPI targets of {years} year(s)."]
+
+
+def seed_office() -> list[str]:
+    """The office's 2011 activity log and its work-plan targets (``office.yaml``)."""
+    from reports import services as report_services
+    from reports.models import OfficeActivity
+
+    data = load("office")
+    actor = office()
+    for year, targets in data["targets"].items():
+        for measure, target in targets.items():
+            report_services.target_set(year=year, measure=measure, target=target, actor=actor)
+    logged = 0
+    if not OfficeActivity.objects.exists():
+        for kind, rows in data["activities"].items():
+            for row in rows:
+                report_services.activity_record(
+                    kind=kind,
+                    held_on=row["date"],
+                    title=row["title"],
+                    counterpart=row.get("counterpart", ""),
+                    firms=row.get("firms", 0),
+                    people=row.get("people", 0),
+                    actor=actor,
+                )
+                logged += 1
+    return [f"Office: {logged} activities of 2011 logged; the year's work-plan targets entered."]

@@ -240,6 +240,9 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_RESULT_EXPIRES = 24 * 3600
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+# How long a built report's file is kept before the daily job deletes it.
+REPORT_FILE_DAYS = env_int("REPORT_FILE_DAYS", 30, minimum=1)
+
 CELERY_BEAT_SCHEDULE = {
     # Placeholder: proves beat and the worker talk; later issues add the daily jobs
     # (overdue bills, progress-report reminders, packet building).
@@ -259,6 +262,11 @@ CELERY_BEAT_SCHEDULE = {
     "outcome-revisits-daily": {
         "task": "cases.remind_outcome_revisits",
         "schedule": crontab(hour=8, minute=15),
+    },
+    # Report files are kept REPORT_FILE_DAYS, then deleted (the job row stays).
+    "report-files-expire-daily": {
+        "task": "reports.expire_files",
+        "schedule": crontab(hour=3, minute=30),
     },
     # The draft packet of each promotion-committee meeting 7 days ahead (domain.md §11).
     "upcoming-packets-daily": {

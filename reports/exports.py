@@ -14,6 +14,13 @@ from icp_portal.lib.xlsx import xlsx_sheets_response
 
 def statistics_xlsx(figures: dict[str, Any]):
     period = str(figures["year"] or f"{figures['start']}_{figures['end']}")
+    return xlsx_sheets_response(
+        filename=f"statistics-{period}.xlsx", sheets=statistics_sheets(figures)
+    )
+
+
+def statistics_sheets(figures: dict[str, Any]) -> list:
+    """The statistics object as worksheets: the figures, each breakdown, fees, outcomes."""
     usd, twd = PointsCurrency.USD_PTS, PointsCurrency.TWD_PTS
     summary = [
         (_("Agreements signed (obligation)"), "agreements_signed", "obligation"),
@@ -96,4 +103,4 @@ def statistics_xlsx(figures: dict[str, Any]):
             ],
         )
     )
-    return xlsx_sheets_response(filename=f"statistics-{period}.xlsx", sheets=sheets)
+    return sheets

@@ -485,6 +485,188 @@ def public_statistics(*, year: int | None = None, language: str = "") -> dict[st
     from django.core.cache import cache
 
     key = f"public-statistics:{year}:{language}:{published_fingerprint()}"
-    return cache.get_or_set(
+    return cache.get_or_set(  # type: ignore[return-value]
         key, lambda: statistics_for(year=year, public=True), PUBLIC_CACHE_SECONDS
     )
+
+
+# --- The year-end report's targets against what was done (domain.md §9) ---------------
+
+
+def _records(measure: str, period: Period) -> tuple[Decimal, list[tuple[date, str]]]:
+    """What counts toward ``measure`` in the period: the figure and the records behind it
+    (date and title), so the report lists each line's items by date."""
+    from reports.models import ActivityKind, Measure, OfficeActivity
+
+    def meetings(kind: str):
+        rows = (
+            Meeting.objects.filter(kind=kind, held_on__gte=period.start, held_on__lte=period.end)
+            .exclude(status=MeetingStatus.PLANNED)
+            .order_by("held_on", "id")
+        )
+        items = [
+            (m.held_on, m.title or f"{m.get_kind_display()} {m.year} #{m.number}") for m in rows
+        ]
+        return Decimal(len(items)), items
+
+    def activities(kind: str):
+        rows = OfficeActivity.objects.filter(
+            kind=kind, held_on__gte=period.start, held_on__lte=period.end
+        ).order_by("held_on", "id")
+        items = [
+            (a.held_on, f"{a.title}" + (f"（{a.firms}家／{a.people}人）" if a.people else ""))
+            for a in rows
+        ]
+        return Decimal(len(items)), items
+
+    signed = Agreement.objects.filter(
+        signed_on__gte=period.start, signed_on__lte=period.end
+    ).order_by("signed_on", "id")
+    if measure == Measure.DEMAND_PANELS:
+        return meetings(MeetingKind.DEMAND_PANEL)
+    if measure == Measure.SUBCOMMITTEES:
+        return meetings(MeetingKind.SUBCOMMITTEE)
+    if measure == Measure.PROMOTION:
+        return meetings(MeetingKind.PROMOTION_COMMITTEE)
+    if measure == Measure.DATABASE_UPDATES:
+        published = DemandItem.objects.filter(
+            published=True, published_on__gte=period.start, published_on__lte=period.end
+        ).values_list("published_on", flat=True)
+        days = sorted({day for day in published if day is not None})
+        return Decimal(len(days)), [(day, "需求項目資料庫更新 database update") for day in days]
+    if measure == Measure.PUBLICITY:
+        return activities(ActivityKind.PUBLICITY)
+    if measure == Measure.BRIEFINGS:
+        return activities(ActivityKind.BRIEFING)
+    if measure == Measure.NEGOTIATIONS:
+        return activities(ActivityKind.NEGOTIATION)
+    if measure == Measure.SURVEYS:
+        return activities(ActivityKind.SURVEY)
+    if measure == Measure.AGREEMENTS:
+        items = [
+            (a.signed_on, f"{a.number} {a.procurement.title_zh}")
+            for a in signed.select_related("procurement")
+        ]
+        return Decimal(len(items)), items
+    if measure == Measure.AGREEMENT_CREDITS:
+        usd = signed.filter(currency=PointsCurrency.USD_PTS)
+        total = sum((a.obligation for a in usd), Decimal("0.00"))
+        return total, [(a.signed_on, f"{a.number} {a.obligation:,.2f}") for a in usd]
+    meetings_held = _meetings(period)
+    if measure == Measure.APPROVED_CREDITS:
+        entries = CreditEntry.objects.filter(
+            kind__in=(EntryKind.RESERVE, EntryKind.ACTUAL),
+            meeting__in=meetings_held,
+            currency=PointsCurrency.USD_PTS,
+        )
+        total = entries.aggregate(total=Sum("amount"))["total"] or Decimal("0.00")
+        items = [
+            (m.held_on, f"{m.year} #{m.number}") for m in meetings_held.order_by("held_on", "id")
+        ]
+        return total, items
+    if measure == Measure.CASES:
+        decisions = (
+            _decisions(meetings_held, None)
+            .filter(
+                Q(agenda_item__kind=AgendaKind.PRE_APPROVAL)
+                | Q(agenda_item__kind=AgendaKind.ACTUAL_APPROVAL),
+                outcome=Outcome.APPROVED,
+            )
+            .select_related("agenda_item__case", "agenda_item__meeting")
+        )
+        items = [
+            (
+                d.agenda_item.meeting.held_on,
+                f"{d.agenda_item.case.number if d.agenda_item.case else ''} "
+                f"{d.agenda_item.get_kind_display()}",
+            )
+            for d in decisions.order_by("agenda_item__meeting__held_on", "agenda_item_id")
+        ]
+        return Decimal(len(items)), items
+    outcomes = _outcomes(meetings_held, None)
+    if measure == Measure.BUSINESS:
+        total = outcomes["orders_twd"] + outcomes["investment_twd"] + outcomes["added_output_twd"]
+        return Decimal(total), []
+    if measure == Measure.INVESTMENT:
+        return Decimal(outcomes["investment_twd"]), []
+    raise ValueError(f"Unknown measure {measure}")
+
+
+def targets_against_done(*, year: int) -> list[dict[str, Any]]:
+    """The year-end report's opening table: each line of the year's work plan with its
+    target (as entered) and what was done, counted from the year's records and listed by
+    date (domain.md §9). Lines without a target are listed too, with what was done."""
+    from reports.models import AnnualTarget, Measure
+
+    period = Period.year(year)
+    targets = dict(AnnualTarget.objects.filter(year=year).values_list("measure", "target"))
+    rows = []
+    for measure, label in Measure.choices:
+        done, items = _records(measure, period)
+        target = targets.get(measure)
+        rows.append(
+            {
+                "measure": measure,
+                "label": str(label),
+                "target": target,
+                "done": done,
+                "met": None if target is None else done >= target,
+                "items": items,
+            }
+        )
+    return rows
+
+
+def meeting_results(*, meeting: Meeting) -> dict[str, Any]:
+    """A meeting's published results (domain.md §4): per kind and outcome, the number of
+    cases and the credit per currency the minutes posted, and every decision."""
+    decisions = list(
+        Decision.objects.filter(agenda_item__meeting=meeting)
+        .select_related("agenda_item__case__agreement__contractor", "agenda_item__demand_item")
+        .order_by("agenda_item_id")
+    )
+    one = Meeting.objects.filter(pk=meeting.pk)
+    lines = []
+    seen: dict[tuple[str, str], int] = {}
+    for decision in decisions:
+        key = (decision.agenda_item.kind, decision.outcome)
+        seen[key] = seen.get(key, 0) + 1
+    for (kind, outcome), count in seen.items():
+        lines.append(
+            {
+                "kind": AgendaKind(kind).label,
+                "outcome": Outcome(outcome).label,
+                "count": count,
+            }
+        )
+    return {
+        "decisions": decisions,
+        "lines": lines,
+        "pre_approved": _by_currency(
+            _posted(EntryKind.RESERVE, one, None).values_list("currency", "amount")
+        ),
+        "actually_approved": _by_currency(
+            _posted(EntryKind.ACTUAL, one, None).values_list("currency", "amount")
+        ),
+    }
+
+
+def activity_list(*, user, year: int | None = None) -> QuerySet:
+    """The office's activity log, newest first: its working papers (403 for anybody
+    else, on the page and in the API alike)."""
+    from django.core.exceptions import PermissionDenied
+
+    from organizations.models import is_office_staff
+    from reports.models import OfficeActivity
+
+    if not is_office_staff(user):
+        raise PermissionDenied
+    rows = OfficeActivity.objects.order_by("-held_on", "-id")
+    return rows.filter(held_on__year=year) if year else rows
+
+
+def report_jobs(*, user) -> QuerySet:
+    """The report jobs ``user`` asked for (the office also the portal's own), newest first."""
+    from reports.models import ReportJob
+
+    return ReportJob.objects.visible_to(user).order_by("-created_at", "-id")

@@ -6,5 +6,8 @@ urlpatterns = [
     # A procuring agency's home reads agreements, ledgers and statistics: it lives here.
     path("home/agency/", views.home_agency, name="home_agency"),
     path("statistics/", views.statistics, name="statistics"),
+    path("reports/", views.report_list, name="report_list"),
+    path("reports/<int:pk>/file/", views.report_download, name="report_download"),
+    path("office-activities/", views.activity_list, name="activity_list"),
     path("public/statistics/", views.public_statistics, name="public_statistics"),
 ]

@@ -5,20 +5,28 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
-from django.shortcuts import render
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError as InputError
 
 from agreements import selectors as agreement_selectors
+from icp_portal.lib.forms import apply_service_errors
 from organizations.choices import OrganizationKind, PortalRole
 from organizations.decorators import role_required
 from organizations.models import Organization, is_office_staff
 from organizations.selectors import user_membership
-from reports import dashboard, exports, selectors
+from reports import dashboard, exports, selectors, services
 from reports.api.serializers import StatisticsQuerySerializer
+from reports.files import report_file_response
+from reports.forms import OfficeActivityForm, ReportRequestForm
 
 
 def _query(request) -> tuple[dict, dict]:
@@ -116,3 +124,52 @@ def home_agency(request):
         "figures": selectors.statistics_for(agency=agency),
     }
     return render(request, "home/agency.html", context)
+
+
+# --- Report jobs ------------------------------------------------------------------------
+
+
+def report_list(request):
+    """The reports I asked for, with live progress and downloads, and what I may ask
+    for (the office: every kind; a contractor's members: their statements)."""
+    form = ReportRequestForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            job = services.report_request(
+                kind=form.cleaned_data["kind"],
+                format=form.cleaned_data["format"],
+                parameters=form.parameters(),
+                actor=request.user,
+            )
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The report is being prepared: it appears below."))
+            return redirect(f"{reverse('report_list')}#job-{job.pk}")
+    jobs = Paginator(selectors.report_jobs(user=request.user), 25).get_page(request.GET.get("page"))
+    return render(request, "reports/jobs.html", {"form": form, "jobs": jobs})
+
+
+def report_download(request, pk):
+    """A built report's file, for whoever may see the job (404 for anybody else)."""
+    job = get_object_or_404(selectors.report_jobs(user=request.user), pk=pk)
+    return report_file_response(job)
+
+
+# --- The office's activity log ------------------------------------------------------------
+
+
+def activity_list(request):
+    """The office's activity log (its year-end report counts it): list and add."""
+    rows = selectors.activity_list(user=request.user)  # 403 for anybody but the office
+    form = OfficeActivityForm(request.POST or None, prefix="activity")
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.activity_record(actor=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_errors(form, exc)
+        else:
+            messages.success(request, _("The activity was logged."))
+            return redirect("activity_list")
+    page = Paginator(rows, 50).get_page(request.GET.get("page"))
+    return render(request, "reports/activities.html", {"form": form, "page": page})

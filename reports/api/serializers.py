@@ -133,3 +133,47 @@ class StatisticsSerializer(serializers.Serializer):
     outcomes = OutcomeTotalsSerializer()
     kpis = KpiSerializer(many=True)
     meetings = MeetingRefSerializer(many=True)
+
+
+class ReportJobSerializer(serializers.ModelSerializer):
+    """A report job (api.md ``/reports/``); POST ``kind``, ``format`` and the kind's
+    parameters (``year``; ``meeting``; ``agreement`` or ``contractor`` with ``as_of``)."""
+
+    parameters = serializers.DictField(required=False, default=dict)
+
+    class Meta:
+        from reports.models import ReportJob
+
+        model = ReportJob
+        fields = [
+            "id",
+            "kind",
+            "format",
+            "parameters",
+            "status",
+            "progress",
+            "pages",
+            "size_bytes",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "error",
+        ]
+        read_only_fields = [
+            "status",
+            "progress",
+            "pages",
+            "size_bytes",
+            "created_at",
+            "started_at",
+            "finished_at",
+            "error",
+        ]
+
+
+class OfficeActivitySerializer(serializers.ModelSerializer):
+    class Meta:
+        from reports.models import OfficeActivity
+
+        model = OfficeActivity
+        fields = ["id", "kind", "held_on", "title", "counterpart", "firms", "people", "note"]

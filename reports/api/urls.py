@@ -2,9 +2,17 @@
 
 from django.urls import path
 
-from reports.api.views import PublicStatisticsView, StatisticsView
+from reports.api.views import (
+    OfficeActivityViewSet,
+    PublicStatisticsView,
+    ReportJobViewSet,
+    StatisticsView,
+)
 
-routes: list = []
+routes = [
+    ("reports", ReportJobViewSet, "report"),
+    ("office-activities", OfficeActivityViewSet, "office-activity"),
+]
 urlpatterns = [
     path("statistics/", StatisticsView.as_view(), name="statistics"),
     path("public/statistics/", PublicStatisticsView.as_view(), name="public-statistics"),

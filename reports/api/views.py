@@ -1,13 +1,23 @@
 """API of the program's statistics (api.md "Reports and statistics")."""
 
 from django.utils.translation import get_language
+from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.decorators import action
 from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from reports import selectors
-from reports.api.serializers import StatisticsQuerySerializer, StatisticsSerializer
+from reports import selectors, services
+from reports.api.serializers import (
+    OfficeActivitySerializer,
+    ReportJobSerializer,
+    StatisticsQuerySerializer,
+    StatisticsSerializer,
+)
+from reports.files import report_file_response
+from reports.models import OfficeActivity
 
 QUERY = [
     OpenApiParameter("year", int, description="A calendar year (default: the latest)."),
@@ -58,3 +68,58 @@ class PublicStatisticsView(APIView):
                 year=query.get("year"), language=get_language() or ""
             )
         return Response(StatisticsSerializer(figures).data)
+
+
+class ReportJobViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Report jobs (api.md ``/reports/``): your own (the office also the portal's); POST
+    asks for one (202, built in the background); ``file/`` downloads it once done."""
+
+    serializer_class = ReportJobSerializer
+    filter_backends: list = []
+
+    def get_queryset(self):
+        return selectors.report_jobs(user=self.request.user)
+
+    @extend_schema(responses={202: ReportJobSerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = ReportJobSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        job = services.report_request(
+            kind=data["kind"],
+            format=data["format"],
+            parameters=data.get("parameters") or {},
+            actor=request.user,
+        )
+        return Response(ReportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
+
+    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @action(detail=True, methods=["get"])
+    def file(self, request, pk=None):
+        job = self.get_object()
+        return report_file_response(job)
+
+
+class OfficeActivityViewSet(
+    mixins.CreateModelMixin, mixins.ListModelMixin, viewsets.GenericViewSet
+):
+    """The office's activity log (staff): what its year-end report counts."""
+
+    serializer_class = OfficeActivitySerializer
+
+    def get_queryset(self):
+        if getattr(self, "swagger_fake_view", False):  # the schema: the model, no rows
+            return OfficeActivity.objects.none()
+        return selectors.activity_list(user=self.request.user)
+
+    @extend_schema(responses={201: OfficeActivitySerializer})
+    def create(self, request, *args, **kwargs):
+        serializer = OfficeActivitySerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        row = services.activity_record(actor=request.user, **serializer.validated_data)
+        return Response(OfficeActivitySerializer(row).data, status=status.HTTP_201_CREATED)

@@ -794,6 +794,29 @@ API_ROWS = [
         {},
         note="second submit",
     ),
+    # Report jobs (issue 13): each caller lists and reads their own; the office asks for
+    # the annual report (a contractor only for its own statements); the activity log is
+    # the office's.
+    Row("api", "GET", f"{V1}/reports/", "report-list", everyone()),
+    Row(
+        "api",
+        "POST",
+        f"{V1}/reports/",
+        "report-list",
+        create(202, STAFF, anonymous=401),
+        {"kind": "annual", "format": "pdf", "parameters": {"year": 2011}},
+    ),
+    Row("api", "GET", f"{V1}/reports/{{report}}/", "report-detail", read()),
+    Row("api", "GET", f"{V1}/reports/{{report}}/file/", "report-file", read()),
+    Row("api", "GET", f"{V1}/office-activities/", "office-activity-list", staff_read()),
+    Row(
+        "api",
+        "POST",
+        f"{V1}/office-activities/",
+        "office-activity-list",
+        create(201, STAFF),
+        {"kind": "negotiation", "held_on": "2011-05-26", "title": "matrix"},
+    ),
     # Statistics (issue 12): staff any agency's, an agency's members their own, else 403.
     Row("api", "GET", f"{V1}/statistics/", "statistics", staff_read(agency=200)),
     Row("api", "GET", f"{V1}/public/statistics/", "public-statistics", everyone(anonymous=200)),
@@ -970,6 +993,17 @@ PAGE_ROWS = [
     # Statistics (issue 12): the office's and an agency's (its own purchases); public figures.
     Row("page", "GET", "/statistics/", "statistics", page("staff", "agency")),
     Row("page", "GET", "/home/agency/", "home_agency", page("agency")),
+    Row("page", "GET", "/reports/", "report_list", page(*PEOPLE)),
+    Row(
+        "page",
+        "POST",
+        "/reports/",
+        "report_list",
+        page(*PEOPLE, staff=302),  # the others: the form again (no annual report for them)
+        {"kind": "annual", "format": "pdf", "year": "2011"},
+    ),
+    Row("page", "GET", "/reports/{report}/file/", "report_download", page_read()),
+    Row("page", "GET", "/office-activities/", "activity_list", page("staff")),
     Row("page", "GET", "/public/statistics/", "public_statistics", public()),
     Row(
         "page",

@@ -1,0 +1,269 @@
+"""Writes of the reports app: report jobs (asked for, claimed, built, failed, expired),
+the office's activity log and its annual targets. Who may ask for which report is decided
+here (``REPORT_RULES``), before anything is written."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agreements.models import Agreement
+from committee.choices import MeetingKind, MeetingStatus
+from committee.models import Meeting
+from icp_portal.lib.models import PROGRAM_FIRST_DAY, PROGRAM_LAST_DAY
+from icp_portal.lib.services import service
+from icp_portal.lib.tasks import enqueue_on_commit
+from organizations.choices import OrganizationKind
+from organizations.models import Organization, User, is_office_staff
+from organizations.policy import is_system_user, require_office
+from organizations.selectors import user_membership
+from organizations.services import event_record
+from reports.models import (
+    ActivityKind,
+    AnnualTarget,
+    JobStatus,
+    Measure,
+    OfficeActivity,
+    ReportFormat,
+    ReportJob,
+    ReportKind,
+)
+
+RUN_TASK = "reports.run_job"
+
+
+# --- Who may ask for which report, and what its parameters are -------------------------
+
+
+def _office(actor) -> None:
+    if not (is_office_staff(actor) or is_system_user(actor)):
+        raise PermissionDenied(_("Only ICP office staff may ask for this report."))
+
+
+def _year(parameters: dict) -> dict:
+    try:
+        year = int(str(parameters.get("year")))
+    except (TypeError, ValueError):
+        raise ValidationError({"year": _("Give the year of the report.")}) from None
+    if not PROGRAM_FIRST_DAY.year <= year <= min(PROGRAM_LAST_DAY.year, timezone.localdate().year):
+        raise ValidationError({"year": _("Give a year of the program, not one still to come.")})
+    return {"year": year}
+
+
+def _as_of(parameters: dict) -> date:
+    raw = parameters.get("as_of") or timezone.localdate().isoformat()
+    try:
+        day = date.fromisoformat(str(raw))
+    except ValueError:
+        raise ValidationError({"as_of": _("Give the date as YYYY-MM-DD.")}) from None
+    if not PROGRAM_FIRST_DAY <= day <= PROGRAM_LAST_DAY:
+        raise ValidationError({"as_of": _("Give a date of the program.")})
+    return day
+
+
+def _pk(parameters: dict, name: str) -> int:
+    try:
+        return int(str(parameters.get(name)))
+    except (TypeError, ValueError):
+        raise ValidationError({name: _("Choose one.")}) from None
+
+
+def _annual(parameters: dict, actor) -> dict:
+    _office(actor)
+    return _year(parameters)
+
+
+def _meeting_results(parameters: dict, actor) -> dict:
+    _office(actor)
+    meeting = Meeting.objects.filter(
+        pk=_pk(parameters, "meeting"),
+        kind=MeetingKind.PROMOTION_COMMITTEE,
+        status=MeetingStatus.MINUTES_APPROVED,
+    ).first()
+    if meeting is None:
+        raise ValidationError(
+            {"meeting": _("Choose a promotion-committee meeting whose minutes are approved.")}
+        )
+    return {"meeting": meeting.pk}
+
+
+def _agreement_statement(parameters: dict, actor) -> dict:
+    agreement = (
+        Agreement.objects.visible_to(actor).filter(pk=_pk(parameters, "agreement")).first()
+        if not is_system_user(actor)
+        else Agreement.objects.filter(pk=_pk(parameters, "agreement")).first()
+    )
+    if agreement is None:
+        raise ValidationError({"agreement": _("No such agreement that you may see.")})
+    return {"agreement": agreement.pk, "as_of": _as_of(parameters).isoformat()}
+
+
+def _contractor_statement(parameters: dict, actor) -> dict:
+    contractor = Organization.objects.filter(
+        pk=_pk(parameters, "contractor"), kind=OrganizationKind.FOREIGN_CONTRACTOR
+    ).first()
+    if contractor is None:
+        raise ValidationError({"contractor": _("Choose a foreign contractor.")})
+    if not (is_office_staff(actor) or is_system_user(actor)):
+        membership = user_membership(user=actor)
+        if membership is None or membership.organization_id != contractor.pk:
+            raise PermissionDenied(_("You may ask for your own organization's statement only."))
+    return {"contractor": contractor.pk, "as_of": _as_of(parameters).isoformat()}
+
+
+# kind → (who may ask and the cleaned parameters, the formats it comes in)
+REPORT_RULES: dict[str, tuple[Callable[[dict, Any], dict], tuple[str, ...]]] = {
+    ReportKind.ANNUAL: (_annual, (ReportFormat.PDF, ReportFormat.XLSX)),
+    ReportKind.MEETING_RESULTS: (_meeting_results, (ReportFormat.PDF,)),
+    ReportKind.AGREEMENT_STATEMENT: (_agreement_statement, (ReportFormat.PDF, ReportFormat.XLSX)),
+    ReportKind.CONTRACTOR_STATEMENT: (
+        _contractor_statement,
+        (ReportFormat.PDF, ReportFormat.XLSX),
+    ),
+}
+
+
+@service
+def report_request(*, kind: str, parameters: dict, format: str, actor: User) -> ReportJob:
+    """Ask for a report: the rule of its kind decides who may (403) and cleans its
+    parameters (400); the job is queued and built by Celery after the commit. The same
+    report asked for again while one is queued or running returns that job."""
+    if kind not in REPORT_RULES:
+        raise ValidationError({"kind": _("Choose a kind of report.")})
+    clean, formats = REPORT_RULES[kind]
+    if not getattr(actor, "is_authenticated", False):
+        raise PermissionDenied
+    cleaned = clean(parameters if isinstance(parameters, dict) else {}, actor)
+    if format not in formats:
+        raise ValidationError(
+            {"format": _("This report comes as %(formats)s.") % {"formats": ", ".join(formats)}}
+        )
+    running = ReportJob.objects.filter(
+        kind=kind,
+        parameters=cleaned,
+        format=format,
+        requested_by=actor,
+        status__in=(JobStatus.QUEUED, JobStatus.RUNNING),
+    ).first()
+    if running is not None:
+        return running
+    job = ReportJob.objects.create(kind=kind, parameters=cleaned, format=format, requested_by=actor)
+    enqueue_on_commit(RUN_TASK, job.pk)
+    return job
+
+
+def report_claim(*, job_id: int) -> bool:
+    """Claim a queued job for this run (queued → running, one conditional update): a task
+    delivered twice builds once. Not a ``@service``: it must commit at once."""
+    return bool(
+        ReportJob.objects.filter(pk=job_id, status=JobStatus.QUEUED).update(
+            status=JobStatus.RUNNING, progress=1, started_at=timezone.now(), error=""
+        )
+    )
+
+
+def report_progress(*, job_id: int, progress: int) -> None:
+    """How far a running job got (0–100), committed at once for the status row."""
+    ReportJob.objects.filter(pk=job_id, status=JobStatus.RUNNING).update(
+        progress=max(0, min(100, progress))
+    )
+
+
+@service
+def report_store(*, job: ReportJob, content: bytes, filename: str, pages: int | None) -> ReportJob:
+    """Store a built report privately and mark it done."""
+    job = ReportJob.objects.select_for_update().get(pk=job.pk)
+    job.file.save(filename, ContentFile(content), save=False)
+    job.filename = filename
+    job.size_bytes = len(content)
+    job.pages = pages
+    job.status = JobStatus.DONE
+    job.progress = 100
+    job.finished_at = timezone.now()
+    job.save()
+    return job
+
+
+@service
+def report_fail(*, job: ReportJob, error: str) -> ReportJob:
+    """Record that a job failed, with its reason (shown to whoever asked)."""
+    job = ReportJob.objects.select_for_update().get(pk=job.pk)
+    job.status = JobStatus.FAILED
+    job.error = error[:2000]
+    job.finished_at = timezone.now()
+    job.save(update_fields=["status", "error", "finished_at"])
+    return job
+
+
+@service
+def reports_expire(*, now=None, actor: User) -> int:
+    """Daily: delete the files of reports older than ``REPORT_FILE_DAYS`` (the row stays,
+    marked expired: ask again for a fresh one); returns how many expired."""
+    require_office(actor, system=True)
+    now = now or timezone.now()
+    cutoff = now - timedelta(days=settings.REPORT_FILE_DAYS)
+    expired = 0
+    for job in ReportJob.objects.filter(status=JobStatus.DONE, finished_at__lt=cutoff):
+        if job.file:
+            job.file.delete(save=False)
+        job.status = JobStatus.EXPIRED
+        job.save(update_fields=["status", "file"])
+        expired += 1
+    return expired
+
+
+# --- The office's activity log and its annual targets -------------------------------------
+
+
+@service
+def activity_record(
+    *,
+    kind: str,
+    held_on: date,
+    title: str,
+    actor: User,
+    counterpart: str = "",
+    firms: int = 0,
+    people: int = 0,
+    note: str = "",
+) -> OfficeActivity:
+    """Log one thing the office did (its year-end report counts them)."""
+    require_office(actor)
+    if kind not in ActivityKind.values:
+        raise ValidationError({"kind": _("Choose the kind of activity.")})
+    activity = OfficeActivity(
+        kind=kind,
+        held_on=held_on,
+        title=title,
+        counterpart=counterpart,
+        firms=firms,
+        people=people,
+        note=note,
+        recorded_by=actor,
+    )
+    activity.full_clean()
+    activity.save()
+    event_record(actor=actor, target=activity, action="office.activity", note=f"{kind} {held_on}")
+    return activity
+
+
+@service
+def target_set(*, year: int, measure: str, target, actor: User) -> AnnualTarget:
+    """Enter (or change) the target of one line of a year's work plan."""
+    require_office(actor)
+    if measure not in Measure.values:
+        raise ValidationError({"measure": _("Choose the line of the work plan.")})
+    row = AnnualTarget.objects.filter(year=year, measure=measure).first() or AnnualTarget(
+        year=year, measure=measure
+    )
+    row.target = target
+    row.full_clean()
+    row.save()
+    return row

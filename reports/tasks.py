@@ -1,0 +1,33 @@
+"""Background jobs of the reports (Celery). Tasks take ids and call services."""
+
+from __future__ import annotations
+
+from celery import shared_task
+
+from organizations.services import system_user
+from reports import documents, services
+from reports.models import ReportJob
+
+
+@shared_task(name="reports.run_job")
+def run_job(job_id: int) -> str:
+    """Build one queued report: claim it (a second delivery finds it claimed and does
+    nothing), render it, store it privately; on any error record the failure."""
+    if not services.report_claim(job_id=job_id):
+        return "skipped"
+    job = ReportJob.objects.select_related("requested_by").get(pk=job_id)
+    try:
+        content, filename, pages = documents.build(
+            job, lambda value: services.report_progress(job_id=job_id, progress=value)
+        )
+        services.report_store(job=job, content=content, filename=filename, pages=pages)
+    except Exception as error:
+        services.report_fail(job=job, error=f"{type(error).__name__}: {error}")
+        return "failed"
+    return "done"
+
+
+@shared_task(name="reports.expire_files")
+def expire_files() -> int:
+    """Daily: delete the files of old reports (``REPORT_FILE_DAYS``)."""
+    return services.reports_expire(actor=system_user())
