@@ -11,7 +11,6 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.core.exceptions import ValidationError
 from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
@@ -40,7 +39,7 @@ from committee.models import (
 )
 from demand_items.models import DemandItem, PanelScore
 from feedback import selectors as fee_selectors
-from feedback.choices import DEFENCE_HALVING_FROM, BillStatus
+from feedback.choices import BillStatus
 from feedback.models import Bill
 from organizations.choices import AuditAction
 from organizations.models import AuditEvent
@@ -294,21 +293,6 @@ def packet_withheld_cases(*, meeting: Meeting, user) -> set[int]:
     return withheld
 
 
-def _fee(activity: Activity, credits: Decimal, currency: str, on: date) -> dict | None:
-    if not activity.recipient.profit_making:
-        return None
-    try:
-        rate = fee_selectors.fee_rate_for(mode=activity.mode, on=on)
-        exchange = fee_selectors.exchange_rate_for(currency=currency, on=on)
-    except ValidationError:
-        return None
-    halved = activity.recipient.defence_industry and on >= DEFENCE_HALVING_FROM
-    steps = fee_selectors.fee_steps(
-        credits=credits, rate=rate, halved=halved, exchange_rate=exchange
-    )
-    return {"rate": rate, "halved": halved, "exchange": exchange, **steps}
-
-
 def _case_section(item: AgendaItem, case: Case, meeting: Meeting) -> dict[str, Any]:
     agreement = case.agreement
     activities = list(case.activities.select_related("recipient").order_by("id"))
@@ -328,7 +312,9 @@ def _case_section(item: AgendaItem, case: Case, meeting: Meeting) -> dict[str, A
             if credits is None:
                 credits = activity.pre_approved_credits or activity.requested_credits
             row["credits"] = credits
-            row["fee"] = _fee(activity, credits, agreement.currency, meeting.held_on)
+            row["fee"] = fee_selectors.fee_estimate(
+                activity=activity, credits=credits, on=meeting.held_on
+            )
         rows.append(row)
     documents = list(case.documents.order_by("uploaded_at", "id"))
     section: dict[str, Any] = {

@@ -417,12 +417,16 @@ def minutes_approve(*, meeting: Meeting, actor: User, approved_on: date | None =
         from_status=before,
         to_status=meeting.status,
     )
+    # Each case decided gets its decision letter (reports, by task name: built after the
+    # commit, in the background).
+    enqueue_on_commit(LETTERS_TASK, meeting.pk)
     return meeting
 
 
 # --- Packets (會議資料, domain.md §5 and §11) ---------------------------------------------
 
 BUILD_TASK = "committee.build_packet"
+LETTERS_TASK = "reports.issue_decision_letters"
 # A build still queued or running this long after it was queued or claimed is dead: the
 # worker's hard time limit (CELERY_TASK_TIME_LIMIT) killed it or the worker crashed.
 BUILD_EXPIRY_MARGIN = timedelta(seconds=60)

@@ -39,6 +39,7 @@ from demo.loader import D, at, load, office, party
 from icp_portal.lib.uploads import blank_pdf, text_pdf
 from organizations.choices import Language, MembershipRole
 from organizations.models import Membership, ReviewerProfile, User
+from reports import services as report_services
 
 PASS, FORWARD = SubcommitteeOutcome.PASS, SubcommitteeOutcome.FORWARD
 ACTIVE = (CaseStatus.PRE_APPROVED, CaseStatus.IN_EXECUTION)
@@ -389,6 +390,9 @@ class Replay:
         meeting = services.minutes_approve(
             meeting=meeting, actor=self.office, approved_on=spec["minutes_approved_on"]
         )
+        # The decision letters, as the task issues them after the commit (here at once,
+        # with the mail silenced: the task then finds them issued and sends nothing).
+        report_services.letters_issue(meeting=meeting, actor=self.office)
         for key in spec.get("pre_approved", []):
             self.pre_approved_on[key] = spec["held_on"]
         return meeting

@@ -16,6 +16,7 @@ from agreements.choices import Mode, PointsCurrency
 from feedback.choices import (
     DEFAULT_RATES,
     DEFAULT_RATES_FROM,
+    DEFENCE_HALVING_FROM,
     DEFENCE_INDUSTRY_SHARE,
     OFFICE_DETAILS,
 )
@@ -132,3 +133,38 @@ def office_block() -> dict:
     """The office's name, address, telephone and fee account, as the payment notice and
     the bill page print them (``settings.ICP_OFFICE`` overrides the defaults)."""
     return {**OFFICE_DETAILS, **getattr(settings, "ICP_OFFICE", {})}
+
+
+def fee_terms(*, activity, on: date) -> tuple[Decimal, Decimal, bool]:
+    """The terms of an activity's fee on a day: the mode's rate, the NT$ per point of the
+    agreement's currency, and whether a defence-industry recipient pays half (from
+    2011-07-04). The one place bills and estimates take them from; ValidationError when
+    no rate is in force."""
+    rate = fee_rate_for(mode=activity.mode, on=on)
+    exchange = exchange_rate_for(currency=activity.case.agreement.currency, on=on)
+    halved = activity.recipient.defence_industry and on >= DEFENCE_HALVING_FROM
+    return rate, exchange, halved
+
+
+def fee_estimate(*, activity, on: date, credits: Decimal | None = None) -> dict | None:
+    """The feedback fee an activity's recipient will owe on ``credits`` (default: its
+    pre-approved, else requested credits) at the terms in force on ``on``, step by step;
+    None when the recipient owes none (not profit-making) or no rate is in force. The
+    packet and the decision letters show it before the bill exists."""
+    if not activity.recipient.profit_making:
+        return None
+    if credits is None:
+        credits = activity.pre_approved_credits or activity.requested_credits
+    try:
+        rate, exchange, halved = fee_terms(activity=activity, on=on)
+    except ValidationError:
+        return None
+    steps = fee_steps(credits=credits, rate=rate, halved=halved, exchange_rate=exchange)
+    return {
+        "activity": activity,
+        "credits": credits,
+        "rate": rate,
+        "halved": halved,
+        "exchange": exchange,
+        **steps,
+    }

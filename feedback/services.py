@@ -11,7 +11,6 @@ from django.utils.translation import gettext as _
 
 from feedback import notifications, selectors, workflow
 from feedback.choices import (
-    DEFENCE_HALVING_FROM,
     PAYMENT_DAYS,
     BillStatus,
 )
@@ -61,9 +60,7 @@ def bills_issue_for_case(*, case, issued_on: date, actor: User, meeting=None) ->
             continue
         if Bill.objects.filter(activity=activity).exists():
             continue
-        rate = selectors.fee_rate_for(mode=activity.mode, on=issued_on)
-        exchange = selectors.exchange_rate_for(currency=currency, on=issued_on)
-        halved = activity.recipient.defence_industry and issued_on >= DEFENCE_HALVING_FROM
+        rate, exchange, halved = selectors.fee_terms(activity=activity, on=issued_on)
         bill = Bill(
             number=f"TMP-{activity.pk}",
             recipient=activity.recipient,

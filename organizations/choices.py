@@ -102,6 +102,7 @@ class AuditAction(models.TextChoices):
     CASE_CHECKPOINT_DONE = "case.checkpoint_done", _("Checkpoint reached")
     CASE_PROGRESS_REMINDER = "case.progress_reminder", _("Progress report reminder sent")
     CASE_OUTCOME = "case.outcome", _("Outcomes recorded")
+    CASE_DECISION_LETTER = "case.decision_letter", _("Decision letter issued")
     OFFICE_ACTIVITY = "office.activity", _("Office activity logged")
     CASE_OUTCOME_REMINDER = "case.outcome_reminder", _("Outcome revisit reminder sent")
     CASE_PROGRESS_REPORT = "case.progress_report", _("Progress report filed")

@@ -204,3 +204,35 @@ class AnnualTarget(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.measure}"
+
+
+def _letter_path(letter: DecisionLetter, filename: str) -> str:
+    return f"private/letters/{letter.case_id}/{letter.decision_id}.pdf"
+
+
+class DecisionLetter(models.Model):
+    """The letter (核定函) telling a contractor what the committee decided on its case,
+    issued once per decision when the minutes are approved: bilingual, stored with the
+    case, e-mailed to the contractor's members."""
+
+    decision = models.OneToOneField(
+        "committee.Decision", on_delete=models.PROTECT, related_name="letter"
+    )
+    case = models.ForeignKey(
+        "cases.Case", on_delete=models.PROTECT, related_name="decision_letters"
+    )
+    meeting = models.ForeignKey(
+        "committee.Meeting", on_delete=models.PROTECT, related_name="decision_letters"
+    )
+    file = models.FileField(upload_to=_letter_path, max_length=200, blank=True)
+    issued_on = models.DateField(_("issued on"), validators=[program_date])
+    emailed = models.PositiveIntegerField(_("e-mails sent"), default=0)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("decision letter")
+        verbose_name_plural = _("decision letters")
+        ordering = ["issued_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.meeting_id}"

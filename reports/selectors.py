@@ -670,3 +670,25 @@ def report_jobs(*, user) -> QuerySet:
     from reports.models import ReportJob
 
     return ReportJob.objects.visible_to(user).order_by("-created_at", "-id")
+
+
+def case_letters(*, case, user) -> QuerySet:
+    """The decision letters of a case ``user`` may read: the office and the contractor's
+    own members (the letters are addressed to it); nobody else."""
+    from cases.models import Case
+    from organizations.models import is_office_staff
+    from organizations.selectors import user_membership
+    from reports.models import DecisionLetter
+
+    letters = DecisionLetter.objects.filter(case=case).select_related("meeting", "decision")
+    if is_office_staff(user):
+        return letters.order_by("issued_on", "id")
+    membership = user_membership(user=user) if getattr(user, "is_authenticated", False) else None
+    if (
+        membership is not None
+        and Case.objects.filter(
+            pk=case.pk, agreement__contractor_id=membership.organization_id
+        ).exists()
+    ):
+        return letters.order_by("issued_on", "id")
+    return letters.none()

@@ -11,6 +11,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -267,3 +269,95 @@ def target_set(*, year: int, measure: str, target, actor: User) -> AnnualTarget:
     row.full_clean()
     row.save()
     return row
+
+
+# --- Decision letters (核定函) -------------------------------------------------------------
+
+LETTERS_TASK = "reports.issue_decision_letters"
+
+
+def _letter_context(decision) -> dict[str, Any]:
+    """What a decision letter says: the decision and its conditions, the credits per
+    activity, the fee billed (an actual approval's bills) or to come (a pre-approval's,
+    at today's rates), and what comes next."""
+    from feedback.models import Bill
+    from feedback.selectors import fee_estimate
+
+    item = decision.agenda_item
+    case = item.case
+    activities = list(case.activities.select_related("recipient").order_by("id"))
+    bills = list(Bill.objects.filter(case=case, meeting=item.meeting).order_by("id"))
+    estimates = (
+        [fee_estimate(activity=a, on=item.meeting.held_on) for a in activities]
+        if item.kind == "pre_approval" and decision.outcome == "approved"
+        else []
+    )
+    return {
+        "decision": decision,
+        "item": item,
+        "case": case,
+        "meeting": item.meeting,
+        "agreement": case.agreement,
+        "activities": activities,
+        "bills": bills,
+        "estimates": [e for e in estimates if e is not None],
+    }
+
+
+@service
+def letters_issue(*, meeting: Meeting, actor: User) -> int:
+    """Issue the decision letter of every case the meeting's approved minutes decided,
+    once each (a letter row per decision is claimed first: a task run twice issues
+    nothing new), and e-mail each to the contractor's members in their language with the
+    PDF attached. Returns how many letters were issued."""
+    from weasyprint import HTML
+
+    from committee.models import Decision
+    from icp_portal.lib.mail import notify
+    from reports.models import DecisionLetter
+
+    require_office(actor, system=True)
+    meeting = Meeting.objects.get(pk=meeting.pk)  # as the minutes left it
+    if meeting.status != MeetingStatus.MINUTES_APPROVED:
+        return 0
+    issued = 0
+    decisions = (
+        Decision.objects.filter(agenda_item__meeting=meeting, agenda_item__case__isnull=False)
+        .filter(letter__isnull=True)
+        .select_related("agenda_item__case__agreement__contractor", "agenda_item__meeting")
+        .order_by("agenda_item_id")
+    )
+    for decision in decisions:
+        case = decision.agenda_item.case
+        if case is None:  # the query keeps case items only
+            continue
+        letter, created = DecisionLetter.objects.get_or_create(
+            decision=decision,
+            defaults={
+                "case": case,
+                "meeting": meeting,
+                "issued_on": meeting.minutes_approved_on or timezone.localdate(),
+            },
+        )
+        if not created:
+            continue
+        context = _letter_context(decision)
+        html = render_to_string("pdf/decision_letter.html", {**context, "letter": letter})
+        content = HTML(string=html, base_url=str(settings.BASE_DIR)).write_pdf()
+        filename = f"decision-{case.number}-{meeting.year}-{meeting.number}.pdf"
+        letter.file.save(filename, ContentFile(content), save=False)
+        people = User.objects.filter(
+            membership__organization_id=case.agreement.contractor_id, is_active=True
+        )
+        letter.emailed = notify(
+            people,
+            "decision_letter",
+            {**context, "case_path": reverse("case_detail", args=[case.pk])},
+            attachments=[(filename, content, "application/pdf")],
+        )
+        letter.save()
+        event_record(
+            actor=actor, target=case, action="case.decision_letter", note=f"{meeting} {filename}"
+        )
+        issued += 1
+    return issued

@@ -31,3 +31,12 @@ def run_job(job_id: int) -> str:
 def expire_files() -> int:
     """Daily: delete the files of old reports (``REPORT_FILE_DAYS``)."""
     return services.reports_expire(actor=system_user())
+
+
+@shared_task(name="reports.issue_decision_letters")
+def issue_decision_letters(meeting_id: int) -> int:
+    """After a meeting's minutes are approved: its decision letters, once each."""
+    from committee.models import Meeting
+
+    meeting = Meeting.objects.get(pk=meeting_id)
+    return services.letters_issue(meeting=meeting, actor=system_user())

@@ -9,5 +9,10 @@ urlpatterns = [
     path("reports/", views.report_list, name="report_list"),
     path("reports/<int:pk>/file/", views.report_download, name="report_download"),
     path("office-activities/", views.activity_list, name="activity_list"),
+    path(
+        "cases/<int:pk>/letters/<int:letter_id>/",
+        views.decision_letter,
+        name="decision_letter",
+    ),
     path("public/statistics/", views.public_statistics, name="public_statistics"),
 ]

@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -173,3 +174,19 @@ def activity_list(request):
             return redirect("activity_list")
     page = Paginator(rows, 50).get_page(request.GET.get("page"))
     return render(request, "reports/activities.html", {"form": form, "page": page})
+
+
+def decision_letter(request, pk, letter_id):
+    """A case's decision letter, for the office and the contractor (404 for anyone else)."""
+    from cases.models import Case
+
+    case = get_object_or_404(Case.objects.visible_to(request.user), pk=pk)
+    letter = get_object_or_404(selectors.case_letters(case=case, user=request.user), pk=letter_id)
+    if not letter.file:
+        raise Http404
+    return FileResponse(
+        letter.file.open("rb"),
+        as_attachment=True,
+        filename=f"decision-{case.number}-{letter.meeting.year}-{letter.meeting.number}.pdf",
+        content_type="application/pdf",
+    )

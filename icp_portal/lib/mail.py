@@ -27,10 +27,12 @@ def silenced() -> Iterator[None]:
         _silenced.reset(token)
 
 
-def notify(users: Iterable, template: str, context: dict) -> int:
+def notify(users: Iterable, template: str, context: dict, attachments: Iterable = ()) -> int:
     """Render ``emails/<template>_subject.txt`` and ``emails/<template>.txt`` for each
-    person in their language and send once the current transaction commits. Inside
-    ``silenced()`` nothing is sent; returns how many messages were queued."""
+    person in their language and send once the current transaction commits, with
+    ``attachments`` (``(filename, content, mimetype)``). Inside ``silenced()`` nothing is
+    sent; returns how many messages were queued."""
+    attachments = list(attachments)
     if _silenced.get():
         return 0
     messages = []
@@ -41,7 +43,10 @@ def notify(users: Iterable, template: str, context: dict) -> int:
             full = {**context, "user": user, "portal_url": settings.PORTAL_BASE_URL}
             subject = render_to_string(f"emails/{template}_subject.txt", full).strip()
             body = render_to_string(f"emails/{template}.txt", full)
-        messages.append(EmailMessage(subject=subject, body=body, to=[user.email]))
+        message = EmailMessage(subject=subject, body=body, to=[user.email])
+        for attachment in attachments:
+            message.attach(*attachment)
+        messages.append(message)
 
     def send():
         for message in messages:

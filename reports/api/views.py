@@ -98,7 +98,15 @@ class ReportJobViewSet(
         )
         return Response(ReportJobSerializer(job).data, status=status.HTTP_202_ACCEPTED)
 
-    @extend_schema(responses={(200, "application/octet-stream"): OpenApiTypes.BINARY})
+    @extend_schema(
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            (
+                200,
+                "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            ): OpenApiTypes.BINARY,
+        }
+    )
     @action(detail=True, methods=["get"])
     def file(self, request, pk=None):
         job = self.get_object()

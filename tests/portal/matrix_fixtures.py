@@ -376,6 +376,12 @@ def build_world() -> World:
     )
     report_tasks.run_job(job.pk)
     ids["report"] = job.pk
+    # The decision letters of the approved minutes: the office's and contractor A's.
+    from reports.models import DecisionLetter
+
+    report_services.letters_issue(meeting=promo_done, actor=staff)
+    letter = DecisionLetter.objects.filter(case=billed).get()
+    ids.update(letter=letter.pk, case_letter=billed.pk)
 
     # --- Credentials ------------------------------------------------------------------
     for actor, user in w.users.items():

@@ -184,6 +184,7 @@ ID_CHOICES = {
     "meetings": ("meeting_sub", "meeting_promo", "meeting_done", "meeting_panel"),
     "public": ("item_published", "item_draft"),
     "reviewers": ("reviewer_profile",),
+    "reports": ("report",),
 }
 # Nested ids belong to one parent: (parent id, nested id) pairs.
 NESTED_CHOICES = {

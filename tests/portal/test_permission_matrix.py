@@ -1004,6 +1004,13 @@ PAGE_ROWS = [
     ),
     Row("page", "GET", "/reports/{report}/file/", "report_download", page_read()),
     Row("page", "GET", "/office-activities/", "activity_list", page("staff")),
+    Row(
+        "page",
+        "GET",
+        "/cases/{case_letter}/letters/{letter}/",
+        "decision_letter",
+        page_read("contractor_a"),  # addressed to the contractor; not the agency
+    ),
     Row("page", "GET", "/public/statistics/", "public_statistics", public()),
     Row(
         "page",

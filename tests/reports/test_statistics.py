@@ -525,7 +525,7 @@ def test_the_public_figures_refresh_when_minutes_are_approved(year_2011, client)
     after = client.get("/api/v1/public/statistics/?year=2011").json()
     assert [m["number"] for m in after["meetings"]] == [1, 3, 4]  # not the cached copy
     page = client.get("/public/statistics/?year=2011").content.decode()
-    assert "2011 #3" in page
+    assert "2011 年第 3 次" in page  # the third meeting now in the per-meeting chart
 
 
 def test_the_statistics_export_has_the_figures_as_numbers(year_2011, client, office_user):
