@@ -370,6 +370,9 @@ def credit_retain(
         amount=amount,
         effective_on=effective_on,
         actor=actor,
+        # The retained surplus leaves the discharged credit with its case's use, so the
+        # defence share (defence use ÷ used credit) stays within 0–100%.
+        use=case.use if case is not None else "",
         note=note,
         case=case,
         meeting=meeting,

@@ -263,6 +263,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "cases.remind_outcome_revisits",
         "schedule": crontab(hour=8, minute=15),
     },
+    # Every active contractor's credit statement, the first day of each quarter.
+    "quarterly-statements": {
+        "task": "reports.quarterly_statements",
+        "schedule": crontab(day_of_month=1, month_of_year="1,4,7,10", hour=6, minute=0),
+    },
     # Report files are kept REPORT_FILE_DAYS, then deleted (the job row stays).
     "report-files-expire-daily": {
         "task": "reports.expire_files",

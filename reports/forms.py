@@ -41,6 +41,8 @@ class ReportRequestForm(forms.Form):
         self.fields["agreement"].queryset = Agreement.objects.visible_to(user).order_by("number")
         contractors = Organization.objects.filter(kind=OrganizationKind.FOREIGN_CONTRACTOR)
         if not staff:
+            # A contractor's members ask for their statements only: no year, no meeting.
+            del self.fields["year"], self.fields["meeting"]
             contractors = contractors.filter(memberships__user=user)
             self.fields["kind"].choices = [
                 (value, label)
@@ -48,9 +50,10 @@ class ReportRequestForm(forms.Form):
                 if value in (ReportKind.AGREEMENT_STATEMENT, ReportKind.CONTRACTOR_STATEMENT)
             ]
         self.fields["contractor"].queryset = contractors.order_by("name_en")
-        self.fields["meeting"].queryset = Meeting.objects.filter(
-            kind=MeetingKind.PROMOTION_COMMITTEE, status=MeetingStatus.MINUTES_APPROVED
-        ).order_by("-held_on")
+        if "meeting" in self.fields:
+            self.fields["meeting"].queryset = Meeting.objects.filter(
+                kind=MeetingKind.PROMOTION_COMMITTEE, status=MeetingStatus.MINUTES_APPROVED
+            ).order_by("-held_on")
         for field in self.fields.values():
             select = isinstance(field.widget, forms.Select)
             field.widget.attrs["class"] = "form-select" if select else "form-control"
@@ -61,7 +64,8 @@ class ReportRequestForm(forms.Form):
         if kind == ReportKind.ANNUAL:
             return {"year": data.get("year")}
         if kind == ReportKind.MEETING_RESULTS:
-            return {"meeting": data["meeting"].pk if data.get("meeting") else None}
+            meeting = data.get("meeting")
+            return {"meeting": meeting.pk if meeting else None}
         as_of = data.get("as_of")
         dated = {"as_of": as_of.isoformat()} if as_of else {}
         if kind == ReportKind.AGREEMENT_STATEMENT:

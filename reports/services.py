@@ -361,3 +361,71 @@ def letters_issue(*, meeting: Meeting, actor: User) -> int:
         )
         issued += 1
     return issued
+
+
+# --- Quarterly credit statements (beat) -------------------------------------------------
+
+
+def _quarter_end_before(today: date) -> date:
+    """The last day of the calendar quarter before ``today``'s."""
+    first_month = 3 * ((today.month - 1) // 3) + 1
+    return date(today.year, first_month, 1) - timedelta(days=1)
+
+
+@service
+def statements_quarterly(*, today: date, actor: User) -> list[ReportJob]:
+    """Quarterly (beat): a credit statement of every contractor with an agreement in
+    execution, as of the end of the last quarter, built in the background and e-mailed
+    to the contractor's managers when done. Running it twice in a quarter asks for no
+    second statement; returns the jobs queued."""
+    from agreements.choices import AgreementStatus
+
+    require_office(actor, system=True)
+    as_of = _quarter_end_before(today).isoformat()
+    contractors = (
+        Organization.objects.filter(
+            kind=OrganizationKind.FOREIGN_CONTRACTOR,
+            agreements__status=AgreementStatus.IN_EXECUTION,
+        )
+        .distinct()
+        .order_by("pk")
+    )
+    queued = []
+    for contractor in contractors:
+        parameters = {"contractor": contractor.pk, "as_of": as_of, "send": True}
+        if ReportJob.objects.filter(
+            kind=ReportKind.CONTRACTOR_STATEMENT, parameters=parameters
+        ).exists():
+            continue
+        job = ReportJob.objects.create(
+            kind=ReportKind.CONTRACTOR_STATEMENT,
+            parameters=parameters,
+            format=ReportFormat.PDF,
+            requested_by=actor,
+        )
+        enqueue_on_commit(RUN_TASK, job.pk)
+        queued.append(job)
+    return queued
+
+
+def report_deliver(*, job: ReportJob) -> int:
+    """E-mail a built statement the beat asked for to the contractor's managers, in
+    their language, with the file attached; returns how many e-mails went out."""
+    from icp_portal.lib.mail import notify
+    from organizations.choices import MembershipRole
+
+    if not job.parameters.get("send") or job.status != JobStatus.DONE:
+        return 0
+    managers = User.objects.filter(
+        membership__organization_id=job.parameters["contractor"],
+        membership__role=MembershipRole.MANAGER,
+        is_active=True,
+    )
+    with job.file.open("rb") as handle:
+        content = handle.read()
+    return notify(
+        managers,
+        "quarterly_statement",
+        {"job": job, "as_of": job.parameters["as_of"]},
+        attachments=[(job.filename, content, "application/pdf")],
+    )

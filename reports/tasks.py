@@ -20,7 +20,8 @@ def run_job(job_id: int) -> str:
         content, filename, pages = documents.build(
             job, lambda value: services.report_progress(job_id=job_id, progress=value)
         )
-        services.report_store(job=job, content=content, filename=filename, pages=pages)
+        job = services.report_store(job=job, content=content, filename=filename, pages=pages)
+        services.report_deliver(job=job)
     except Exception as error:
         services.report_fail(job=job, error=f"{type(error).__name__}: {error}")
         return "failed"
@@ -40,3 +41,14 @@ def issue_decision_letters(meeting_id: int) -> int:
 
     meeting = Meeting.objects.get(pk=meeting_id)
     return services.letters_issue(meeting=meeting, actor=system_user())
+
+
+@shared_task(name="reports.quarterly_statements")
+def quarterly_statements(today: str | None = None) -> int:
+    """Each quarter: every active contractor's credit statement, e-mailed to its managers."""
+    from datetime import date
+
+    from django.utils import timezone
+
+    day = date.fromisoformat(today) if today else timezone.localdate()
+    return len(services.statements_quarterly(today=day, actor=system_user()))

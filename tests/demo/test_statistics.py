@@ -78,3 +78,14 @@ def test_shares_add_up_and_the_defence_share_is_drawn_against_the_targets(year, 
     assert page.status_code == 200
     html = page.content.decode()
     assert 'data-testid="chart-defence-share"' in html and "chart-fees" not in html
+
+
+def test_every_demo_agreements_defence_share_is_a_share(demo_db):
+    # A retention (結案暨額度留存) leaves with its case's use: the HAWK agreement's surplus
+    # once made its defence share 100.92%.
+    from agreements import selectors as agreement_selectors
+    from agreements.models import Agreement
+
+    for agreement in Agreement.objects.all():
+        share = agreement_selectors.agreement_balance(agreement=agreement).defence_share
+        assert share is None or 0 <= share <= 1, (agreement.number, share)

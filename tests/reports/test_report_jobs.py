@@ -6,6 +6,7 @@ office's activity log."""
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.utils import timezone
 
 from agreements.models import Agreement
@@ -195,3 +196,27 @@ def test_the_activity_log_is_the_offices(year_2011, client, office_user, contrac
     assert listed["count"] == 1
     client.force_login(contractor_a_member)
     assert client.get("/office-activities/").status_code == 403
+
+
+def test_each_quarter_active_contractors_get_their_statement_by_mail(
+    year_2011, contractor_a_manager, contractor_a_member, django_capture_on_commit_callbacks
+):
+    from datetime import date
+
+    from organizations.services import system_user
+
+    mail.outbox.clear()
+    (job,) = services.statements_quarterly(today=date(2012, 1, 2), actor=system_user())
+    assert job.parameters == {
+        "contractor": contractor_a_manager.membership.organization_id,
+        "as_of": "2011-12-31",
+        "send": True,
+    }
+    assert services.statements_quarterly(today=date(2012, 2, 1), actor=system_user()) == []
+    with django_capture_on_commit_callbacks(execute=True):
+        assert tasks.run_job(job.pk) == "done"
+    job.refresh_from_db()
+    (message,) = mail.outbox  # the manager, not the plain member
+    assert message.to == [contractor_a_manager.email] and "2011-12-31" in message.subject
+    assert message.attachments[0][0] == job.filename
+    assert tasks.quarterly_statements("2012-01-03") == 0
