@@ -279,7 +279,7 @@ LETTERS_TASK = "reports.issue_decision_letters"
 def _letter_context(decision) -> dict[str, Any]:
     """What a decision letter says: the decision and its conditions, the credits per
     activity, the fee billed (an actual approval's bills) or to come (a pre-approval's,
-    at today's rates), and what comes next."""
+    at the rates in force on the meeting day), and what comes next."""
     from feedback.models import Bill
     from feedback.selectors import fee_estimate
 
