@@ -16,6 +16,7 @@ from typing import Any
 
 from django.db.models import Case as DbCase
 from django.db.models import F, Q, QuerySet, Sum, When
+from django.utils.text import capfirst
 
 from agreements.choices import DEFENCE_USES, CaseUse, EntryKind, Mode, PointsCurrency
 from agreements.models import Agreement, CreditEntry
@@ -268,7 +269,9 @@ def kpis(*, year: int, outcomes: dict[str, Any]) -> list[dict[str, Any]]:
         rows.append(
             {
                 "kpi": key,
-                "label": str(getattr(KpiTarget._meta.get_field(key), "verbose_name", key)),
+                "label": capfirst(
+                    str(getattr(KpiTarget._meta.get_field(key), "verbose_name", key))
+                ),
                 "target": goal,
                 "done": done,
                 "progress": share(Decimal(done), Decimal(goal)),

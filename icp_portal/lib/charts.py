@@ -73,12 +73,27 @@ def _svg(figure) -> str:
 
 
 def _number(value, _position=None) -> str:
+    """An axis figure the way its readers count: 萬 and 億 in Chinese, millions and
+    billions in English."""
+    from django.utils.translation import get_language
+
     value = float(value)
-    if abs(value) >= 1e8:
-        return f"{value / 1e8:,.2f}億"
-    if abs(value) >= 1e4:
-        return f"{value / 1e4:,.0f}萬"
+    if (get_language() or "").startswith("zh"):
+        if abs(value) >= 1e8:
+            return f"{value / 1e8:,.2f}億"
+        if abs(value) >= 1e4:
+            return f"{value / 1e4:,.0f}萬"
+        return f"{value:,.0f}"
+    if abs(value) >= 1e9:
+        return f"{value / 1e9:,.2f}bn"
+    if abs(value) >= 1e6:
+        return f"{value / 1e6:,.0f}M"
     return f"{value:,.0f}"
+
+
+def _title(figure, title: str) -> None:
+    """The chart's title at the figure's left edge (long axis labels never cut it)."""
+    figure.suptitle(title, x=0.01, ha="left", fontsize=10, fontweight="bold")
 
 
 def bars(title: str, rows: list[tuple[str, Decimal]], unit: str) -> Chart:
@@ -92,7 +107,7 @@ def bars(title: str, rows: list[tuple[str, Decimal]], unit: str) -> Chart:
     axes.barh(labels, values, color=BLUE)
     axes.xaxis.set_major_formatter(FuncFormatter(_number))
     axes.set_xlabel(unit)
-    axes.set_title(title, loc="left")
+    _title(figure, title)
     if not rows:
         axes.text(0.5, 0.5, "—", ha="center", va="center", transform=axes.transAxes)
     return Chart(title, _svg(figure))
@@ -122,7 +137,7 @@ def grouped(
     axes.set_xticks(range(len(categories)), categories)
     axes.yaxis.set_major_formatter(FuncFormatter(_number))
     axes.set_ylabel(unit)
-    axes.set_title(title, loc="left")
+    _title(figure, title)
     axes.legend(frameon=False, fontsize=8)
     return Chart(title, _svg(figure))
 
@@ -149,7 +164,7 @@ def share_line(
     axes.set_ylim(0, 1)
     axes.yaxis.set_major_formatter(PercentFormatter(1.0))
     axes.set_xticks(years, [str(year) for year in years])
-    axes.set_title(title, loc="left")
+    _title(figure, title)
     axes.legend(frameon=False, fontsize=8, loc="lower right")
     return Chart(title, _svg(figure))
 
@@ -167,7 +182,7 @@ def progress(title: str, rows: list[tuple[str, Decimal]]) -> Chart:
     axes.barh(labels, [1.0] * len(values), color="none", edgecolor=GREY)
     axes.set_xlim(0, 1)
     axes.xaxis.set_major_formatter(PercentFormatter(1.0))
-    axes.set_title(title, loc="left")
+    _title(figure, title)
     return Chart(title, _svg(figure))
 
 
@@ -194,6 +209,6 @@ def timeline(title: str, dates: list, series: list[tuple[str, list[Decimal]]], u
     axes.xaxis.set_major_formatter(ConciseDateFormatter(locator))
     axes.yaxis.set_major_formatter(FuncFormatter(_number))
     axes.set_ylabel(unit)
-    axes.set_title(title, loc="left")
+    _title(figure, title)
     axes.legend(frameon=False, fontsize=8)
     return Chart(title, _svg(figure))
