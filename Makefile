@@ -23,7 +23,7 @@ DEPLOY_ENV := DATABASE_URL=$(TEST_DATABASE_URL) \
 	ALLOWED_HOSTS=icp.example.gov.tw DEBUG=false
 
 .PHONY: run dev test install system-deps-run system-deps-test services messages lint check \
-	deploy-check lock bench clean
+	deploy-check lock bench bench-packet clean
 
 # The portal as its users see it (its own 404/500 pages; DEBUG off), on the embedded default.
 run: system-deps-run $(VENV)/.installed messages
@@ -83,3 +83,11 @@ clean:
 SCALES ?= 1
 bench: $(VENV)/.installed services
 	for n in $(SCALES); do $(BIN)/python -m bench.balances --scale $$n || exit 1; done
+	$(MAKE) --no-print-directory bench-packet
+
+# The meeting packet PDF: 50 cases with two 10-page attachments each, built and copied for
+# a member in fresh processes (time, peak RSS, pages, size, stages). PACKET_ARGS="--repeat 3
+# --variant both" for steadier figures and the proposed changes.
+PACKET_ARGS ?=
+bench-packet: $(VENV)/.installed services
+	$(BIN)/python -m bench.packet $(PACKET_ARGS)

@@ -66,10 +66,23 @@ def _open_attachments(sections: list[dict]) -> dict[str, Any]:
 def _merge_attachments(content: bytes, document, placed: dict[str, Any]) -> bytes:
     """Lay each attached page under its placeholder page of the rendered packet, scaled
     into the content box, so the packet's header, footer, page numbers and watermark stay
-    on top and the contents' page numbers (counted with the placeholders) stay right."""
+    on top and the contents' page numbers (counted with the placeholders) stay right.
+
+    The attached page goes in as a form XObject drawn first (``q cm Do Q``): its content
+    stream is copied, not parsed — pypdf's ``merge_transformed_page`` parses and rewrites
+    both pages' streams (about 5 ms a page, most of the merge). A rotated page or one with
+    annotations still goes through ``merge_transformed_page``."""
     if not placed:
         return content
     from pypdf import PdfWriter, Transformation
+    from pypdf.generic import (
+        ArrayObject,
+        DecodedStreamObject,
+        DictionaryObject,
+        FloatObject,
+        NameObject,
+        is_null_or_none,
+    )
 
     where = {
         anchor: index
@@ -99,7 +112,45 @@ def _merge_attachments(content: bytes, document, placed: dict[str, Any]) -> byte
         transform = transform.scale(scale).translate(
             MARGIN_X + (box_w - width * scale) / 2, MARGIN_Y + (box_h - height * scale) / 2
         )
-        writer.pages[index].merge_transformed_page(page, transform, over=False)
+        target = writer.pages[index]
+        if rotation or page.get("/Annots"):
+            # Rare: keep pypdf's merge, which carries annotations over and leaves a rotated
+            # scan's text reading upright to text extraction.
+            target.merge_transformed_page(page, transform, over=False)
+            continue
+        contents = page.get("/Contents")
+        if is_null_or_none(contents):  # a blank page: nothing to draw
+            continue
+        contents = contents.get_object()
+        streams = contents if isinstance(contents, ArrayObject) else [contents]
+        form = DecodedStreamObject()
+        form.set_data(b"\n".join(s.get_object().get_data() for s in streams))
+        form.update(
+            {
+                NameObject("/Type"): NameObject("/XObject"),
+                NameObject("/Subtype"): NameObject("/Form"),
+                NameObject("/BBox"): ArrayObject(FloatObject(v) for v in page.mediabox),
+                NameObject("/Resources"): page.get("/Resources", DictionaryObject())
+                .get_object()
+                .clone(writer),
+            }
+        )
+        if "/Group" in page:
+            form[NameObject("/Group")] = page["/Group"].clone(writer)
+        name = f"/Att{index}"
+        # The page's own copy of its resources (WeasyPrint may share one between pages).
+        resources = DictionaryObject(target.get("/Resources", DictionaryObject()).get_object())
+        xobjects = DictionaryObject(resources.get("/XObject", DictionaryObject()).get_object())
+        xobjects[NameObject(name)] = writer._add_object(form.flate_encode())
+        resources[NameObject("/XObject")] = xobjects
+        target[NameObject("/Resources")] = resources
+        under = DecodedStreamObject()
+        ctm = " ".join(f"{v:.6f}" for v in transform.ctm)
+        under.set_data(f"q {ctm} cm {name} Do Q\n".encode("ascii"))
+        existing = target.get("/Contents")
+        existing = existing.get_object() if existing is not None else ArrayObject()
+        parts = list(existing) if isinstance(existing, ArrayObject) else [target["/Contents"]]
+        target[NameObject("/Contents")] = ArrayObject([writer._add_object(under), *parts])
     out = BytesIO()
     writer.write(out)
     return out.getvalue()
