@@ -291,3 +291,37 @@ class Packet(models.Model):
 
     def __str__(self) -> str:
         return f"{self.meeting} v{self.version}"
+
+
+def _copy_path(copy: PacketCopy, filename: str) -> str:
+    packet = copy.packet
+    return f"private/packets/{packet.meeting_id}/v{packet.version}-member-{copy.member_id}.pdf"
+
+
+class PacketCopy(models.Model):
+    """A member's own copy of a final packet (their name and the date on every page, the
+    items they declared a conflict on withheld), built by Celery when the packet is
+    finalized and then served as stored: a download never renders."""
+
+    packet = models.ForeignKey(Packet, on_delete=models.CASCADE, related_name="copies")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="packet_copies"
+    )
+    status = models.CharField(
+        _("status"), max_length=8, choices=PacketStatus.choices, default=PacketStatus.QUEUED
+    )
+    file = models.FileField(upload_to=_copy_path, max_length=200, blank=True)
+    pages = models.PositiveIntegerField(_("pages"), null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+
+    class Meta:
+        verbose_name = _("member's copy")
+        verbose_name_plural = _("members' copies")
+        constraints = [
+            models.UniqueConstraint(fields=["packet", "member"], name="packet_copy_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.packet} × {self.member_id}"

@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 
 from committee import selectors, services, workflow
 from committee.choices import PacketStage, PacketStatus
-from committee.models import Meeting, Packet
+from committee.models import Meeting, Packet, PacketCopy
+from icp_portal.lib.errors import Conflict
 from icp_portal.lib.workflow import MEMBER
 from organizations.models import is_office_staff
 
@@ -201,8 +202,9 @@ def packet_pdf_for(
 ) -> tuple[Packet, IO]:
     """The packet PDF ``user`` may read: staff the stored full packet (the latest built
     version, or ``version`` — as the query string gives it; not a number is 404); a member
-    of the meeting their own copy of the latest final version, rendered for them, the
-    download logged; anyone else (or nothing to read) 404."""
+    of the meeting their own stored copy of the latest final version, the download
+    logged (409 ``preparing`` while it is being built); anyone else (or nothing to read)
+    404."""
     if version is not None:
         try:
             version = int(version)
@@ -210,7 +212,7 @@ def packet_pdf_for(
             raise Http404 from None
     built = meeting.packets.filter(status=PacketStatus.DONE).order_by("-version")
     if version is not None and not is_office_staff(user):
-        # A member reads the final version, rendered for them; earlier ones are the office's.
+        # A member reads their copy of the final version; earlier ones are the office's.
         raise PermissionDenied(_("Only the office reads earlier versions."))
     if is_office_staff(user):
         packet = built.filter(version=version).first() if version else built.first()
@@ -222,6 +224,14 @@ def packet_pdf_for(
     packet = built.filter(stage=PacketStage.FINAL).first()
     if packet is None:
         raise Http404
-    content = packet_pdf(meeting=meeting, reader=user)
+    copy = PacketCopy.objects.filter(packet=packet, member=user).first()
+    if copy is None or copy.status != PacketStatus.DONE or not copy.file:
+        # Built in the background (at finalize; for a member seated later, or a copy that
+        # failed, from this request): never rendered inside a download.
+        services.packet_copies_queue(packet=packet, actor=user, members=[user])
+        raise Conflict(
+            _("Your copy of the packet is being prepared: try again in a minute."),
+            status="preparing",
+        )
     services.packet_download_record(packet=packet, actor=user)
-    return packet, BytesIO(content)
+    return packet, copy.file.open("rb")

@@ -40,6 +40,7 @@ from committee.models import (
     Meeting,
     Opinion,
     Packet,
+    PacketCopy,
 )
 from demand_items import services as demand_item_services
 from feedback import services as fee_services
@@ -551,10 +552,13 @@ def packet_finalize_latest(*, meeting: Meeting, actor: User) -> Packet:
 
 
 @service
-def packet_finalize(*, packet: Packet, actor: User, sent_at: datetime | None = None) -> Packet:
+def packet_finalize(
+    *, packet: Packet, actor: User, sent_at: datetime | None = None, copies: bool = True
+) -> Packet:
     """Mark the latest, current build final and send it to every member (each once, in
     their language); refuses a failed, unfinished, superseded, stale or final build (409).
-    ``sent_at`` is now, or the given historical time (the demo's replay)."""
+    ``sent_at`` is now, or the given historical time (the demo's replay, which leaves
+    the members' copies to their first download: ``copies=False``)."""
     _lock(packet.meeting)
     packet = Packet.objects.select_for_update().select_related("meeting").get(pk=packet.pk)
     workflow.packet_check(packet, "finalize", actor)
@@ -571,6 +575,9 @@ def packet_finalize(*, packet: Packet, actor: User, sent_at: datetime | None = N
     packet.stage = PacketStage.FINAL
     packet.sent_at = sent_at or timezone.now()
     packet.save(update_fields=["stage", "sent_at"])
+    # Each member's own copy, rendered in the background: a download serves it stored.
+    if copies:
+        packet_copies_queue(packet=packet, actor=actor)
     meeting = packet.meeting
     members = User.objects.filter(reviewer_profile__meetings=meeting).distinct()
     sent = notify(
@@ -638,3 +645,64 @@ def packet_download_record(*, packet: Packet, actor: User) -> None:
     event_record(
         actor=actor, target=packet.meeting, action="packet.download", note=f"v{packet.version}"
     )
+
+
+# --- Members' copies of a final packet ----------------------------------------------------
+
+COPY_TASK = "committee.build_member_copy"
+
+
+@service
+def packet_copies_queue(*, packet: Packet, actor: User, members=None) -> list[PacketCopy]:
+    """Queue the copy of each member of the meeting (or of ``members``) for a final
+    packet: built by Celery after the commit; a copy already queued, running or built is
+    left alone, a failed one (or one whose worker died) is queued again."""
+    if members is None:
+        require_office(actor, system=True)
+        members = User.objects.filter(reviewer_profile__meetings=packet.meeting).distinct()
+    now = timezone.now()
+    queued = []
+    for member in members:
+        copy, created = PacketCopy.objects.get_or_create(packet=packet, member=member)
+        stuck = (
+            copy.status == PacketStatus.RUNNING
+            and copy.started_at is not None
+            and (copy.started_at < now - _build_expiry())
+        )
+        if not created and copy.status != PacketStatus.FAILED and not stuck:
+            continue
+        if not created:
+            copy.status, copy.error, copy.started_at = PacketStatus.QUEUED, "", None
+            copy.save(update_fields=["status", "error", "started_at"])
+        enqueue_on_commit(COPY_TASK, copy.pk)
+        queued.append(copy)
+    return queued
+
+
+def packet_copy_claim(*, copy_id: int) -> bool:
+    """Claim a queued copy for this run (queued → running): built once if delivered twice."""
+    return bool(
+        PacketCopy.objects.filter(pk=copy_id, status=PacketStatus.QUEUED).update(
+            status=PacketStatus.RUNNING, started_at=timezone.now(), error=""
+        )
+    )
+
+
+@service
+def packet_copy_store(*, copy: PacketCopy, content: bytes, pages: int) -> PacketCopy:
+    copy = PacketCopy.objects.select_for_update().select_related("packet").get(pk=copy.pk)
+    copy.file.save("copy.pdf", ContentFile(content), save=False)
+    copy.pages = pages
+    copy.status = PacketStatus.DONE
+    copy.built_at = timezone.now()
+    copy.save()
+    return copy
+
+
+@service
+def packet_copy_fail(*, copy: PacketCopy, error: str) -> PacketCopy:
+    copy = PacketCopy.objects.select_for_update().get(pk=copy.pk)
+    copy.status = PacketStatus.FAILED
+    copy.error = error[:2000]
+    copy.save(update_fields=["status", "error"])
+    return copy

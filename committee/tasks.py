@@ -54,3 +54,20 @@ def build_upcoming_packets(today: str | None = None) -> int:
     fewer, if it has none yet) and tell the office; returns how many were queued."""
     day = date.fromisoformat(today) if today else timezone.localdate()
     return len(services.packets_build_upcoming(today=day, actor=system_user()))
+
+
+@shared_task(name="committee.build_member_copy")
+def build_member_copy(copy_id: int) -> str:
+    """Render one member's copy of a final packet (claimed once; failure recorded)."""
+    from committee.models import PacketCopy
+
+    if not services.packet_copy_claim(copy_id=copy_id):
+        return "skipped"
+    copy = PacketCopy.objects.select_related("packet__meeting", "member").get(pk=copy_id)
+    try:
+        content = pdf.packet_pdf(meeting=copy.packet.meeting, reader=copy.member)
+        services.packet_copy_store(copy=copy, content=content, pages=pdf.page_count(content))
+    except Exception as error:
+        services.packet_copy_fail(copy=copy, error=f"{type(error).__name__}: {error}")
+        return "failed"
+    return "done"

@@ -407,7 +407,10 @@ class Replay:
             raise RuntimeError(f"The demo packet of {meeting} failed: {packet.error}")
         packet.refresh_from_db()
         services.packet_finalize(
-            packet=packet, actor=self.office, sent_at=at(built_on + timedelta(days=1))
+            packet=packet,
+            actor=self.office,
+            sent_at=at(built_on + timedelta(days=1)),
+            copies=False,  # each member's copy is built at their first download
         )
 
     def run(self) -> list[Meeting]:

@@ -3,7 +3,7 @@
 from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404
 from drf_spectacular.types import OpenApiTypes
-from drf_spectacular.utils import OpenApiParameter, extend_schema
+from drf_spectacular.utils import OpenApiParameter, OpenApiResponse, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -226,7 +226,10 @@ class MeetingViewSet(
                 "version", int, description="An earlier version (staff only).", required=False
             )
         ],
-        responses={(200, "application/pdf"): OpenApiTypes.BINARY},
+        responses={
+            (200, "application/pdf"): OpenApiTypes.BINARY,
+            409: OpenApiResponse(description="The member's copy is being prepared."),
+        },
     )
     @action(detail=True, methods=["get"], url_path="packet/pdf", filter_backends=[])
     def packet_pdf(self, request, pk=None) -> HttpResponse:

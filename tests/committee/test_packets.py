@@ -70,6 +70,15 @@ def packet_meeting(case_on_agenda, office_user, reviewer_user):
     }
 
 
+def _build_copies(meeting) -> None:
+    """Run the members' copy tasks the finalize queued (as the worker would)."""
+    from committee.models import PacketCopy
+
+    for copy in PacketCopy.objects.filter(packet__meeting=meeting, status="queued"):
+        assert tasks.build_member_copy(copy.pk) == "done"
+        assert tasks.build_member_copy(copy.pk) == "skipped"  # delivered twice: built once
+
+
 def _build(meeting, actor) -> Packet:
     packet = services.packet_build(meeting=meeting, actor=actor)
     assert tasks.build_packet(packet.pk) == "done"
@@ -191,6 +200,10 @@ def test_a_member_copy_has_their_name_and_withholds_their_conflicts(
     assert office.post(f"/api/v1/meetings/{meeting.pk}/packet/finalize/").status_code == 200
     number = packet_meeting["case_obj"].number
 
+    # The copies are rendered by the task the finalize queued; until then: 409 preparing.
+    waiting = _client(api_client, packet_meeting["conflicted"]).get(pdf_url)
+    assert waiting.status_code == 409 and waiting.json()["status"] == "preparing"
+    _build_copies(meeting)
     response = _client(api_client, packet_meeting["conflicted"]).get(pdf_url)
     assert response.status_code == 200
     text = _text(b"".join(response.streaming_content), tmp_path, "conflicted.pdf")
@@ -289,6 +302,7 @@ def test_the_meeting_page_builds_shows_and_finalizes_the_packet(
     body = client.get(page).content.decode()
     assert 'data-testid="packet-download"' in body
     assert 'data-testid="packet-mine"' in body and 'data-seen="new"' in body
+    _build_copies(meeting)
     download = client.get(f"/meetings/{meeting.pk}/packet/pdf/")
     assert download.status_code == 200 and download["Content-Type"] == "application/pdf"
     body = client.get(page).content.decode()

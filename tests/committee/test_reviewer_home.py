@@ -13,6 +13,7 @@ pool = packet_tests.pool
 case_on_agenda = packet_tests.case_on_agenda
 packet_meeting = packet_tests.packet_meeting
 _build = packet_tests._build
+_build_copies = packet_tests._build_copies
 
 
 def _home(client, user) -> str:
@@ -31,6 +32,7 @@ def test_the_home_page_shows_the_final_packet_new_opened_then_changed(
     home = _home(client, member)
     assert pdf_url in home and "version 1" in home and "New: not opened yet" in home
 
+    _build_copies(meeting)
     assert client.get(pdf_url).status_code == 200  # the member opens their copy
     home = _home(client, member)
     assert "Opened" in home and "New: not opened yet" not in home

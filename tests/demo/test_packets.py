@@ -13,10 +13,11 @@ import pytest
 from django.utils import timezone
 from pypdf import PdfReader
 
-from committee import pdf, selectors
+from committee import pdf, selectors, tasks
 from committee.choices import AgendaKind, MeetingKind
-from committee.models import ConflictDeclaration, Meeting
+from committee.models import ConflictDeclaration, Meeting, PacketCopy
 from committee.selectors import PACKET_ATTACHMENT_KINDS
+from icp_portal.lib.errors import Conflict
 
 
 def _pages(content: bytes, tmp_path, name: str) -> list[str]:
@@ -114,6 +115,11 @@ def test_the_conflicted_member_copy_withholds_the_case_and_its_attachments(fourt
     member = conflict.reviewer.user
     withheld = conflict.case
     assert fourth.agenda.get(case=withheld).kind == AgendaKind.PRE_APPROVAL
+    # The demo leaves the copies to their first download: queued then, built by the task.
+    with pytest.raises(Conflict):
+        pdf.packet_pdf_for(meeting=fourth, user=member)
+    (copy,) = PacketCopy.objects.filter(packet__meeting=fourth, member=member)
+    assert tasks.build_member_copy(copy.pk) == "done"
     _packet, handle = pdf.packet_pdf_for(meeting=fourth, user=member)
     content = handle.read()
     pages = _pages(content, tmp_path, "copy.pdf")

@@ -13,6 +13,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import time
 import uuid
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
@@ -152,7 +153,9 @@ def packet_worker(django_db_setup, settings, tmp_path):
         assert replies and "ok" in replies[0][worker], replies
 
     before = app.conf.task_routes
-    reroute({services.BUILD_TASK: {"queue": builds}})
+    # Builds wait for release(); the members' copies (queued at finalize) go straight to
+    # the worker.
+    reroute({services.BUILD_TASK: {"queue": builds}, services.COPY_TASK: {"queue": queue}})
     try:
         yield release
     finally:
@@ -298,6 +301,17 @@ def test_the_office_builds_and_sends_the_packet_and_a_member_downloads_their_cop
     colleague.reload()
     expect(their_card).to_contain_text(f"Sent to the members on {sent_on}.")
     shot(their_card, "final-en")
+
+    # The worker renders each member's copy after the finalize (a download never does).
+    from committee.models import PacketCopy
+
+    for _attempt in range(120):
+        statuses = set(PacketCopy.objects.filter(packet=packet).values_list("status", flat=True))
+        if statuses == {"done"} and PacketCopy.objects.filter(packet=packet).count() == 2:
+            break
+        time.sleep(0.5)
+    else:
+        pytest.fail(f"The members' copies were not built: {statuses}")
 
     # --- 4. A member (Chinese) finds the packet at home and downloads their copy ----------
     reader = open_browser()

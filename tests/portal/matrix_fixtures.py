@@ -366,6 +366,8 @@ def build_world() -> World:
         committee_tasks.build_packet(packet.pk)
         if final:
             committee_services.packet_finalize(packet=packet, actor=staff)
+            for copy in packet.copies.all():  # the member's copy, as the worker builds it
+                committee_tasks.build_member_copy(copy.pk)
 
     # --- A report staff asked for, built (issue 13): its status and file are staff's.
     from reports import services as report_services
