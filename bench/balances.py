@@ -30,6 +30,8 @@ from decimal import Decimal
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
+from bench.common import create_database
+
 ROOT = Path(__file__).resolve().parent.parent
 BASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://icp:icp@127.0.0.1:5432/icp_bench")
 
@@ -61,23 +63,7 @@ def _environment(scale: int) -> dict:
 
 
 def _create_database(scale: int) -> None:
-    import psycopg2
-
-    parts = urlsplit(_database_url(scale))
-    name = parts.path.lstrip("/")
-    admin = psycopg2.connect(
-        host=parts.hostname,
-        port=parts.port or 5432,
-        user=parts.username,
-        password=parts.password,
-        dbname="postgres",
-    )
-    admin.autocommit = True
-    with admin.cursor() as cursor:
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
+    create_database(_database_url(scale))
 
 
 def _setup_django(scale: int) -> None:

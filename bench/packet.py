@@ -45,6 +45,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
+from bench.common import create_database
+
 ROOT = Path(__file__).resolve().parent.parent
 BASE_URL = os.environ.get("BENCH_DATABASE_URL", "postgres://icp:icp@127.0.0.1:5432/icp_bench")
 MEDIA_ROOT = Path(tempfile.gettempdir()) / "icp_bench_packet_media"
@@ -83,31 +85,10 @@ def _environment() -> dict:
     return env
 
 
-def _admin_connection():
-    import psycopg2
-
-    parts = urlsplit(_database_url())
-    admin = psycopg2.connect(
-        host=parts.hostname,
-        port=parts.port or 5432,
-        user=parts.username,
-        password=parts.password,
-        dbname="postgres",
-    )
-    admin.autocommit = True
-    return admin, parts.path.lstrip("/")
-
-
 def _create_database(*, fresh: bool) -> None:
-    admin, name = _admin_connection()
-    with admin.cursor() as cursor:
-        if fresh:
-            cursor.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            shutil.rmtree(MEDIA_ROOT, ignore_errors=True)
-        cursor.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name])
-        if cursor.fetchone() is None:
-            cursor.execute(f'CREATE DATABASE "{name}"')
-    admin.close()
+    if fresh:
+        shutil.rmtree(MEDIA_ROOT, ignore_errors=True)
+    create_database(_database_url(), fresh=fresh)
 
 
 def _setup_django() -> None:
