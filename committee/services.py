@@ -248,6 +248,9 @@ def conflict_declare(
     )
     declaration.full_clean()
     declaration.save()
+    # A copy built before the declaration still shows the item: build it again.
+    for packet in meeting.packets.filter(stage=PacketStage.FINAL, status=PacketStatus.DONE):
+        packet_copies_queue(packet=packet, actor=actor, members=[actor], rebuild=True)
     event_record(
         actor=actor,
         target=meeting,
@@ -653,10 +656,13 @@ COPY_TASK = "committee.build_member_copy"
 
 
 @service
-def packet_copies_queue(*, packet: Packet, actor: User, members=None) -> list[PacketCopy]:
+def packet_copies_queue(
+    *, packet: Packet, actor: User, members=None, rebuild: bool = False
+) -> list[PacketCopy]:
     """Queue the copy of each member of the meeting (or of ``members``) for a final
     packet: built by Celery after the commit; a copy already queued, running or built is
-    left alone, a failed one (or one whose worker died) is queued again."""
+    left alone (unless ``rebuild``: the member declared a conflict since), a failed one
+    (or one whose worker died) is queued again."""
     if members is None:
         require_office(actor, system=True)
         members = User.objects.filter(reviewer_profile__meetings=packet.meeting).distinct()
@@ -669,7 +675,7 @@ def packet_copies_queue(*, packet: Packet, actor: User, members=None) -> list[Pa
             and copy.started_at is not None
             and (copy.started_at < now - _build_expiry())
         )
-        if not created and copy.status != PacketStatus.FAILED and not stuck:
+        if not created and copy.status != PacketStatus.FAILED and not stuck and not rebuild:
             continue
         if not created:
             copy.status, copy.error, copy.started_at = PacketStatus.QUEUED, "", None

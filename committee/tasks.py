@@ -29,11 +29,10 @@ def run_build(packet_id: int, *, built_at: datetime | None = None) -> str:
     try:
         # The digest first: a change made while rendering makes this build stale, not wrong.
         source_hash = selectors.packet_source_hash(meeting=packet.meeting)
-        content = pdf.packet_pdf(
+        content, pages = pdf.render_packet(
             meeting=packet.meeting,
             on_progress=lambda value: services.packet_progress(packet_id=packet_id, progress=value),
         )
-        pages = pdf.page_count(content)
         services.packet_store(
             packet=packet,
             content=content,
@@ -65,8 +64,8 @@ def build_member_copy(copy_id: int) -> str:
         return "skipped"
     copy = PacketCopy.objects.select_related("packet__meeting", "member").get(pk=copy_id)
     try:
-        content = pdf.packet_pdf(meeting=copy.packet.meeting, reader=copy.member)
-        services.packet_copy_store(copy=copy, content=content, pages=pdf.page_count(content))
+        content, pages = pdf.render_packet(meeting=copy.packet.meeting, reader=copy.member)
+        services.packet_copy_store(copy=copy, content=content, pages=pages)
     except Exception as error:
         services.packet_copy_fail(copy=copy, error=f"{type(error).__name__}: {error}")
         return "failed"

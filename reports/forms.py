@@ -13,6 +13,7 @@ from icp_portal.lib.forms import DATE
 from organizations.choices import OrganizationKind
 from organizations.models import Organization, is_office_staff
 from reports.models import ActivityKind, OfficeActivity, ReportFormat, ReportKind
+from reports.services import report_kinds_for
 
 
 class ReportRequestForm(forms.Form):
@@ -44,11 +45,10 @@ class ReportRequestForm(forms.Form):
             # A contractor's members ask for their statements only: no year, no meeting.
             del self.fields["year"], self.fields["meeting"]
             contractors = contractors.filter(memberships__user=user)
-            self.fields["kind"].choices = [
-                (value, label)
-                for value, label in ReportKind.choices
-                if value in (ReportKind.AGREEMENT_STATEMENT, ReportKind.CONTRACTOR_STATEMENT)
-            ]
+        kinds = report_kinds_for(user)
+        self.fields["kind"].choices = [
+            (value, label) for value, label in ReportKind.choices if value in kinds
+        ]
         self.fields["contractor"].queryset = contractors.order_by("name_en")
         if "meeting" in self.fields:
             self.fields["meeting"].queryset = Meeting.objects.filter(

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date, timedelta
+from functools import partial
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
+from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
@@ -39,6 +41,11 @@ from reports.models import (
 )
 
 RUN_TASK = "reports.run_job"
+
+
+def JOB_EXPIRY() -> timedelta:
+    """A job queued or running longer than the task time limit (plus a minute) is dead."""
+    return timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 60)
 
 
 # --- Who may ask for which report, and what its parameters are -------------------------
@@ -108,15 +115,21 @@ def _agreement_statement(parameters: dict, actor) -> dict:
 
 
 def _contractor_statement(parameters: dict, actor) -> dict:
+    if not (is_office_staff(actor) or is_system_user(actor)):
+        # The role first: a contractor's members ask for their own organization's only.
+        membership = user_membership(user=actor)
+        if (
+            membership is None
+            or membership.organization.kind != OrganizationKind.FOREIGN_CONTRACTOR
+        ):
+            raise PermissionDenied(_("You may ask for your own organization's statement only."))
+        if str(parameters.get("contractor")) != str(membership.organization_id):
+            raise PermissionDenied(_("You may ask for your own organization's statement only."))
     contractor = Organization.objects.filter(
         pk=_pk(parameters, "contractor"), kind=OrganizationKind.FOREIGN_CONTRACTOR
     ).first()
     if contractor is None:
         raise ValidationError({"contractor": _("Choose a foreign contractor.")})
-    if not (is_office_staff(actor) or is_system_user(actor)):
-        membership = user_membership(user=actor)
-        if membership is None or membership.organization_id != contractor.pk:
-            raise PermissionDenied(_("You may ask for your own organization's statement only."))
     return {"contractor": contractor.pk, "as_of": _as_of(parameters).isoformat()}
 
 
@@ -130,6 +143,14 @@ REPORT_RULES: dict[str, tuple[Callable[[dict, Any], dict], tuple[str, ...]]] = {
         (ReportFormat.PDF, ReportFormat.XLSX),
     ),
 }
+
+
+def report_kinds_for(actor) -> list[str]:
+    """The kinds of report ``actor`` may ask for (the page offers only these): the office
+    every kind; anyone else the statements (whose rules then check whose)."""
+    if is_office_staff(actor) or is_system_user(actor):
+        return list(REPORT_RULES)
+    return [ReportKind.AGREEMENT_STATEMENT, ReportKind.CONTRACTOR_STATEMENT]
 
 
 @service
@@ -155,7 +176,11 @@ def report_request(*, kind: str, parameters: dict, format: str, actor: User) -> 
         status__in=(JobStatus.QUEUED, JobStatus.RUNNING),
     ).first()
     if running is not None:
-        return running
+        since = running.started_at or running.created_at
+        if since >= timezone.now() - JOB_EXPIRY():
+            return running
+        # Its worker died (hard time limit, crash): record it and start again.
+        report_fail(job=running, error=_("The job did not finish in time: its worker stopped."))
     job = ReportJob.objects.create(kind=kind, parameters=cleaned, format=format, requested_by=actor)
     enqueue_on_commit(RUN_TASK, job.pk)
     return job
@@ -212,11 +237,12 @@ def reports_expire(*, now=None, actor: User) -> int:
     now = now or timezone.now()
     cutoff = now - timedelta(days=settings.REPORT_FILE_DAYS)
     expired = 0
+    storage = ReportJob._meta.get_field("file").storage
     for job in ReportJob.objects.filter(status=JobStatus.DONE, finished_at__lt=cutoff):
-        if job.file:
-            job.file.delete(save=False)
-        job.status = JobStatus.EXPIRED
-        job.save(update_fields=["status", "file"])
+        name = job.file.name
+        ReportJob.objects.filter(pk=job.pk).update(status=JobStatus.EXPIRED, file="")
+        if name:  # the file goes once the rows say so (a rollback keeps both)
+            transaction.on_commit(partial(storage.delete, name))
         expired += 1
     return expired
 

@@ -21,10 +21,11 @@ def run_job(job_id: int) -> str:
             job, lambda value: services.report_progress(job_id=job_id, progress=value)
         )
         job = services.report_store(job=job, content=content, filename=filename, pages=pages)
-        services.report_deliver(job=job)
     except Exception as error:
         services.report_fail(job=job, error=f"{type(error).__name__}: {error}")
         return "failed"
+    # The report is built and kept whatever becomes of the e-mail (a quarterly statement).
+    services.report_deliver(job=job)
     return "done"
 
 

@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_not_required
 from django.core.cache import cache
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -26,7 +26,7 @@ from organizations.models import Organization, is_office_staff
 from organizations.selectors import user_membership
 from reports import dashboard, exports, selectors, services
 from reports.api.serializers import StatisticsQuerySerializer
-from reports.files import report_file_response
+from reports.files import open_stored, report_file_response
 from reports.forms import OfficeActivityForm, ReportRequestForm
 
 
@@ -48,6 +48,8 @@ def _figures_and_panels(query: dict, agency, public: bool, years: list[int]) -> 
 
 def _page(request, *, public: bool):
     query, errors = _query(request)
+    if errors and request.GET.get("format") == "xlsx":
+        return HttpResponseBadRequest(" ".join(str(m) for ms in errors.values() for m in ms))
     agency_id = query.pop("agency", None)
     agency = None if public else selectors.statistics_agency(user=request.user, agency_id=agency_id)
     years = selectors.program_years()
@@ -87,7 +89,8 @@ def _page(request, *, public: bool):
         "errors": errors,
         "panels": panels,
     }
-    return render(request, "reports/statistics.html", context)
+    # Refused input: the page shows the default figures and why (400, not a silent 200).
+    return render(request, "reports/statistics.html", context, status=400 if errors else 200)
 
 
 def statistics(request):
@@ -185,7 +188,7 @@ def decision_letter(request, pk, letter_id):
     if not letter.file:
         raise Http404
     return FileResponse(
-        letter.file.open("rb"),
+        open_stored(letter.file),
         as_attachment=True,
         filename=f"decision-{case.number}-{letter.meeting.year}-{letter.meeting.number}.pdf",
         content_type="application/pdf",

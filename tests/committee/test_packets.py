@@ -589,3 +589,25 @@ def test_a_running_build_card_carries_the_status_url_to_poll(packet_meeting, cli
     tasks.build_packet(packet.pk)
     body = client.get(f"/meetings/{meeting.pk}/").content.decode()
     assert "data-poll=" not in body  # done: nothing to poll
+
+
+def test_a_conflict_declared_after_the_copy_was_built_rebuilds_it(
+    packet_meeting, api_client, office_user, tmp_path
+):
+    meeting, member = packet_meeting["meeting_obj"], packet_meeting["member"]
+    services.packet_finalize(packet=_build(meeting, office_user), actor=office_user)
+    _build_copies(meeting)
+    pdf_url = f"/api/v1/meetings/{meeting.pk}/packet/pdf/"
+    reader = _client(api_client, member)
+    number = packet_meeting["case_obj"].number
+    assert number in _text(b"".join(reader.get(pdf_url).streaming_content), tmp_path, "a.pdf")
+    services.conflict_declare(
+        meeting=meeting, case=packet_meeting["case_obj"], reason="新任該公司顧問", actor=member
+    )
+    assert reader.get(pdf_url).status_code == 409  # being rebuilt: never the stale copy
+    _build_copies(meeting)
+    text = _text(b"".join(reader.get(pdf_url).streaming_content), tmp_path, "b.pdf")
+    assert number not in text and member.name in text
+    assert reader.get(pdf_url + "?version=0").status_code == 403  # members: the final only
+    office = packet_meeting["office"]
+    assert office.get(pdf_url + "?version=0").status_code == 404

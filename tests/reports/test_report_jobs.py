@@ -142,7 +142,7 @@ def test_asking_again_while_queued_returns_the_same_job(year_2011, office_user):
     assert again.pk == first.pk
 
 
-def test_old_files_expire(year_2011, office_user, settings):
+def test_old_files_expire(year_2011, office_user, settings, django_capture_on_commit_callbacks):
     from organizations.services import system_user
 
     job = services.report_request(
@@ -152,7 +152,8 @@ def test_old_files_expire(year_2011, office_user, settings):
     job.refresh_from_db()
     path = job.file.path
     later = timezone.now() + timedelta(days=settings.REPORT_FILE_DAYS + 1)
-    assert services.reports_expire(now=later, actor=system_user()) == 1
+    with django_capture_on_commit_callbacks(execute=True):  # the file goes at the commit
+        assert services.reports_expire(now=later, actor=system_user()) == 1
     job.refresh_from_db()
     assert job.status == "expired" and not job.file
     import os
@@ -220,3 +221,53 @@ def test_each_quarter_active_contractors_get_their_statement_by_mail(
     assert message.to == [contractor_a_manager.email] and "2011-12-31" in message.subject
     assert message.attachments[0][0] == job.filename
     assert tasks.quarterly_statements("2012-01-03") == 0
+
+
+def test_a_report_whose_file_is_gone_is_404_not_500(year_2011, office_user, client):
+    import os
+
+    job = services.report_request(
+        kind="annual", parameters={"year": 2011}, format="xlsx", actor=office_user
+    )
+    tasks.run_job(job.pk)
+    job.refresh_from_db()
+    os.remove(job.file.path)  # the media folder lost the file (a restore without it)
+    client.force_login(office_user)
+    assert client.get(f"/reports/{job.pk}/file/").status_code == 404
+
+
+def test_a_job_whose_worker_died_does_not_block_the_same_report(year_2011, office_user, settings):
+    first = services.report_request(
+        kind="annual", parameters={"year": 2011}, format="pdf", actor=office_user
+    )
+    long_ago = timezone.now() - timedelta(seconds=settings.CELERY_TASK_TIME_LIMIT + 120)
+    ReportJob.objects.filter(pk=first.pk).update(status="running", started_at=long_ago)
+    again = services.report_request(
+        kind="annual", parameters={"year": 2011}, format="pdf", actor=office_user
+    )
+    assert again.pk != first.pk
+    first.refresh_from_db()
+    assert first.status == "failed" and "worker" in first.error
+
+
+def test_a_statement_of_another_contractor_is_refused_by_role_first(
+    year_2011, api_client, reviewer_user
+):
+    reviewer = _client(api_client, reviewer_user)
+    for contractor in (999999, "x"):
+        refused = reviewer.post(
+            "/api/v1/reports/",
+            {
+                "kind": "contractor_statement",
+                "format": "pdf",
+                "parameters": {"contractor": contractor},
+            },
+            format="json",
+        )
+        assert refused.status_code == 403, contractor
+
+
+@pytest.mark.parametrize("query", ["year=abc", "start=x&end=y", "year=abc&format=xlsx"])
+def test_a_refused_statistics_query_is_a_400_page(year_2011, client, office_user, query):
+    client.force_login(office_user)
+    assert client.get(f"/statistics/?{query}").status_code == 400
