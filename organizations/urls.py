@@ -4,7 +4,6 @@ from organizations import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("home/office/", views.home_office, name="home_office"),
     path("home/contractor/", views.home_contractor, name="home_contractor"),
     path("home/proposer/", views.home_proposer, name="home_proposer"),
     path("home/organization/", views.home_organization, name="home_organization"),

@@ -22,7 +22,7 @@ from icp_portal.lib.forms import apply_service_errors
 from icp_portal.lib.workflow import OFFICE
 from icp_portal.lib.xlsx import xlsx_response
 from organizations import selectors, services
-from organizations.choices import OrganizationKind, PortalRole
+from organizations.choices import PortalRole
 from organizations.decorators import office_required, role_required
 from organizations.filtersets import OrganizationFilterSet, ReviewerFilterSet
 from organizations.forms import (
@@ -31,7 +31,7 @@ from organizations.forms import (
     OrganizationForm,
     ReviewerForm,
 )
-from organizations.models import ApiToken, Organization, ReviewerProfile
+from organizations.models import ApiToken, Organization
 from organizations.policy import portal_roles, require_office
 
 HOME_URL_BY_ROLE = {
@@ -103,17 +103,6 @@ def healthz(request):
 def home(request):
     """Send each person to the home page of their role."""
     return redirect(HOME_URL_BY_ROLE[selectors.user_role(user=request.user)])
-
-
-@office_required
-def home_office(request):
-    counts = selectors.organization_counts_by_kind()
-    kinds = [(value, label, counts.get(value, 0)) for value, label in OrganizationKind.choices]
-    context = {
-        "kinds": kinds,
-        "reviewer_count": ReviewerProfile.objects.filter(active=True).count(),
-    }
-    return render(request, "home/office.html", context)
 
 
 @role_required(PortalRole.CONTRACTOR)

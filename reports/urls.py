@@ -5,6 +5,8 @@ from reports import views
 urlpatterns = [
     # A procuring agency's home reads agreements, ledgers and statistics: it lives here.
     path("home/agency/", views.home_agency, name="home_agency"),
+    # The office's home is its work queue, read from every app: it lives here too.
+    path("home/office/", views.home_office, name="home_office"),
     path("statistics/", views.statistics, name="statistics"),
     path("reports/", views.report_list, name="report_list"),
     path("reports/<int:pk>/file/", views.report_download, name="report_download"),

@@ -20,11 +20,12 @@ from rest_framework.exceptions import ValidationError as InputError
 
 from agreements import selectors as agreement_selectors
 from icp_portal.lib.forms import apply_service_errors
+from organizations import selectors as organization_selectors
 from organizations.choices import OrganizationKind, PortalRole
-from organizations.decorators import role_required
-from organizations.models import Organization, is_office_staff
+from organizations.decorators import office_required, role_required
+from organizations.models import Organization, ReviewerProfile, is_office_staff
 from organizations.selectors import user_membership
-from reports import dashboard, exports, selectors, services
+from reports import dashboard, exports, selectors, services, work
 from reports.api.serializers import StatisticsQuerySerializer
 from reports.files import open_stored, report_file_response
 from reports.forms import OfficeActivityForm, ReportRequestForm
@@ -193,3 +194,17 @@ def decision_letter(request, pk, letter_id):
         filename=f"decision-{case.number}-{letter.meeting.year}-{letter.meeting.number}.pdf",
         content_type="application/pdf",
     )
+
+
+@office_required
+def home_office(request):
+    """The office's home: its work queue (what is due, with counts, each linking to where
+    it is done), then the program's parties and the ways in."""
+    counts = organization_selectors.organization_counts_by_kind()
+    kinds = [(value, label, counts.get(value, 0)) for value, label in OrganizationKind.choices]
+    context = {
+        "queue": work.office_queue(today=timezone.localdate()),
+        "kinds": kinds,
+        "reviewer_count": ReviewerProfile.objects.filter(active=True).count(),
+    }
+    return render(request, "home/office.html", context)

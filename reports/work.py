@@ -1,0 +1,158 @@
+"""What is due, per role (issue 14): the office's work queue on its home page — each line
+a count (and an amount where there is one) linking to where the work is done. A few
+queries in all, whatever the data's size."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+from typing import Any
+
+from django.db.models import Count, F, Min, Sum
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from agreements import selectors as agreement_selectors
+from agreements.models import Agreement
+from cases.choices import CaseStatus
+from cases.models import Case
+from committee.choices import MeetingStatus
+from committee.models import Meeting
+from demand_items.choices import RoundStatus
+from demand_items.models import CallRound
+from feedback.choices import OPEN_STATUSES, BillStatus
+from feedback.models import Bill
+
+# Bills due within this many days are "due soon"; meetings this far ahead are "upcoming".
+DUE_SOON_DAYS = 14
+UPCOMING_DAYS = 30
+# The steps at which a case waits on the office, in the order of the workflow.
+OFFICE_STEPS = (
+    CaseStatus.SUBMITTED,
+    CaseStatus.CHECKLIST,
+    CaseStatus.INITIAL_REVIEW,
+    CaseStatus.SUBCOMMITTEE_REVIEW,
+    CaseStatus.ON_AGENDA,
+    CaseStatus.ACTUAL_REQUESTED,
+)
+
+
+def _bills(today: date) -> list[dict[str, Any]]:
+    open_bills = Bill.objects.filter(status__in=OPEN_STATUSES)
+    # Overdue as the portal flags it (the daily task), so the count is what the list shows.
+    overdue = open_bills.filter(status=BillStatus.OVERDUE).aggregate(
+        n=Count("id"), owed=Sum(F("amount_twd") - F("paid_amount_twd"))
+    )
+    soon = open_bills.filter(
+        status=BillStatus.ISSUED,
+        due_on__gte=today,
+        due_on__lte=today + timedelta(days=DUE_SOON_DAYS),
+    ).aggregate(n=Count("id"), owed=Sum(F("amount_twd") - F("paid_amount_twd")))
+    url = reverse("bill_list")
+    return [
+        {
+            "key": "bills-overdue",
+            "label": _("Feedback-fee bills overdue"),
+            "count": overdue["n"],
+            "amount": overdue["owed"] or 0,
+            "url": f"{url}?status={BillStatus.OVERDUE}",
+            "urgent": True,
+        },
+        {
+            "key": "bills-due",
+            "label": _("Bills due within %(days)s days") % {"days": DUE_SOON_DAYS},
+            "count": soon["n"],
+            "amount": soon["owed"] or 0,
+            "url": f"{url}?status={BillStatus.ISSUED}",
+            "urgent": False,
+        },
+    ]
+
+
+def _cases() -> list[dict[str, Any]]:
+    rows = (
+        Case.objects.filter(status__in=OFFICE_STEPS)
+        .values("status")
+        .annotate(n=Count("id"), oldest=Min("submitted_at"))
+    )
+    by_status = {row["status"]: row for row in rows}
+    url = reverse("case_list")
+    return [
+        {
+            "key": f"cases-{status}",
+            "label": _("Cases waiting: %(step)s") % {"step": CaseStatus(status).label},
+            "count": by_status[status]["n"],
+            "since": by_status[status]["oldest"],
+            "url": f"{url}?status={status}",
+            "urgent": False,
+        }
+        for status in OFFICE_STEPS
+        if status in by_status
+    ]
+
+
+def _agreements(today: date) -> list[dict[str, Any]]:
+    overdue_briefings = (
+        Agreement.objects.filter(briefing_due_on__lt=today)
+        .exclude(briefings__held_on__lte=F("briefing_due_on"))
+        .count()
+    )
+    ended = list(Agreement.objects.filter(execution_ends_on__lt=today).values("id", "currency"))
+    balances = agreement_selectors.balances_of(agreements=ended, as_of=today)
+    outstanding = [row for row in ended if balances[row["id"]].outstanding > 0]
+    url = reverse("agreement_list")
+    return [
+        {
+            "key": "briefings-overdue",
+            "label": _("Agreements whose briefing is overdue"),
+            "count": overdue_briefings,
+            "url": url,
+            "urgent": True,
+        },
+        {
+            "key": "agreements-ended",
+            "label": _("Agreements past their execution end with credit outstanding"),
+            "count": len(outstanding),
+            "url": url,
+            "urgent": True,
+        },
+    ]
+
+
+def _meetings(today: date) -> list[dict[str, Any]]:
+    held = Meeting.objects.filter(status=MeetingStatus.HELD, kind="promotion_committee").count()
+    upcoming = Meeting.objects.filter(
+        status=MeetingStatus.PLANNED,
+        held_on__gte=today,
+        held_on__lte=today + timedelta(days=UPCOMING_DAYS),
+    ).count()
+    rounds = CallRound.objects.filter(status=RoundStatus.OPEN, closes_on__lt=today).count()
+    return [
+        {
+            "key": "minutes",
+            "label": _("Minutes awaiting approval"),
+            "count": held,
+            "url": f"{reverse('meeting_list')}?status={MeetingStatus.HELD}",
+            "urgent": True,
+        },
+        {
+            "key": "meetings-upcoming",
+            "label": _("Meetings in the next %(days)s days") % {"days": UPCOMING_DAYS},
+            "count": upcoming,
+            "url": reverse("meeting_list"),
+            "urgent": False,
+        },
+        {
+            "key": "rounds-to-close",
+            "label": _("Call rounds past their closing day, still open"),
+            "count": rounds,
+            "url": reverse("call_round_list"),
+            "urgent": True,
+        },
+    ]
+
+
+def office_queue(*, today: date) -> list[dict[str, Any]]:
+    """The office's work queue: every line with something to do, urgent ones first."""
+    lines = _bills(today) + _agreements(today) + _meetings(today) + _cases()
+    due = [line for line in lines if line["count"]]
+    return sorted(due, key=lambda line: not line["urgent"])

@@ -1,0 +1,43 @@
+"""The office's home is its work queue (issue 14): what is due, with counts and amounts,
+each line linking to where the work is done; the same few queries however much is due."""
+
+from datetime import date
+
+from feedback.models import Bill
+from tests.reports.test_statistics import (  # a small 2011 played through the API
+    _english,
+    _more_of_the_same,
+    agreement,
+    non_profit_recipient,
+    pool,
+    year_2011,
+)
+
+__all__ = ["_english", "agreement", "non_profit_recipient", "pool", "year_2011"]
+
+
+def test_the_office_home_lists_what_is_due_with_links(year_2011, client, office_user):
+    from feedback import services as fee_services
+    from organizations.services import system_user
+
+    fee_services.bills_mark_overdue(today=date(2012, 2, 1), actor=system_user())
+    client.force_login(office_user)
+    html = client.get("/home/office/").content.decode()
+    bill = Bill.objects.get()
+    assert bill.status == "overdue"
+    assert 'data-testid="queue-bills-overdue"' in html
+    assert "/bills/?status=overdue" in html and "NT$2,240,000" in html  # 3,240,000 − 1,000,000
+    # The agreements signed in 2011 held no briefing: overdue.
+    assert 'data-testid="queue-briefings-overdue"' in html
+    assert 'data-testid="queue-bills-due"' not in html  # nothing due soon: no line
+
+
+def test_the_office_home_costs_the_same_queries_as_work_grows(
+    year_2011, client, office_user, django_assert_max_num_queries
+):
+    client.force_login(office_user)
+    with django_assert_max_num_queries(40) as few:
+        assert client.get("/home/office/").status_code == 200
+    _more_of_the_same(10)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        assert client.get("/home/office/").status_code == 200
