@@ -105,12 +105,6 @@ def home(request):
     return redirect(HOME_URL_BY_ROLE[selectors.user_role(user=request.user)])
 
 
-@role_required(PortalRole.CONTRACTOR)
-def home_contractor(request):
-    membership = selectors.user_membership(user=request.user)
-    return render(request, "home/contractor.html", {"organization": membership.organization})
-
-
 @role_required(PortalRole.PROPOSER)
 def home_proposer(request):
     membership = selectors.user_membership(user=request.user)

@@ -208,3 +208,11 @@ def home_office(request):
         "reviewer_count": ReviewerProfile.objects.filter(active=True).count(),
     }
     return render(request, "home/office.html", context)
+
+
+@role_required(PortalRole.CONTRACTOR)
+def home_contractor(request):
+    """A contractor's home: balances, reports due, cases waiting on it, decision letters."""
+    membership = user_membership(user=request.user)
+    day = work.contractor_day(user=request.user, today=timezone.localdate())
+    return render(request, "home/contractor.html", {"organization": membership.organization, **day})

@@ -156,3 +156,63 @@ def office_queue(*, today: date) -> list[dict[str, Any]]:
     lines = _bills(today) + _agreements(today) + _meetings(today) + _cases()
     due = [line for line in lines if line["count"]]
     return sorted(due, key=lambda line: not line["urgent"])
+
+
+# --- A contractor's day --------------------------------------------------------------------
+
+# The statuses in which a case waits on the contractor.
+CONTRACTOR_STEPS = (
+    CaseStatus.DRAFT,
+    CaseStatus.SUPPLEMENT_REQUESTED,
+    CaseStatus.RENEGOTIATE,
+)
+# A report due within this many days is shown as coming.
+REPORT_SOON_DAYS = 15
+SHOWN = 10  # the lines listed per kind (the count says how many in all)
+
+
+def contractor_day(*, user, today: date) -> dict[str, Any]:
+    """A contractor's home (issue 14): its agreements with today's balances, the quarterly
+    reports overdue and coming, the cases waiting on it, and its latest decision letters.
+    A fixed number of queries: the reports come prefetched with the cases."""
+    from cases import selectors as case_selectors
+    from reports.models import DecisionLetter
+
+    agreements = agreement_selectors.agreements_filtered(user=user).select_related("procurement")
+    rows = list(agreements.order_by("-signed_on", "id").values("id", "currency"))
+    balances = agreement_selectors.balances_of(agreements=rows, as_of=today)
+    by_id = {a.pk: a for a in agreements}
+    executing = (
+        Case.objects.visible_to(user)
+        .filter(status__in=(CaseStatus.PRE_APPROVED, CaseStatus.IN_EXECUTION))
+        .prefetch_related("progress_reports")
+        .order_by("number")
+    )
+    overdue, coming = [], []
+    for case in executing:
+        for row in case_selectors.progress_report_status(case=case, today=today):
+            if row["report"] is not None:
+                continue
+            line = {"case": case, **row}
+            if row["overdue"]:
+                overdue.append(line)
+            elif (row["due_on"] - today).days <= REPORT_SOON_DAYS:
+                coming.append(line)
+    waiting = (
+        Case.objects.visible_to(user).filter(status__in=CONTRACTOR_STEPS).order_by("created_at")
+    )
+    letters = (
+        DecisionLetter.objects.filter(case__in=Case.objects.visible_to(user))
+        .select_related("case", "meeting", "decision")
+        .order_by("-issued_on", "-id")
+    )
+    return {
+        "agreements": [(by_id[row["id"]], balances[row["id"]]) for row in rows],
+        "totals": agreement_selectors.balance_totals(agreements=agreements, as_of=today),
+        "overdue_count": len(overdue),
+        "overdue": sorted(overdue, key=lambda line: line["due_on"])[:SHOWN],
+        "coming": sorted(coming, key=lambda line: line["due_on"])[:SHOWN],
+        "waiting_count": waiting.count(),
+        "waiting": list(waiting[:SHOWN]),
+        "letters": list(letters[:SHOWN]),
+    }

@@ -41,3 +41,26 @@ def test_the_office_home_costs_the_same_queries_as_work_grows(
     _more_of_the_same(10)
     with django_assert_max_num_queries(len(few.captured_queries)):
         assert client.get("/home/office/").status_code == 200
+
+
+def test_the_contractor_home_shows_balances_reports_due_and_letters(
+    year_2011, client, contractor_a_member, django_assert_max_num_queries
+):
+    from cases.models import Case
+    from committee.models import Meeting
+    from reports import tasks
+
+    tasks.issue_decision_letters(Meeting.objects.get(number=4).pk)
+    client.force_login(contractor_a_member)
+    with django_assert_max_num_queries(40) as few:
+        home = client.get("/", follow=True)
+    assert home.redirect_chain[-1][0] == "/home/contractor/"
+    html = home.content.decode()
+    # Case B, pre-approved at the 2011 #4 meeting, has filed no report since: overdue.
+    b = Case.objects.get(title_en="energy case")
+    assert f"/cases/{b.pk}/#progress-reports" in html and 'data-testid="report-overdue"' in html
+    assert "30,000,000.00" in html and "5,000,000.00" in html  # both agreements' obligations
+    assert 'data-testid="contractor-letters"' in html and "/letters/" in html
+    _more_of_the_same(10)
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        client.get("/home/contractor/")
