@@ -11,7 +11,7 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +23,7 @@ from cases.models import Activity, Case, CaseDocument, ChecklistConfirmation
 from committee.choices import (
     PACKET_SEND_DAYS,
     AgendaKind,
+    MeetingKind,
     MeetingStatus,
     Outcome,
     PacketStage,
@@ -523,3 +524,40 @@ def member_packets(*, user, meeting: Meeting | None = None) -> list[dict[str, An
         }
         for meeting_id, packet in packets.items()
     ]
+
+
+def member_waiting(*, user) -> dict[str, list]:
+    """What still waits for this reviewer (their home): the cases on the open
+    sub-committees they sit on with no opinion filed and no conflict declared, and the
+    demand items of their open panels' rounds they have not scored yet. Two queries."""
+    profile = getattr(user, "reviewer_profile", None)
+    if profile is None:
+        return {"opinions": [], "scores": []}
+    from demand_items.choices import ItemStatus
+    from demand_items.models import DemandItem, PanelScore
+
+    open_statuses = (MeetingStatus.PLANNED, MeetingStatus.HELD)
+    same = {"meeting": OuterRef("meeting"), "case": OuterRef("case"), "reviewer": profile}
+    opinions = (
+        AgendaItem.objects.filter(
+            meeting__members=profile,
+            meeting__kind=MeetingKind.SUBCOMMITTEE,
+            meeting__status__in=open_statuses,
+            case__isnull=False,
+        )
+        .exclude(Exists(Opinion.objects.filter(**same)))
+        .exclude(Exists(ConflictDeclaration.objects.filter(**same)))
+        .select_related("meeting", "case")
+        .order_by("meeting__held_on", "id")
+    )
+    scores = (
+        DemandItem.objects.filter(
+            status=ItemStatus.SUBMITTED,
+            round__panels__members=profile,
+            round__panels__status__in=open_statuses,
+        )
+        .exclude(Exists(PanelScore.objects.filter(item=OuterRef("pk"), reviewer=profile)))
+        .distinct()
+        .order_by("round__closes_on", "id")
+    )
+    return {"opinions": list(opinions), "scores": list(scores)}

@@ -70,6 +70,7 @@ def home_reviewer(request):
         "profile": profile,
         "meetings": meetings,
         "packets": selectors.member_packets(user=request.user),
+        "waiting": selectors.member_waiting(user=request.user),
     }
     return render(request, "home/reviewer.html", context)
 

@@ -47,3 +47,27 @@ def test_the_home_page_shows_the_final_packet_new_opened_then_changed(
     services.packet_finalize(packet=_build(meeting, office_user), actor=office_user)
     home = _home(client, member)
     assert "version 2" in home and "Changed since you opened version 1" in home
+
+
+def test_the_home_page_lists_the_cases_waiting_for_the_members_opinion(
+    case_on_agenda, client, pool, django_assert_max_num_queries
+):
+    """The sub-committee's members who filed nothing see the case waiting; once a member
+    files an opinion (or declares a conflict), it leaves their list."""
+    from committee.models import Meeting
+
+    sub = Meeting.objects.get(pk=case_on_agenda["sub"])
+    member = sub.members.order_by("pk").first().user
+    case = sub.agenda.get().case
+    client.force_login(member)
+    with django_assert_max_num_queries(30):
+        html = client.get(reverse("home_reviewer"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    # The sub-committee is held, its outcome recorded: still open for late opinions.
+    assert 'data-testid="waiting-opinion"' in html and case.number in html
+    assert f"/meetings/{sub.pk}/#item-" in html
+    services.opinion_file(
+        meeting=sub, case=case, opinion="同意", recommendation="pass", actor=member
+    )
+    html = client.get(reverse("home_reviewer"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-testid="waiting-opinion"' not in html
+    assert 'data-testid="reviewer-nothing-waiting"' in html
