@@ -4,7 +4,6 @@ from organizations import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("home/proposer/", views.home_proposer, name="home_proposer"),
     path("home/organization/", views.home_organization, name="home_organization"),
     path("organizations/", views.organization_list, name="organization_list"),
     path("organizations/new/", views.organization_create, name="organization_create"),

@@ -39,7 +39,7 @@ HOME_URL_BY_ROLE = {
     PortalRole.CONTRACTOR: "home_contractor",
     PortalRole.REVIEWER: "home_reviewer",
     PortalRole.PROPOSER: "home_proposer",
-    PortalRole.RECIPIENT: "home_organization",
+    PortalRole.RECIPIENT: "home_recipient",
     PortalRole.AGENCY: "home_agency",
     PortalRole.NONE: "home_organization",
 }
@@ -103,12 +103,6 @@ def healthz(request):
 def home(request):
     """Send each person to the home page of their role."""
     return redirect(HOME_URL_BY_ROLE[selectors.user_role(user=request.user)])
-
-
-@role_required(PortalRole.PROPOSER)
-def home_proposer(request):
-    membership = selectors.user_membership(user=request.user)
-    return render(request, "home/proposer.html", {"organization": membership.organization})
 
 
 @role_required(PortalRole.RECIPIENT, PortalRole.AGENCY, PortalRole.NONE)

@@ -8,6 +8,8 @@ urlpatterns = [
     # The office's home is its work queue, read from every app: it lives here too.
     path("home/office/", views.home_office, name="home_office"),
     path("home/contractor/", views.home_contractor, name="home_contractor"),
+    path("home/recipient/", views.home_recipient, name="home_recipient"),
+    path("home/proposer/", views.home_proposer, name="home_proposer"),
     path("statistics/", views.statistics, name="statistics"),
     path("reports/", views.report_list, name="report_list"),
     path("reports/<int:pk>/file/", views.report_download, name="report_download"),

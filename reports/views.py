@@ -216,3 +216,19 @@ def home_contractor(request):
     membership = user_membership(user=request.user)
     day = work.contractor_day(user=request.user, today=timezone.localdate())
     return render(request, "home/contractor.html", {"organization": membership.organization, **day})
+
+
+@role_required(PortalRole.RECIPIENT)
+def home_recipient(request):
+    """A domestic recipient's home: its bills overdue, due and paid, and what it owes."""
+    membership = user_membership(user=request.user)
+    day = work.recipient_day(user=request.user, today=timezone.localdate())
+    return render(request, "home/recipient.html", {"organization": membership.organization, **day})
+
+
+@role_required(PortalRole.PROPOSER)
+def home_proposer(request):
+    """A proposing unit's home: its demand items by stage."""
+    membership = user_membership(user=request.user)
+    day = work.proposer_day(user=request.user)
+    return render(request, "home/proposer.html", {"organization": membership.organization, **day})

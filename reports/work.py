@@ -216,3 +216,42 @@ def contractor_day(*, user, today: date) -> dict[str, Any]:
         "waiting": list(waiting[:SHOWN]),
         "letters": list(letters[:SHOWN]),
     }
+
+
+# --- A domestic recipient's and a proposing unit's day --------------------------------------
+
+
+def recipient_day(*, user, today: date) -> dict[str, Any]:
+    """A domestic recipient's home: its bills overdue, due and paid, with what it owes."""
+    from feedback import selectors as fee_selectors
+
+    bills = fee_selectors.bill_list(user=user, filters={}).select_related("case")
+    open_bills = bills.filter(status__in=OPEN_STATUSES)
+    owed = F("amount_twd") - F("paid_amount_twd")
+    return {
+        "overdue": list(open_bills.filter(status=BillStatus.OVERDUE).order_by("due_on")[:SHOWN]),
+        "due": list(open_bills.filter(status=BillStatus.ISSUED).order_by("due_on")[:SHOWN]),
+        "paid": list(bills.filter(status=BillStatus.PAID).order_by("-issued_on")[:SHOWN]),
+        "owed": open_bills.aggregate(total=Sum(owed))["total"] or 0,
+        "counts": dict(
+            bills.order_by()
+            .values_list("status")
+            .annotate(n=Count("id"))
+            .values_list("status", "n")
+        ),
+    }
+
+
+def proposer_day(*, user) -> dict[str, Any]:
+    """A proposing unit's home: its demand items by stage, the latest first."""
+    from demand_items import selectors as item_selectors
+    from demand_items.choices import ItemStatus
+
+    items = item_selectors.item_list(user=user, filters={})
+    counts = dict(items.order_by().values_list("status").annotate(n=Count("id")))
+    return {
+        "stages": [
+            (value, label, counts[value]) for value, label in ItemStatus.choices if value in counts
+        ],
+        "items": list(items.select_related("round").order_by("-id")[:SHOWN]),
+    }

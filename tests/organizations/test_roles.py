@@ -11,7 +11,7 @@ from django.urls import reverse
         ("contractor_a_member", "home_contractor"),
         ("reviewer_user", "home_reviewer"),
         ("proposer_user", "home_proposer"),
-        ("recipient_member", "home_organization"),
+        ("recipient_member", "home_recipient"),
     ],
 )
 def test_each_role_lands_on_its_own_home(client, request, actor, home):

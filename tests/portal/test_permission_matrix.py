@@ -1036,6 +1036,7 @@ PAGE_ROWS = [
     Row("page", "GET", "/home/reviewer/", "home_reviewer", page("reviewer")),
     Row("page", "GET", "/home/proposer/", "home_proposer", page("proposer")),
     Row("page", "GET", "/home/organization/", "home_organization", page("recipient", "agency")),
+    Row("page", "GET", "/home/recipient/", "home_recipient", page("recipient")),
     # Parties.
     Row("page", "GET", "/organizations/", "organization_list", page(*PEOPLE)),
     Row("page", "GET", "/organizations/new/", "organization_create", page("staff")),

@@ -64,3 +64,34 @@ def test_the_contractor_home_shows_balances_reports_due_and_letters(
     _more_of_the_same(10)
     with django_assert_max_num_queries(len(few.captured_queries)):
         client.get("/home/contractor/")
+
+
+def test_the_recipient_home_shows_what_it_owes_and_the_overdue_bill(
+    year_2011, client, recipient_member
+):
+    from feedback import services as fee_services
+    from organizations.services import system_user
+
+    fee_services.bills_mark_overdue(today=date(2012, 2, 1), actor=system_user())
+    client.force_login(recipient_member)
+    home = client.get("/", follow=True)
+    assert home.redirect_chain[-1][0] == "/home/recipient/"
+    html = home.content.decode()
+    bill = Bill.objects.get()
+    assert 'data-testid="recipient-overdue"' in html and f"/bills/{bill.pk}/" in html
+    assert "NT$2,240,000" in html  # 3,240,000 billed − 1,000,000 paid
+
+
+def test_the_proposer_home_lists_its_items_by_stage(year_2011, client, proposing_unit):
+    from demand_items.models import DemandItem
+    from tests.factories import MembershipFactory, UserFactory
+
+    # The year's demand items belong to another proposing unit: none of them here.
+    user = UserFactory(username="proposer-home")
+    MembershipFactory(user=user, organization=proposing_unit)
+    client.force_login(user)
+    html = client.get("/home/proposer/").content.decode()
+    assert 'data-testid="proposer-items"' not in html
+    DemandItem.objects.filter(status="passed").update(proposer=proposing_unit)
+    html = client.get("/home/proposer/").content.decode()
+    assert 'data-testid="proposer-stages"' in html and "?status=passed" in html
