@@ -314,6 +314,18 @@ def progress_report_file(
     """The contractor files a quarterly progress report; the first one starts execution."""
     case = _lock(case)
     workflow.check(case, "file_progress_report", actor)
+    quarters = {
+        (row["year"], row["quarter"]) for row in selectors.progress_report_status(case=case)
+    }
+    if (year, quarter) not in quarters:
+        raise ValidationError(
+            {
+                "quarter": _(
+                    "The case's schedule has no report due for %(year)s Q%(quarter)s so far."
+                )
+                % {"year": year, "quarter": quarter}
+            }
+        )
     if case.status == CaseStatus.PRE_APPROVED:
         case_transition(case=case, name="start_execution", actor=actor)
     report = ProgressReport(

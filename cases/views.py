@@ -193,6 +193,15 @@ def _totals(activities) -> dict:
     return {name: total(f"{name}_credits") for name in ("requested", "pre_approved", "actual")}
 
 
+def _asked_quarter(request) -> tuple[int, int] | None:
+    """``?year=&quarter=`` of a link to one quarter's report (ignored unless valid)."""
+    try:
+        year, quarter = int(request.GET["year"]), int(request.GET["quarter"])
+    except (KeyError, ValueError):
+        return None
+    return (year, quarter) if 2000 <= year <= 2100 and 1 <= quarter <= 4 else None
+
+
 def _case_page(request, case: Case, bound: dict | None = None, upload_form=None):
     """The case page; ``bound`` holds a refused action's form to show with its errors."""
     user = request.user
@@ -201,6 +210,13 @@ def _case_page(request, case: Case, bound: dict | None = None, upload_form=None)
     actions = workflow.allowed(case, user)
     bound = bound or {}
     forms = {key: bound.get(key) or form(prefix=key) for key, form in ACTION_FORMS.items()}
+    # A link to one quarter's report (the contractor's home: "report of 2011 Q2 overdue")
+    # opens the form on that quarter.
+    asked = _asked_quarter(request)
+    if asked and "progress_report" not in bound:
+        forms["progress_report"] = ProgressReportForm(
+            prefix="progress_report", initial={"year": asked[0], "quarter": asked[1]}
+        )
     checklist = selectors.checklist(case=case)
     confirm_forms = {}
     if "confirm_checklist" in actions:
@@ -235,6 +251,7 @@ def _case_page(request, case: Case, bound: dict | None = None, upload_form=None)
         "can_record_subcommittee": any(name in actions for name in SUBCOMMITTEE_ACTIONS),
         "can_schedule": staff and ("send_to_subcommittee" in actions or "put_on_agenda" in actions),
         "can_file_progress": role == workflow.CONTRACTOR and "file_progress_report" in actions,
+        "asked_quarter": _asked_quarter(request),
         "activities": activities,
         "totals": _totals(activities),
         "documents": selectors.case_documents(case=case, user=user),

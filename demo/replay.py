@@ -28,6 +28,7 @@ from django.db.models import Sum
 
 from agreements.choices import EntryKind, Mode
 from agreements.models import Agreement, CreditEntry, PlanItem
+from cases import selectors as case_selectors
 from cases import services as case_services
 from cases.choices import CaseStatus, ChecklistResult, DocumentKind, SubcommitteeOutcome
 from cases.models import Case
@@ -249,7 +250,18 @@ class Replay:
             case.refresh_from_db()
             if case.status not in ACTIVE or self.pre_approved_on[key] > quarter_end:
                 continue
-            if case.progress_reports.filter(year=year, quarter=quarter).exists():
+            # A report is for a quarter of the case's schedule: a case that starts after the
+            # quarter reports on its first quarter instead (if it is finishing), or not yet.
+            schedule = [
+                (row["year"], row["quarter"])
+                for row in case_selectors.progress_report_status(case=case)
+            ]
+            period = (year, quarter)
+            if period not in schedule:
+                if key not in finishing or not schedule or schedule[0] < period:
+                    continue
+                period = schedule[0]
+            if case.progress_reports.filter(year=period[0], quarter=period[1]).exists():
                 continue
             if key in finishing:
                 percent = 100
@@ -260,18 +272,18 @@ class Replay:
             reporter = self.contractor_person(case, MembershipRole.MEMBER)
             english = reporter.language == Language.EN
             progress = (
-                f"Q{quarter} {year}: all work items completed; completion evidence attached."
+                f"Q{period[1]} {period[0]}: all work items completed; completion evidence attached."
                 if percent == 100 and english
-                else f"{year}年第{quarter}季：全部工作項目完成，檢附完成佐證資料。"
+                else f"{period[0]}年第{period[1]}季：全部工作項目完成，檢附完成佐證資料。"
                 if percent == 100
-                else f"Q{quarter} {year}: work proceeding to plan, {percent}% complete."
+                else f"Q{period[1]} {period[0]}: work proceeding to plan, {percent}% complete."
                 if english
-                else f"{year}年第{quarter}季：依計畫執行，累計完成{percent}%。"
+                else f"{period[0]}年第{period[1]}季：依計畫執行，累計完成{percent}%。"
             )
             case_services.progress_report_file(
                 case=case,
-                year=year,
-                quarter=quarter,
+                year=period[0],
+                quarter=period[1],
                 progress=progress,
                 percent_complete=percent,
                 actor=reporter,

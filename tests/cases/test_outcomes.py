@@ -151,3 +151,28 @@ def test_unknown_figures_are_refused(approved, office_user):
             actor=office_user,
             profit_twd=1,
         )
+
+
+def test_a_report_for_a_quarter_off_the_schedule_is_refused(
+    year_2011, api_client, contractor_a_member
+):
+    """A quarterly report is filed for a quarter of the case's schedule so far (not one
+    still to come, not one before it started)."""
+    from tests.reports.test_statistics import _client
+
+    case = Case.objects.get(status="pre_approved")  # schedule 2011-04-01 … 2013-03-31
+    api = _client(api_client, contractor_a_member)
+    body = {"progress": "進行中", "percent_complete": 5}
+    for year, quarter in ((2011, 1), (2013, 2)):
+        refused = api.post(
+            f"/api/v1/cases/{case.pk}/progress-reports/",
+            {"year": year, "quarter": quarter, **body},
+            format="json",
+        )
+        assert refused.status_code == 400 and "quarter" in refused.json(), (year, quarter)
+    filed = api.post(
+        f"/api/v1/cases/{case.pk}/progress-reports/",
+        {"year": 2011, "quarter": 2, **body},
+        format="json",
+    )
+    assert filed.status_code == 201

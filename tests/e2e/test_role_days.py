@@ -116,16 +116,15 @@ def test_the_contractor_follows_an_overdue_report_and_files_it(
     expect(first).to_contain_text(f"Progress report of {case.number} for 2011 Q2")
     expect(first).to_contain_text("due 2011-07-15")
 
-    first.click()  # the one click from the home
-    expect(page).to_have_url(f"{live_server.url}/cases/{case.pk}/#progress-reports")
-    reports = page.get_by_test_id("progress-reports")
-    expect(reports).to_be_in_viewport()
-    row = reports.locator("tbody tr").filter(has_text="2011 Q2")
+    first.click()  # the one click from the home: the form, open on that quarter
+    expect(page).to_have_url(
+        f"{live_server.url}/cases/{case.pk}/?year=2011&quarter=2#progress-report-form"
+    )
+    row = page.get_by_test_id("progress-reports").locator("tbody tr").filter(has_text="2011 Q2")
     expect(row).to_contain_text("Overdue")
-
-    page.get_by_text("File a quarterly progress report").click()  # the form's <details>
-    page.locator("#id_progress_report-year").fill("2011")
-    page.locator("#id_progress_report-quarter").select_option("2")
+    expect(page.locator("#progress-report-form")).to_have_attribute("open", "")
+    expect(page.locator("#id_progress_report-year")).to_have_value("2011")
+    expect(page.locator("#id_progress_report-quarter")).to_have_value("2")
     page.locator("#id_progress_report-percent_complete").fill("10")
     page.locator("#id_progress_report-progress").fill("Site survey done; contracts signed.")
     page.get_by_role("button", name="File the report").click()

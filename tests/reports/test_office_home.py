@@ -58,7 +58,8 @@ def test_the_contractor_home_shows_balances_reports_due_and_letters(
     html = home.content.decode()
     # Case B, pre-approved at the 2011 #4 meeting, has filed no report since: overdue.
     b = Case.objects.get(title_en="energy case")
-    assert f"/cases/{b.pk}/#progress-reports" in html and 'data-testid="report-overdue"' in html
+    link = f"/cases/{b.pk}/?year=2011&amp;quarter=2#progress-report-form"
+    assert link in html and 'data-testid="report-overdue"' in html
     assert "30,000,000.00" in html and "5,000,000.00" in html  # both agreements' obligations
     assert 'data-testid="contractor-letters"' in html and "/letters/" in html
     _more_of_the_same(10)
