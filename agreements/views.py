@@ -55,10 +55,21 @@ def _listed_agreements(request):
     sort = request.GET.get("sort", "-signed_on")
     key = SORTS.get(sort.lstrip("-"))
     if key:
-        queryset = queryset.order_by(("-" if sort.startswith("-") else "") + key, "id")
+        order = ("-" if sort.startswith("-") else "") + key
+        # Amounts are compared within a currency only: USD and NT$ points never interleave.
+        by_currency = ["currency"] if key.startswith("bal_") else []
+        queryset = queryset.order_by(*by_currency, order, "id")
     else:
         sort = "-signed_on"
     return filterset, as_of_form, as_of, sort, queryset
+
+
+def _without(query, *names: str) -> str:
+    """The query string without ``names``."""
+    rest = query.copy()
+    for name in names:
+        rest.pop(name, None)
+    return rest.urlencode()
 
 
 def agreement_list(request):
@@ -80,6 +91,8 @@ def agreement_list(request):
         "totals": selectors.balance_totals(agreements=queryset, as_of=as_of),
         "is_staff": is_office_staff(request.user),
         "query": query.urlencode(),
+        # A sort link replaces the sort (the others' parameters kept), never piles it up.
+        "sort_query": _without(query, "sort"),
     }
     return render(request, "agreements/list.html", context)
 

@@ -68,6 +68,26 @@ def test_list_sorts_by_a_balance_column(client, office_user, agreements):
     assert [a.number for a, _ in down] == ["ICP-2008-011", "ICP-2011-004"]
 
 
+def test_sorting_by_an_amount_never_interleaves_currencies_and_links_replace_the_sort(
+    client, office_user, contractor_a, agreements
+):
+    make_agreement(
+        contractor=contractor_a,
+        actor=office_user,
+        number="ICP-T-TWD",
+        obligation="100000000.00",  # more points than ICP-2011-004, but NT$ points
+        currency="TWD_PTS",
+        signed_on=date(2011, 8, 1),
+    )
+    client.force_login(office_user)
+    response = client.get(reverse("agreement_list"), {"sort": "obligation", "status": ""})
+    numbers = [a.number for a, _ in response.context["rows"]]
+    assert numbers.index("ICP-T-TWD") in (0, len(numbers) - 1)  # its currency apart
+    html = response.content.decode()
+    assert "sort=obligation&amp;sort=" not in html and "sort=-obligation" in html
+    assert "status=" in html  # the other parameters kept
+
+
 def test_contractor_sees_only_its_own_agreements_read_only_in_english(
     client, contractor_a_member, agreements
 ):
