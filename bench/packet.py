@@ -16,9 +16,9 @@ mark, VmHWM, at the job's end; CPU time from ``wait4``):
 * the build job: ``committee.tasks.run_build`` of a queued packet version (claim, source
   digest, render, page count, store), with the time between the stages of ``packet_pdf``
   (contents, attachments opened, HTML, WeasyPrint render, ``write_pdf``, attachment merge);
-* the member's copy: ``committee.pdf.packet_pdf_for`` for the conflicted member (their name
-  on every page, their conflicted case withheld, the download logged), the path the
-  download view takes, after the build is made final.
+* the member's copy: ``committee.pdf.render_packet`` for the conflicted member (their name
+  on every page, their conflicted case withheld), what the copy task renders when the
+  packet is finalized (a download then serves the stored file).
 
 Prints a JSON object on stdout and a table on stderr. The issue's goal for the build is
 under 10 s and 400 MB on the 2-core machine. ``--variant`` runs the build again with one
@@ -42,7 +42,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 from bench.common import create_database
@@ -467,7 +466,8 @@ def queue_packet(meeting_id: int) -> int:
 
 
 def finalize_packet(packet_id: int) -> None:
-    """Make the built version final (a member reads the final version's copy)."""
+    """Make the built version final; the members' copies are left unbuilt (the copy is
+    measured in its own child, not rendered here by an eager task)."""
     from committee import services
     from committee.models import Packet
     from icp_portal.lib.mail import silenced
@@ -475,7 +475,9 @@ def finalize_packet(packet_id: int) -> None:
 
     office = User.objects.get(username="bench-office")
     with silenced():
-        services.packet_finalize(packet=Packet.objects.get(pk=packet_id), actor=office)
+        services.packet_finalize(
+            packet=Packet.objects.get(pk=packet_id), actor=office, copies=False
+        )
 
 
 # --- The measured jobs (in a child process) --------------------------------------------
@@ -572,7 +574,6 @@ BUILD_STAGES = [
     ("WeasyPrint render (layout)", "progress 50", "progress 75"),
     ("write_pdf", "progress 75", "progress 85"),
     ("merge attachments (pypdf)", "progress 85", "progress 95"),
-    ("page count (pypdf re-read)", "page_count start", "page_count end"),
     ("store file + row", "packet_store start", "packet_store end"),
 ]
 MEMBER_STAGES = [
@@ -585,133 +586,9 @@ MEMBER_STAGES = [
 ]
 
 
-def _merge_attachments_xobject(content: bytes, document, placed: dict[str, Any]) -> bytes:
-    """``committee.pdf._merge_attachments`` with each attached page drawn as a form
-    XObject under the placeholder page (one ``q cm Do Q`` stream put first), instead of
-    pypdf's ``merge_transformed_page``, which parses and rewrites both pages' content
-    streams. The same placement (scale, margins); a rotated page or one with annotations
-    keeps the merge. The change proposed for committee/pdf.py."""
-    if not placed:
-        return content
-    from pypdf import PdfWriter, Transformation
-    from pypdf.generic import (
-        ArrayObject,
-        DecodedStreamObject,
-        DictionaryObject,
-        FloatObject,
-        NameObject,
-        is_null_or_none,
-    )
-
-    from committee.pdf import A4, MARGIN_X, MARGIN_Y
-
-    where = {
-        anchor: index
-        for index, page in enumerate(document.pages)
-        for anchor in page.anchors
-        if anchor in placed
-    }
-    writer = PdfWriter(clone_from=BytesIO(content))  # keeps the bookmarks and links
-    box_w, box_h = A4[0] - 2 * MARGIN_X, A4[1] - 2 * MARGIN_Y
-    for anchor, index in where.items():
-        page = placed[anchor]
-        x0, y0 = float(page.mediabox.left), float(page.mediabox.bottom)
-        width, height = float(page.mediabox.width), float(page.mediabox.height)
-        transform = Transformation().translate(-x0, -y0)
-        rotation = page.rotation % 360
-        if rotation == 90:
-            transform = transform.rotate(-90).translate(0, width)
-        elif rotation == 180:
-            transform = transform.rotate(180).translate(width, height)
-        elif rotation == 270:
-            transform = transform.rotate(90).translate(height, 0)
-        if rotation in (90, 270):
-            width, height = height, width
-        scale = min(box_w / width, box_h / height)
-        transform = transform.scale(scale).translate(
-            MARGIN_X + (box_w - width * scale) / 2, MARGIN_Y + (box_h - height * scale) / 2
-        )
-        target = writer.pages[index]
-        if rotation or page.get("/Annots"):
-            # Rare: keep pypdf's merge, which carries annotations over and leaves a rotated
-            # scan's text reading upright to text extraction.
-            target.merge_transformed_page(page, transform, over=False)
-            continue
-        contents = page.get("/Contents")
-        if is_null_or_none(contents):  # a blank page: nothing to draw
-            continue
-        contents = contents.get_object()
-        streams = contents if isinstance(contents, ArrayObject) else [contents]
-        form = DecodedStreamObject()
-        form.set_data(b"\n".join(s.get_object().get_data() for s in streams))
-        form.update(
-            {
-                NameObject("/Type"): NameObject("/XObject"),
-                NameObject("/Subtype"): NameObject("/Form"),
-                NameObject("/BBox"): ArrayObject(FloatObject(v) for v in page.mediabox),
-                NameObject("/Resources"): page.get("/Resources", DictionaryObject())
-                .get_object()
-                .clone(writer),
-            }
-        )
-        if "/Group" in page:
-            form[NameObject("/Group")] = page["/Group"].clone(writer)
-        name = f"/Att{index}"
-        resources = DictionaryObject(target.get("/Resources", DictionaryObject()).get_object())
-        xobjects = DictionaryObject(resources.get("/XObject", DictionaryObject()).get_object())
-        xobjects[NameObject(name)] = writer._add_object(form.flate_encode())
-        resources[NameObject("/XObject")] = xobjects
-        target[NameObject("/Resources")] = resources
-        ctm = " ".join(f"{v:.6f}" for v in transform.ctm)
-        under = DecodedStreamObject()
-        under.set_data(f"q {ctm} cm {name} Do Q\n".encode("ascii"))
-        existing = target.get("/Contents")
-        existing = existing.get_object() if existing is not None else ArrayObject()
-        parts = list(existing) if isinstance(existing, ArrayObject) else [target["/Contents"]]
-        target[NameObject("/Contents")] = ArrayObject([writer._add_object(under), *parts])
-    out = BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
-
-def _patch_merge() -> None:
-    from committee import pdf
-
-    setattr(pdf, "_merge_attachments", _merge_attachments_xobject)  # noqa: B010
-
-
-# The template's margin boxes with set widths: WeasyPrint then skips measuring each box's
-# min/max-content width on every page (layout/page.py, compute_variable_dimension).
-MARGIN_BOXES = ("@top-left", "@top-right", "@bottom-left", "@bottom-right")
-
-
-def _patch_margin_widths() -> None:
-    from committee import pdf
-
-    render = pdf.render_to_string
-
-    def render_to_string(template, context=None, *args, **kwargs):
-        html = str(render(template, context, *args, **kwargs))
-        if template == "pdf/packet.html":
-            for box in MARGIN_BOXES:
-                html = html.replace(f"{box} {{ content:", f"{box} {{ width: 50%; content:", 1)
-        return html
-
-    setattr(pdf, "render_to_string", render_to_string)  # noqa: B010
-
-
-def _patch_both() -> None:
-    _patch_merge()
-    _patch_margin_widths()
-
-
-# Cheap changes tried in the child only (nothing in committee/ or templates/ is edited).
-VARIANTS: dict[str, Callable[[], None]] = {
-    "baseline": lambda: None,
-    "xobject_merge": _patch_merge,
-    "margin_widths": _patch_margin_widths,
-    "both": _patch_both,
-}
+# Changes to try patched into the child only. The two tried first (attached pages as
+# form XObjects, fixed-width margin boxes) are now committee/pdf.py and the template.
+VARIANTS: dict[str, Callable[[], None]] = {"baseline": lambda: None}
 
 
 def _prepare_child(variant: str) -> dict:
@@ -739,7 +616,6 @@ def child_build(packet_id: int, variant: str) -> dict:
         (selectors, "packet_contents"),
         (pdf, "_open_attachments"),
         (pdf, "render_to_string"),
-        (pdf, "page_count"),
         (services, "packet_store"),
     ]:
         probe.wrap(module, name)
@@ -788,19 +664,17 @@ def child_member(meeting_id: int, user_id: int, variant: str) -> dict:
         (pdf, "render_to_string"),
     ]:
         probe.wrap(module, name)
-    render = pdf.packet_pdf
-
-    def packet_pdf(**kwargs):
-        probe.mark("packet_pdf start")
-        return render(**kwargs, on_progress=probe.progress)
-
-    setattr(pdf, "packet_pdf", packet_pdf)  # noqa: B010
     meeting = Meeting.objects.get(pk=meeting_id)
     member = User.objects.get(pk=user_id)
+    packet = meeting.packets.filter(stage="final").order_by("-version").first()
     probe.mark("job start")
+    # What the copy task renders when the packet is finalized (a download then serves the
+    # stored file).
     with connection.execute_wrapper(probe.count_queries):
-        packet, handle = pdf.packet_pdf_for(meeting=meeting, user=member)
-        content = handle.read()
+        probe.mark("packet_pdf start")
+        content, _pages = pdf.render_packet(
+            meeting=meeting, reader=member, on_progress=probe.progress
+        )
     probe.mark("job end")
     from pypdf import PdfReader
 

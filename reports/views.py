@@ -18,7 +18,6 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from rest_framework.exceptions import ValidationError as InputError
 
-from agreements import selectors as agreement_selectors
 from icp_portal.lib.forms import apply_service_errors
 from organizations import selectors as organization_selectors
 from organizations.choices import OrganizationKind, PortalRole
@@ -114,18 +113,14 @@ def home_agency(request):
     membership = user_membership(user=request.user)
     agency = membership.organization
     today = timezone.localdate()
-    agreements = (
-        agreement_selectors.agreements_filtered(user=request.user)
-        .select_related("contractor", "procurement")
-        .order_by("procurement__title_zh", "number")
+    owned = work.agreement_balances(
+        user=request.user, today=today, order=("procurement__title_zh", "number")
     )
-    rows = list(agreements.values("id", "currency"))
-    balances = agreement_selectors.balances_of(agreements=rows, as_of=today)
     context = {
         "agency": agency,
         "today": today,
-        "rows": [(agreement, balances[agreement.pk]) for agreement in agreements],
-        "totals": agreement_selectors.balance_totals(agreements=agreements, as_of=today),
+        "rows": owned["agreements"],
+        "totals": owned["totals"],
         "figures": selectors.statistics_for(agency=agency),
     }
     return render(request, "home/agency.html", context)

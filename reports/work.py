@@ -171,6 +171,22 @@ REPORT_SOON_DAYS = 15
 SHOWN = 10  # the lines listed per kind (the count says how many in all)
 
 
+def agreement_balances(*, user, today: date, order: tuple[str, ...]) -> dict[str, Any]:
+    """The agreements ``user`` sees with today's balance each, and the totals per
+    currency (a contractor's or an agency's home): three queries in all."""
+    agreements = (
+        agreement_selectors.agreements_filtered(user=user)
+        .select_related("contractor", "procurement")
+        .order_by(*order)
+    )
+    rows = list(agreements.values("id", "currency"))
+    balances = agreement_selectors.balances_of(agreements=rows, as_of=today)
+    return {
+        "agreements": [(agreement, balances[agreement.pk]) for agreement in agreements],
+        "totals": agreement_selectors.balance_totals(agreements=agreements, as_of=today),
+    }
+
+
 def contractor_day(*, user, today: date) -> dict[str, Any]:
     """A contractor's home (issue 14): its agreements with today's balances, the quarterly
     reports overdue and coming, the cases waiting on it, and its latest decision letters.
@@ -178,10 +194,7 @@ def contractor_day(*, user, today: date) -> dict[str, Any]:
     from cases import selectors as case_selectors
     from reports.models import DecisionLetter
 
-    agreements = agreement_selectors.agreements_filtered(user=user).select_related("procurement")
-    rows = list(agreements.order_by("-signed_on", "id").values("id", "currency"))
-    balances = agreement_selectors.balances_of(agreements=rows, as_of=today)
-    by_id = {a.pk: a for a in agreements}
+    agreements = agreement_balances(user=user, today=today, order=("-signed_on", "id"))
     executing = (
         Case.objects.visible_to(user)
         .filter(status__in=(CaseStatus.PRE_APPROVED, CaseStatus.IN_EXECUTION))
@@ -207,8 +220,7 @@ def contractor_day(*, user, today: date) -> dict[str, Any]:
         .order_by("-issued_on", "-id")
     )
     return {
-        "agreements": [(by_id[row["id"]], balances[row["id"]]) for row in rows],
-        "totals": agreement_selectors.balance_totals(agreements=agreements, as_of=today),
+        **agreements,
         "overdue_count": len(overdue),
         "overdue": sorted(overdue, key=lambda line: line["due_on"])[:SHOWN],
         "coming": sorted(coming, key=lambda line: line["due_on"])[:SHOWN],
