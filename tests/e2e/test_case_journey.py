@@ -383,6 +383,7 @@ def test_a_case_from_filing_to_actual_approval(
             alert(reviewer, zh("Your opinion on %(case)s was filed.") % {"case": number})
         ).to_be_visible()
         expect(card).to_contain_text(opinion)
+        reviewer.get_by_test_id("signed-in-as").click()
         reviewer.get_by_role("button", name=zh("Sign out")).click()
         expect(reviewer).to_have_url(re.compile(r"/accounts/login/"))
 
