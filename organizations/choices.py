@@ -135,6 +135,7 @@ class AuditAction(models.TextChoices):
     CASE_CLOSE_WITH_RETENTION = "case.close_with_retention", _("Closed with credit retention")
     CASE_WITHDRAW_BY_COMMITTEE = "case.withdraw_by_committee", _("Withdrawn by the committee")
     CASE_WITHDRAW = "case.withdraw", _("Withdrawn")
+    CASE_ASSIGN = "case.assign", _("Handler assigned")
     CONFLICT_DECLARE = "conflict.declare", _("Conflict of interest declared")
     CREDIT_BANK_OPEN = "credit_bank.open", _("Credit bank opened")
     DECISION_RECORD = "decision.record", _("Decision recorded")
