@@ -13,9 +13,10 @@ from agreements.choices import Mode
 from cases.choices import ChecklistResult, DocumentKind, OutcomeStage, SubcommitteeOutcome
 from cases.models import Case
 from cases.selectors import CONFIRMED
-from icp_portal.lib.forms import DATE, InputForm
+from icp_portal.lib.forms import DATE, InputForm, quarter_field
 from organizations.choices import OrganizationKind
 from organizations.models import Organization
+from organizations.selectors import office_staff
 
 BLANK = [("", "---------")]
 MULTIPLIER = {"max_digits": 6, "decimal_places": 2, "min_value": Decimal("0")}
@@ -132,12 +133,27 @@ class ActionForm(forms.Form):
     """A transition without input (submit, start the checklist)."""
 
 
+ENGLISH_HELP = _("Shown to English readers; without it they see the Chinese.")
+
+
 class InitialReviewForm(forms.Form):
     opinion = forms.CharField(label=_("Initial review opinion"), widget=_text(4))
+    opinion_en = forms.CharField(
+        label=_("Initial review opinion (English)"),
+        required=False,
+        widget=_text(3),
+        help_text=ENGLISH_HELP,
+    )
 
 
 class SupplementRequestForm(forms.Form):
     request = forms.CharField(label=_("What the contractor must supply"), widget=_text(3))
+    request_en = forms.CharField(
+        label=_("What the contractor must supply (English)"),
+        required=False,
+        widget=_text(3),
+        help_text=ENGLISH_HELP,
+    )
 
 
 class SubcommitteeOutcomeForm(forms.Form):
@@ -150,6 +166,25 @@ class SubcommitteeOutcomeForm(forms.Form):
         widget=_text(2),
         help_text=_("For “supplementary material required”: what the contractor must supply."),
     )
+    note_en = forms.CharField(
+        label=_("Note (English)"), required=False, widget=_text(2), help_text=ENGLISH_HELP
+    )
+
+
+class AssignForm(forms.Form):
+    """Who in the office handles the case (承辦人); empty takes it back."""
+
+    assignee = forms.ModelChoiceField(
+        label=_("Handled by"),
+        queryset=office_staff(),
+        required=False,
+        empty_label=_("Nobody yet"),
+        widget=forms.Select(attrs={"class": "form-select form-select-sm"}),
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["assignee"].label_from_instance = lambda user: user.display_name
 
 
 class WithdrawForm(forms.Form):
@@ -162,9 +197,7 @@ class ActualApprovalRequestForm(forms.Form):
 
 class ProgressReportForm(forms.Form):
     year = forms.IntegerField(label=_("Year"), min_value=2000, max_value=2100)
-    quarter = forms.TypedChoiceField(
-        label=_("Quarter"), coerce=int, choices=[(q, f"Q{q}") for q in range(1, 5)]
-    )
+    quarter = quarter_field(_("Quarter"))
     percent_complete = forms.IntegerField(label=_("Percent complete"), min_value=0, max_value=100)
     progress = forms.CharField(label=_("Progress"), widget=_text(4))
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
+from typing import TYPE_CHECKING
 
 from django.db.models import Q, QuerySet, Sum
 from django.utils import timezone
@@ -14,11 +15,15 @@ from django.utils.translation import gettext_lazy as _
 from agreements import selectors as agreement_selectors
 from agreements.choices import EntryKind, Mode
 from agreements.models import CreditEntry
-from cases.choices import ChecklistResult, DocumentKind
+from cases.choices import CaseStatus, ChecklistResult, DocumentKind
 from cases.filtersets import CaseFilterSet
 from cases.models import Activity, Case, progress_report_due_on
+from icp_portal.lib.texts import LocalizedText, localized
 from organizations.models import AuditEvent
-from organizations.selectors import events_of
+from organizations.selectors import events_of, timeline
+
+if TYPE_CHECKING:
+    from organizations.selectors import TimelineRow
 
 # The basic requirements checklist (基本要件檢視表), domain.md §4 step 2. Items the
 # portal computes, and items a person confirms.
@@ -38,8 +43,10 @@ CHECKLIST_CODES = {**COMPUTED, **CONFIRMED}
 
 def case_list(*, user, filters: dict | None = None) -> QuerySet[Case]:
     """Visible cases through the shared filters, with what lists show."""
-    queryset = Case.objects.visible_to(user).select_related("agreement", "agreement__contractor")
-    return CaseFilterSet(filters or {}, queryset=queryset).qs
+    queryset = Case.objects.visible_to(user).select_related(
+        "agreement", "agreement__contractor", "assignee"
+    )
+    return CaseFilterSet(filters or {}, queryset=queryset, user=user).qs
 
 
 def case_open_reserve(*, case: Case) -> Decimal:
@@ -143,6 +150,36 @@ def case_events(*, case: Case) -> QuerySet[AuditEvent]:
     return events_of(target=case)
 
 
+def case_timeline(*, case: Case) -> list[TimelineRow]:
+    """The case's timeline as its page shows it, the office's texts for the contractor in
+    the reader's language: an event whose note is the office's request, its initial review
+    opinion or a committee decision's note (the services write the Chinese text there) shows
+    that text localized, "(in Chinese)" where no English was written. The events themselves
+    are kept as written."""
+    shown: dict[str, LocalizedText] = {}
+
+    def add(chinese: str, english: str) -> None:
+        if chinese.strip():
+            shown[chinese] = localized(chinese, english)
+
+    add(case.office_request, case.office_request_en)
+    add(case.initial_review_opinion, case.initial_review_opinion_en)
+    # The committee's decisions (reverse relations: cases do not import committee).
+    for item in case.agenda_items.filter(decision__isnull=False).select_related("decision"):
+        decision = item.decision
+        add(decision.note, decision.note_en)
+        if decision.new_ends_on is not None and decision.note:
+            # An extension's event says "<note> → <new end date>".
+            end = decision.new_ends_on.isoformat()
+            english = f"{decision.note_en} → {end}" if decision.note_en else ""
+            add(f"{decision.note} → {end}", english)
+    rows = timeline(target=case)
+    for event, *_labels in rows:
+        if event.note in shown:
+            event.note = shown[event.note]  # in memory only: events are append-only
+    return rows
+
+
 def case_ledger(*, case: Case) -> QuerySet[CreditEntry]:
     """The ledger entries (帳務分錄) the case wrote on its agreement, in effective order."""
     return case.ledger_entries.select_related("meeting", "created_by").order_by(
@@ -173,6 +210,36 @@ def progress_report_status(*, case: Case, today: date | None = None) -> list[dic
         if quarter == 5:
             year, quarter = year + 1, 1
     return rows
+
+
+# A report due within this many days is shown as coming.
+REPORT_SOON_DAYS = 15
+
+
+def reports_due(*, cases: QuerySet[Case], today: date) -> tuple[list[dict], list[dict]]:
+    """The quarterly progress reports not filed among ``cases`` executing: those overdue and
+    those due within ``REPORT_SOON_DAYS``, each ``{case, year, quarter, due_on, …}`` by due
+    date. Two queries (the cases, their reports), whatever their number."""
+    executing = (
+        cases.filter(status__in=(CaseStatus.PRE_APPROVED, CaseStatus.IN_EXECUTION))
+        .prefetch_related("progress_reports")
+        .order_by("number")
+    )
+    overdue, coming = [], []
+    for case in executing:
+        for row in progress_report_status(case=case, today=today):
+            if row["report"] is not None:
+                continue
+            line = {"case": case, **row}
+            if row["overdue"]:
+                overdue.append(line)
+            elif (row["due_on"] - today).days <= REPORT_SOON_DAYS:
+                coming.append(line)
+
+    def by_due(line: dict) -> tuple:
+        return line["due_on"], line["case"].number
+
+    return sorted(overdue, key=by_due), sorted(coming, key=by_due)
 
 
 def technology_transfer_activities(*, case: Case) -> QuerySet[Activity]:

@@ -44,7 +44,7 @@ from icp_portal.lib.models import program_date
 from icp_portal.lib.services import service
 from icp_portal.lib.uploads import pdf_refusal
 from organizations.choices import OrganizationKind
-from organizations.models import Organization, User
+from organizations.models import Organization, User, is_office_staff
 from organizations.policy import require_office
 from organizations.services import event_record
 
@@ -244,8 +244,9 @@ def checklist_confirm(*, case: Case, code: str, result: str, actor: User, note: 
 
 
 @service
-def case_initial_review(*, case: Case, opinion: str, actor: User) -> Case:
-    """The office's initial review opinion (初審意見); the checklist must have no failure."""
+def case_initial_review(*, case: Case, opinion: str, actor: User, opinion_en: str = "") -> Case:
+    """The office's initial review opinion (初審意見), with its English version if written;
+    the checklist must have no failure."""
     case = _lock(case)
     workflow.check(case, "initial_review", actor)
     failed = [item["label"] for item in selectors.checklist(case=case) if item["result"] == "fail"]
@@ -256,27 +257,35 @@ def case_initial_review(*, case: Case, opinion: str, actor: User) -> Case:
     if not opinion.strip():
         raise ValidationError({"opinion": _("Write the initial review opinion.")})
     case.initial_review_opinion = opinion
-    case.save(update_fields=["initial_review_opinion"])
+    case.initial_review_opinion_en = opinion_en
+    case.save(update_fields=["initial_review_opinion", "initial_review_opinion_en"])
     return case_transition(case=case, name="initial_review", actor=actor, note=opinion)
 
 
 @service
-def case_return_for_supplement(*, case: Case, request: str, actor: User) -> Case:
-    """Send the case back to the contractor with the office's request (須再補充資料)."""
+def case_return_for_supplement(
+    *, case: Case, request: str, actor: User, request_en: str = ""
+) -> Case:
+    """Send the case back to the contractor with the office's request (須再補充資料), with
+    its English version if written."""
     case = _lock(case)
     workflow.check(case, "return_for_supplement", actor)
     if not request.strip():
         raise ValidationError({"request": _("Say what the contractor must supply.")})
     case.office_request = request
-    case.save(update_fields=["office_request"])
+    case.office_request_en = request_en
+    case.save(update_fields=["office_request", "office_request_en"])
     case_transition(case=case, name="return_for_supplement", actor=actor, note=request)
     notifications.supplement_requested(case)
     return case
 
 
 @service
-def case_subcommittee_review(*, case: Case, outcome: str, actor: User, note: str = "") -> Case:
-    """Record the sub-committee's outcome: pass, forward, supplement or returned."""
+def case_subcommittee_review(
+    *, case: Case, outcome: str, actor: User, note: str = "", note_en: str = ""
+) -> Case:
+    """Record the sub-committee's outcome: pass, forward, supplement or returned (for a
+    supplement the note, and its English version, is the request to the contractor)."""
     case = _lock(case)
     # Keyed by the outcome's value: ``outcome`` arrives as a plain string (form, API).
     names: dict[str, str] = {
@@ -292,11 +301,32 @@ def case_subcommittee_review(*, case: Case, outcome: str, actor: User, note: str
     update = ["subcommittee_outcome"]
     if outcome == SubcommitteeOutcome.SUPPLEMENT:
         case.office_request = note
-        update.append("office_request")
+        case.office_request_en = note_en
+        update += ["office_request", "office_request_en"]
     case.save(update_fields=update)
     case_transition(case=case, name=names[outcome], actor=actor, note=note)
     if outcome == SubcommitteeOutcome.SUPPLEMENT:
         notifications.supplement_requested(case)
+    return case
+
+
+@service
+def case_assign(*, case: Case, assignee: User | None, actor: User) -> Case:
+    """Give the case to an office member to handle (指派承辦人), or take it back (None)."""
+    case = _lock(case)
+    workflow.check(case, "assign", actor)
+    if assignee is not None and not is_office_staff(assignee):
+        raise ValidationError({"assignee": _("Only an ICP office member can handle a case.")})
+    if case.assignee_id == (assignee.pk if assignee else None):
+        return case
+    case.assignee = assignee
+    case.save(update_fields=["assignee"])
+    event_record(
+        actor=actor,
+        target=case,
+        action="case.assign",
+        note=assignee.display_name if assignee else "",
+    )
     return case
 
 
@@ -421,7 +451,9 @@ def case_pre_approve(*, case: Case, activities: list[dict], meeting, actor: User
     return case_transition(case=case, name="pre_approve", actor=actor, as_committee=True)
 
 
-def _release_open_reserve(case: Case, meeting, actor: User, note: str) -> Decimal:
+def _release_open_reserve(
+    case: Case, meeting, actor: User, note: str, note_en: str = ""
+) -> Decimal:
     reserved = selectors.case_open_reserve(case=case)
     if reserved > 0:
         ledger.credit_release(
@@ -433,6 +465,7 @@ def _release_open_reserve(case: Case, meeting, actor: User, note: str) -> Decima
             case=case,
             meeting=meeting,
             note=note,
+            note_en=note_en,
         )
     return reserved
 
@@ -465,13 +498,21 @@ def case_actual_approve(*, case: Case, activities: list[dict], meeting, actor: U
 
 
 def case_committee_transition(
-    *, case: Case, name: str, meeting, actor: User, note: str = "", new_ends_on: date | None = None
+    *,
+    case: Case,
+    name: str,
+    meeting,
+    actor: User,
+    note: str = "",
+    note_en: str = "",
+    new_ends_on: date | None = None,
 ) -> Case:
     """The other committee decisions: reject, renegotiate, extend, note on record, close
-    (optionally with retention on a legacy agreement), withdraw."""
+    (optionally with retention on a legacy agreement), withdraw. The decision's note (and
+    its English version) labels the ledger entries it posts."""
     case = _lock(case)
     workflow.check(case, name, actor, as_committee=True)
-    label = note
+    label, label_en = note, note_en
     if name == "extend":
         if new_ends_on is None or new_ends_on <= case.ends_on:
             raise ValidationError(
@@ -481,8 +522,12 @@ def case_committee_transition(
         case.ends_on = new_ends_on
         case.save(update_fields=["ends_on"])
         label = f"{label} → {new_ends_on.isoformat()}".strip(" →")
+        # No text but the date: it reads the same in English.
+        label_en = (
+            f"{note_en} → {new_ends_on.isoformat()}".strip(" →") if note_en or not note else ""
+        )
     if name in ("close", "close_with_retention", "withdraw_by_committee"):
-        _release_open_reserve(case, meeting, actor, label)
+        _release_open_reserve(case, meeting, actor, label, label_en)
     if name == "close_with_retention":
         agreement = case.agreement
         ledger.require_legacy_agreement(
@@ -499,6 +544,7 @@ def case_committee_transition(
                 case=case,
                 meeting=meeting,
                 note=label,
+                note_en=label_en,
             )
     return case_transition(case=case, name=name, actor=actor, note=label, as_committee=True)
 

@@ -42,6 +42,7 @@ urlpatterns = [
         name="case_subcommittee_review",
     ),
     path("cases/<int:pk>/withdraw/", views.case_withdraw, name="case_withdraw"),
+    path("cases/<int:pk>/assign/", views.case_assign, name="case_assign"),
     path(
         "cases/<int:pk>/request-actual-approval/",
         views.case_request_actual_approval,

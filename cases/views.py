@@ -27,6 +27,7 @@ from cases.forms import (
     ActionForm,
     ActivityFormSet,
     ActualApprovalRequestForm,
+    AssignForm,
     CaseForm,
     ChecklistConfirmForm,
     CheckpointDoneForm,
@@ -46,7 +47,7 @@ from cases.workflow import TransitionNotAllowed
 from icp_portal.lib.forms import apply_service_errors, service_action
 from icp_portal.lib.xlsx import xlsx_response
 from organizations.choices import PortalRole
-from organizations.selectors import timeline, user_role
+from organizations.selectors import user_role
 
 PAGE_SIZE = 50
 # Statuses in which the case is over: no more documents or actions from the page.
@@ -61,6 +62,7 @@ ACTION_FORMS = {
     "withdraw": WithdrawForm,
     "request_actual_approval": ActualApprovalRequestForm,
     "progress_report": ProgressReportForm,
+    "assign": AssignForm,
 }
 SUBCOMMITTEE_ACTIONS = ("subcommittee_pass", "subcommittee_supplement", "subcommittee_return")
 
@@ -68,7 +70,11 @@ SUBCOMMITTEE_ACTIONS = ("subcommittee_pass", "subcommittee_supplement", "subcomm
 def _visible_case(request, pk) -> Case:
     return get_object_or_404(
         Case.objects.visible_to(request.user).select_related(
-            "agreement", "agreement__contractor", "agreement__procurement", "plan_item"
+            "agreement",
+            "agreement__contractor",
+            "agreement__procurement",
+            "plan_item",
+            "plan_item__demand_item",
         ),
         pk=pk,
     )
@@ -217,6 +223,8 @@ def _case_page(request, case: Case, bound: dict | None = None, upload_form=None)
         forms["progress_report"] = ProgressReportForm(
             prefix="progress_report", initial={"year": asked[0], "quarter": asked[1]}
         )
+    if "assign" not in bound:
+        forms["assign"] = AssignForm(prefix="assign", initial={"assignee": case.assignee_id})
     checklist = selectors.checklist(case=case)
     confirm_forms = {}
     if "confirm_checklist" in actions:
@@ -271,7 +279,7 @@ def _case_page(request, case: Case, bound: dict | None = None, upload_form=None)
         "progress_reports": selectors.progress_report_status(case=case)
         if case.status in workflow.REPORTING
         else [],
-        "events": timeline(target=case),
+        "events": selectors.case_timeline(case=case),
     }
     return render(request, "cases/detail.html", context)
 
@@ -314,6 +322,21 @@ def case_submit(request, pk):
 
 
 @require_POST
+def case_assign(request, pk):
+    """The office gives the case to one of its members to handle."""
+    return _case_action(
+        request,
+        pk,
+        "assign",
+        lambda case, data: services.case_assign(
+            case=case, assignee=data["assignee"], actor=request.user
+        ),
+        _("The case's handler was saved."),
+        action="assign",
+    )
+
+
+@require_POST
 def case_start_checklist(request, pk):
     return _case_action(
         request,
@@ -331,7 +354,7 @@ def case_initial_review(request, pk):
         pk,
         "initial_review",
         lambda case, data: services.case_initial_review(
-            case=case, opinion=data["opinion"], actor=request.user
+            case=case, opinion=data["opinion"], opinion_en=data["opinion_en"], actor=request.user
         ),
         _("The initial review opinion was recorded."),
     )
@@ -344,7 +367,7 @@ def case_return_for_supplement(request, pk):
         pk,
         "return_for_supplement",
         lambda case, data: services.case_return_for_supplement(
-            case=case, request=data["request"], actor=request.user
+            case=case, request=data["request"], request_en=data["request_en"], actor=request.user
         ),
         _("The case went back to the contractor with your request."),
     )
@@ -357,7 +380,11 @@ def case_subcommittee_review(request, pk):
         pk,
         "subcommittee",
         lambda case, data: services.case_subcommittee_review(
-            case=case, outcome=data["outcome"], note=data["note"], actor=request.user
+            case=case,
+            outcome=data["outcome"],
+            note=data["note"],
+            note_en=data["note_en"],
+            actor=request.user,
         ),
         _("The sub-committee's outcome was recorded."),
     )

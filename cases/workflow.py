@@ -119,6 +119,8 @@ TRANSITIONS: dict[str, Transition] = {
         (S.ACTUALLY_APPROVED, S.CLOSED), None, (OFFICE,), "outcome_record"
     ),
     "complete_checkpoint": Transition(OPEN, None, BOTH, "checkpoint_complete"),
+    # Who in the office handles the case (承辦人); a finished case needs no handler.
+    "assign": Transition(OPEN, None, (OFFICE,), "case_assign"),
 }
 
 

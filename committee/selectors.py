@@ -92,6 +92,32 @@ def meeting_conflicts(*, meeting: Meeting, user) -> QuerySet[ConflictDeclaration
 # --- Packets (會議資料) ------------------------------------------------------------------
 
 
+def agenda_totals(*, items: list[AgendaItem]) -> list[dict[str, Any]]:
+    """The credits of a meeting's case items summed per kind of item and per currency (an
+    NT$-point agreement's credits are never added to USD points): requested, pre-approved
+    and actual. Reads the activities the page prefetched: no query."""
+    totals: dict[tuple[str, str], dict[str, Any]] = {}
+    for item in items:
+        case = item.case
+        key = (item.kind, case.agreement.currency)
+        row = totals.setdefault(
+            key,
+            {
+                "kind": item.get_kind_display(),
+                "currency": case.agreement.get_currency_display(),
+                "items": 0,
+                "requested": Decimal("0.00"),
+                "pre_approved": Decimal("0.00"),
+                "actual": Decimal("0.00"),
+            },
+        )
+        row["items"] += 1
+        row["requested"] += case.requested_credits
+        row["pre_approved"] += case.pre_approved_credits
+        row["actual"] += case.actual_credits
+    return [totals[key] for key in sorted(totals)]
+
+
 def packet_latest(*, meeting: Meeting) -> Packet | None:
     """The meeting's newest packet version, or None when none was ever built."""
     return meeting.packets.order_by("-version").first()

@@ -9,7 +9,6 @@ from datetime import date, datetime, timedelta
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -19,6 +18,7 @@ from cases.choices import SubcommitteeOutcome
 from cases.models import Case
 from cases.services import FIGURE_LABELS
 from cases.workflow import TransitionNotAllowed
+from committee import notifications as committee_notifications
 from committee import selectors, workflow
 from committee.choices import (
     OUTCOMES_BY_KIND,
@@ -45,12 +45,11 @@ from committee.models import (
 from demand_items import services as demand_item_services
 from feedback import services as fee_services
 from icp_portal.lib.errors import Conflict
-from icp_portal.lib.mail import notify
 from icp_portal.lib.models import program_date
 from icp_portal.lib.services import service
 from icp_portal.lib.tasks import enqueue_on_commit
 from icp_portal.lib.workflow import StateConflict
-from organizations.choices import OFFICE_GROUP, ReviewerKind
+from organizations.choices import ReviewerKind
 from organizations.models import ReviewerProfile, User
 from organizations.policy import require_office
 from organizations.services import event_record
@@ -108,9 +107,11 @@ def meeting_create(
     actor: User,
     members: Iterable[ReviewerProfile] = (),
     title: str = "",
+    title_en: str = "",
     round=None,
 ) -> Meeting:
-    """Plan a meeting; a sub-committee must have 5–7 members, experts more than half."""
+    """Plan a meeting, its title in Chinese and (if given) in English; a sub-committee must
+    have 5–7 members, experts more than half."""
     require_office(actor)
     seated = list(members)
     _check_members(kind, seated)
@@ -119,7 +120,13 @@ def meeting_create(
             {"round": _("A demand-item panel, and only a panel, scores a round.")}
         )
     meeting = Meeting(
-        kind=kind, year=year, number=number, held_on=held_on, title=title, round=round
+        kind=kind,
+        year=year,
+        number=number,
+        held_on=held_on,
+        title=title,
+        title_en=title_en,
+        round=round,
     )
     meeting.full_clean()
     meeting.save()
@@ -159,6 +166,28 @@ def meeting_mark_held(*, meeting: Meeting, actor: User) -> Meeting:
         to_status=meeting.status,
     )
     return meeting
+
+
+@service
+def meetings_mark_past_held(*, today: date, actor: User) -> int:
+    """Daily: a planned meeting whose day has passed took place (會議已召開) — its status
+    says so without anyone having to press the button; returns how many changed."""
+    require_office(actor, system=True)
+    changed = 0
+    for meeting in Meeting.objects.select_for_update().filter(
+        status=MeetingStatus.PLANNED, held_on__lt=today
+    ):
+        meeting.status = MeetingStatus.HELD
+        meeting.save(update_fields=["status"])
+        event_record(
+            actor=actor,
+            target=meeting,
+            action="meeting.held",
+            from_status=MeetingStatus.PLANNED,
+            to_status=meeting.status,
+        )
+        changed += 1
+    return changed
 
 
 # Which case statuses an agenda item of each kind takes, and the transition it makes now.
@@ -296,10 +325,12 @@ def decision_record(
     outcome: str,
     actor: User,
     note: str = "",
+    note_en: str = "",
     activities: list[dict] | None = None,
     new_ends_on: date | None = None,
 ) -> Decision:
-    """Record (or change) the decision on an agenda item, until the minutes are approved."""
+    """Record (or change) the decision on an agenda item, until the minutes are approved;
+    its note (conditions, reasons) in Chinese and, for the contractor, in English."""
     meeting = _lock(meeting)
     workflow.check(meeting, "record_decision", actor)
     if agenda_item.meeting_id != meeting.pk:
@@ -324,6 +355,7 @@ def decision_record(
         defaults={
             "outcome": outcome,
             "note": note,
+            "note_en": note_en,
             "activities": [{k: str(v) for k, v in row.items()} for row in (activities or [])],
             "new_ends_on": new_ends_on,
             "decided_by": actor,
@@ -382,6 +414,7 @@ def _apply(decision: Decision, meeting: Meeting, actor: User, approved_on: date)
             meeting=meeting,
             actor=actor,
             note=decision.note,
+            note_en=decision.note_en,
             new_ends_on=decision.new_ends_on,
         )
     notifications.decision_made(case, decision)
@@ -582,16 +615,7 @@ def packet_finalize(
     if copies:
         packet_copies_queue(packet=packet, actor=actor)
     meeting = packet.meeting
-    members = User.objects.filter(reviewer_profile__meetings=meeting).distinct()
-    sent = notify(
-        members,
-        "packet_sent",
-        {
-            "meeting": meeting,
-            "packet": packet,
-            "meeting_path": reverse("meeting_detail", args=[meeting.pk]),
-        },
-    )
+    sent = committee_notifications.packet_sent(packet)
     event_record(
         actor=actor,
         target=meeting,
@@ -619,7 +643,6 @@ def packets_build_upcoming(*, today: date, actor: User) -> list[Packet]:
         held_on__gt=today,
         held_on__lte=today + timedelta(days=PACKET_DRAFT_DAYS),
     ).exclude(packets__status__in=usable)
-    office = User.objects.filter(groups__name=OFFICE_GROUP, is_active=True).distinct()
     queued = []
     for pk in due.order_by("held_on", "pk").values_list("pk", flat=True):
         meeting = Meeting.objects.select_for_update().get(pk=pk)
@@ -628,16 +651,8 @@ def packets_build_upcoming(*, today: date, actor: User) -> list[Packet]:
         first = not meeting.packets.exists()
         packet = packet_build(meeting=meeting, actor=actor)
         if first:
-            notify(
-                office,
-                "packet_draft",
-                {
-                    "meeting": meeting,
-                    "packet": packet,
-                    "send_by": meeting.held_on - timedelta(days=PACKET_SEND_DAYS),
-                    "meeting_path": reverse("meeting_detail", args=[meeting.pk]),
-                },
-            )
+            send_by = meeting.held_on - timedelta(days=PACKET_SEND_DAYS)
+            committee_notifications.packet_draft(packet, send_by)
         queued.append(packet)
     return queued
 

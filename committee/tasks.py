@@ -55,6 +55,13 @@ def build_upcoming_packets(today: str | None = None) -> int:
     return len(services.packets_build_upcoming(today=day, actor=system_user()))
 
 
+@shared_task(name="committee.mark_past_meetings_held")
+def mark_past_meetings_held(today: str | None = None) -> int:
+    """Daily: the meetings whose day has passed are held (see the service)."""
+    day = date.fromisoformat(today) if today else timezone.localdate()
+    return services.meetings_mark_past_held(today=day, actor=system_user())
+
+
 @shared_task(name="committee.build_member_copy")
 def build_member_copy(copy_id: int) -> str:
     """Render one member's copy of a final packet (claimed once; failure recorded)."""

@@ -236,6 +236,7 @@ def _meeting_page(request, meeting: Meeting, bound: dict | None = None):
         "members": members,
         "expert_count": sum(1 for m in members if m.kind == "expert"),
         "rows": rows,
+        "agenda_totals": selectors.agenda_totals(items=items),
         "agenda_form": (
             bound.get("agenda") or AgendaAddForm(meeting=meeting, user=user, prefix="agenda")
         )

@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from demand_items.choices import Criterion
 from demand_items.models import CallRound, DemandItem
 from demand_items.selectors import open_rounds
-from icp_portal.lib.forms import DATE, InputForm
+from icp_portal.lib.forms import DATE, InputForm, quarter_field
 from organizations.choices import OrganizationKind
 from organizations.models import Organization
 
@@ -107,6 +107,8 @@ class ScoreForm(forms.Form):
 
 
 class RoundOpenForm(InputForm):
+    quarter = quarter_field(_("Quarter"))
+
     class Meta:
         model = CallRound
         fields = ["year", "quarter", "opens_on", "closes_on"]

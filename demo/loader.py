@@ -3,7 +3,8 @@
 The files say *what* happened (parties, agreements, cases, meetings, decisions, rounds,
 items); the step modules (``parties``, ``agreements``, ``feedback``, ``demand_items``,
 ``replay``) play it through the services; ``seed()`` runs the steps in the apps' order,
-in one transaction, with notifications silenced.
+in one transaction, with notifications silenced (the last step puts a few recent notices
+in the demo people's inboxes, e-mailing nobody).
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ def office() -> User:
 
 def steps() -> list[Callable[[], list[str]]]:
     """The seed steps in the apps' dependency order (each idempotent)."""
-    from demo import agreements, demand_items, feedback, outcomes, parties, replay
+    from demo import agreements, demand_items, feedback, inbox, outcomes, parties, replay
 
     return [
         parties.seed,
@@ -76,6 +77,8 @@ def steps() -> list[Callable[[], list[str]]]:
         replay.seed,
         outcomes.seed,
         outcomes.seed_office,
+        outcomes.seed_assignments,
+        inbox.seed,  # last: a few recent notices, into the inboxes only
     ]
 
 

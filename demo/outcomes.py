@@ -3,6 +3,8 @@ recorded through the services as the office records them. Idempotent."""
 
 from __future__ import annotations
 
+from django.utils import timezone
+
 from cases import services as case_services
 from cases.choices import OutcomeStage
 from cases.models import CaseOutcome
@@ -64,3 +66,32 @@ def seed_office() -> list[str]:
                 )
                 logged += 1
     return [f"Office: {logged} activities of 2011 logged; the year's work-plan targets entered."]
+
+
+def seed_assignments() -> list[str]:
+    """Share the open cases out between the office's members (承辦人), in turn by number,
+    through the service (a case already handled keeps its handler)."""
+    from cases.models import Case
+    from cases.workflow import OPEN
+    from organizations.models import User
+
+    people = load("people")
+    names = [people["office"]["username"]] + [c["username"] for c in people["office_colleagues"]]
+    staff = [User.objects.get(username=name) for name in names]
+    actor = office()
+    assigned = 0
+    for index, case in enumerate(Case.objects.filter(status__in=OPEN).order_by("number")):
+        if case.assignee_id is None:
+            case_services.case_assign(case=case, assignee=staff[index % len(staff)], actor=actor)
+            assigned += 1
+    from committee import services as committee_services
+    from organizations.services import system_user
+
+    # What the daily job does on the day the demo is loaded: a meeting past is held.
+    held = committee_services.meetings_mark_past_held(
+        today=timezone.localdate(), actor=system_user()
+    )
+    return [
+        f"Office: {assigned} open cases shared out between {len(staff)} members; "
+        f"{held} past meetings marked held."
+    ]

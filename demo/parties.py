@@ -71,6 +71,16 @@ def seed() -> list[str]:
     )
     user.groups.add(office_group)
     accounts = [(office["username"], office["label"])]
+    for colleague in people.get("office_colleagues", []):
+        user = _demo_user(
+            colleague["username"],
+            colleague["name"],
+            colleague["email"],
+            colleague["language"],
+            is_staff=True,
+        )
+        user.groups.add(office_group)
+        accounts.append((colleague["username"], "ICP office staff / 工合小組"))
 
     for member in people["members"]:
         user = _demo_user(member["username"], member["name"], member["email"], member["language"])

@@ -8,12 +8,23 @@ from django.core.exceptions import FieldDoesNotExist
 from django.db.models import Count, Field, Model, OuterRef, QuerySet, Subquery
 from django.db.models.functions import Coalesce
 
-from organizations.choices import ROLE_BY_KIND, AuditAction, MembershipRole, PortalRole
-from organizations.filtersets import OrganizationFilterSet, ReviewerFilterSet
+from organizations.choices import (
+    OFFICE_GROUP,
+    ROLE_BY_KIND,
+    AuditAction,
+    MembershipRole,
+    PortalRole,
+)
+from organizations.filtersets import (
+    NotificationFilterSet,
+    OrganizationFilterSet,
+    ReviewerFilterSet,
+)
 from organizations.models import (
     ApiToken,
     AuditEvent,
     Membership,
+    Notification,
     Organization,
     ReviewerProfile,
     User,
@@ -40,6 +51,13 @@ def user_role(*, user) -> str:
     if ReviewerProfile.objects.filter(user=user, active=True).exists():
         return PortalRole.REVIEWER
     return PortalRole.NONE
+
+
+def office_staff() -> QuerySet[User]:
+    """The ICP office's active members (工合小組), who handle cases."""
+    return User.objects.filter(groups__name=OFFICE_GROUP, is_active=True).order_by(
+        "last_name", "first_name", "username"
+    )
 
 
 def user_membership(*, user) -> Membership | None:
@@ -136,3 +154,17 @@ def timeline(*, target: Model) -> list[TimelineRow]:
         )
         for event in events_of(target=target)
     ]
+
+
+# --- The inbox ----------------------------------------------------------------------------
+
+
+def notification_list(*, user, filters: dict | None = None) -> QuerySet[Notification]:
+    """A person's own notices (通知), newest first, filtered (``unread``)."""
+    notifications = Notification.objects.visible_to(user).order_by("-created_at", "-id")
+    return NotificationFilterSet(filters or {}, queryset=notifications).qs
+
+
+def notification_unread_count(*, user) -> int:
+    """How many of the person's notices are unread (the badge in the navigation bar)."""
+    return Notification.objects.visible_to(user).unread().count()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Count, F, Min, Sum
+from django.db.models import Count, F, Min, Q, Sum
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -68,25 +68,72 @@ def _bills(today: date) -> list[dict[str, Any]]:
     ]
 
 
-def _cases() -> list[dict[str, Any]]:
-    rows = (
-        Case.objects.filter(status__in=OFFICE_STEPS)
-        .values("status")
-        .annotate(n=Count("id"), oldest=Min("submitted_at"))
+def _cases(user=None) -> list[dict[str, Any]]:
+    """The cases waiting on the office by step; with ``user``, only those they handle."""
+    cases = Case.objects.filter(status__in=OFFICE_STEPS)
+    mine = ""
+    if user is not None:
+        cases = cases.filter(assignee=user)
+        mine = "&assignee=mine"
+    rows = cases.values("status").annotate(
+        n=Count("id"), oldest=Min("submitted_at"), unassigned=Count("id", filter=Q(assignee=None))
     )
     by_status = {row["status"]: row for row in rows}
     url = reverse("case_list")
-    return [
+    lines = [
         {
             "key": f"cases-{status}",
             "label": _("Cases waiting: %(step)s") % {"step": CaseStatus(status).label},
             "count": by_status[status]["n"],
             "since": by_status[status]["oldest"],
-            "url": f"{url}?status={status}",
+            "url": f"{url}?status={status}{mine}",
             "urgent": False,
         }
         for status in OFFICE_STEPS
         if status in by_status
+    ]
+    if user is None:
+        unassigned = sum(row["unassigned"] for row in by_status.values())
+        steps = "".join(f"&status={status}" for status in OFFICE_STEPS)
+        lines.append(
+            {
+                "key": "cases-unassigned",
+                "label": _("Cases waiting on the office that nobody handles yet"),
+                "count": unassigned,
+                "url": f"{url}?assignee=none{steps}",
+                "urgent": False,
+            }
+        )
+    return lines
+
+
+def _reports(today: date, user=None) -> list[dict[str, Any]]:
+    """Quarterly progress reports overdue and due soon, over every executing case (or the
+    cases ``user`` handles)."""
+    from cases import selectors as case_selectors
+
+    cases = Case.objects.all() if user is None else Case.objects.filter(assignee=user)
+    overdue, coming = case_selectors.reports_due(cases=cases, today=today)
+    mine = "&assignee=mine" if user is not None else ""
+    url = reverse("case_list")
+    return [
+        {
+            "key": "reports-overdue",
+            "label": _("Quarterly progress reports overdue"),
+            "count": len(overdue),
+            "cases": len({line["case"].pk for line in overdue}),
+            "url": f"{url}?reports=overdue{mine}",
+            "urgent": True,
+        },
+        {
+            "key": "reports-due",
+            "label": _("Quarterly progress reports due within %(days)s days")
+            % {"days": case_selectors.REPORT_SOON_DAYS},
+            "count": len(coming),
+            "cases": len({line["case"].pk for line in coming}),
+            "url": f"{url}?reports=due{mine}",
+            "urgent": False,
+        },
     ]
 
 
@@ -151,9 +198,14 @@ def _meetings(today: date) -> list[dict[str, Any]]:
     ]
 
 
-def office_queue(*, today: date) -> list[dict[str, Any]]:
-    """The office's work queue: every line with something to do, urgent ones first."""
-    lines = _bills(today) + _agreements(today) + _meetings(today) + _cases()
+def office_queue(*, today: date, mine=None) -> list[dict[str, Any]]:
+    """The office's work queue: every line with something to do, urgent ones first. With
+    ``mine`` (an office member), only the work assigned to them: their cases' steps and
+    reports (bills, meetings and rounds belong to the office as a whole)."""
+    if mine is not None:
+        lines = _reports(today, mine) + _cases(mine)
+    else:
+        lines = _bills(today) + _reports(today) + _agreements(today) + _meetings(today) + _cases()
     due = [line for line in lines if line["count"]]
     return sorted(due, key=lambda line: not line["urgent"])
 
@@ -166,8 +218,6 @@ CONTRACTOR_STEPS = (
     CaseStatus.SUPPLEMENT_REQUESTED,
     CaseStatus.RENEGOTIATE,
 )
-# A report due within this many days is shown as coming.
-REPORT_SOON_DAYS = 15
 SHOWN = 10  # the lines listed per kind (the count says how many in all)
 
 
@@ -195,22 +245,7 @@ def contractor_day(*, user, today: date) -> dict[str, Any]:
     from reports.models import DecisionLetter
 
     agreements = agreement_balances(user=user, today=today, order=("-signed_on", "id"))
-    executing = (
-        Case.objects.visible_to(user)
-        .filter(status__in=(CaseStatus.PRE_APPROVED, CaseStatus.IN_EXECUTION))
-        .prefetch_related("progress_reports")
-        .order_by("number")
-    )
-    overdue, coming = [], []
-    for case in executing:
-        for row in case_selectors.progress_report_status(case=case, today=today):
-            if row["report"] is not None:
-                continue
-            line = {"case": case, **row}
-            if row["overdue"]:
-                overdue.append(line)
-            elif (row["due_on"] - today).days <= REPORT_SOON_DAYS:
-                coming.append(line)
+    overdue, coming = case_selectors.reports_due(cases=Case.objects.visible_to(user), today=today)
     waiting = (
         Case.objects.visible_to(user).filter(status__in=CONTRACTOR_STEPS).order_by("created_at")
     )
@@ -222,8 +257,8 @@ def contractor_day(*, user, today: date) -> dict[str, Any]:
     return {
         **agreements,
         "overdue_count": len(overdue),
-        "overdue": sorted(overdue, key=lambda line: line["due_on"])[:SHOWN],
-        "coming": sorted(coming, key=lambda line: line["due_on"])[:SHOWN],
+        "overdue": overdue[:SHOWN],
+        "coming": coming[:SHOWN],
         "waiting_count": waiting.count(),
         "waiting": list(waiting[:SHOWN]),
         "letters": list(letters[:SHOWN]),

@@ -16,6 +16,7 @@ from cases.models import (
 )
 from organizations.choices import OrganizationKind
 from organizations.models import AuditEvent, Organization
+from organizations.selectors import office_staff
 
 
 class ActivitySerializer(serializers.ModelSerializer):
@@ -74,8 +75,11 @@ class CaseSerializer(serializers.ModelSerializer):
             "description",
             "plan_item",
             "initial_review_opinion",
+            "initial_review_opinion_en",
             "subcommittee_outcome",
             "office_request",
+            "office_request_en",
+            "assignee",
             "submitted_at",
             "activities",
         ]
@@ -83,8 +87,11 @@ class CaseSerializer(serializers.ModelSerializer):
             "number",
             "status",
             "initial_review_opinion",
+            "initial_review_opinion_en",
             "subcommittee_outcome",
             "office_request",
+            "office_request_en",
+            "assignee",
             "submitted_at",
         ]
 
@@ -148,15 +155,18 @@ class ProgressReportSerializer(serializers.ModelSerializer):
 
 class SupplementSerializer(serializers.Serializer):
     request = serializers.CharField(max_length=5000)
+    request_en = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
 class InitialReviewSerializer(serializers.Serializer):
     opinion = serializers.CharField(max_length=10000)
+    opinion_en = serializers.CharField(required=False, allow_blank=True, max_length=10000)
 
 
 class SubcommitteeReviewSerializer(serializers.Serializer):
     outcome = serializers.ChoiceField(SubcommitteeOutcome.choices)
     note = serializers.CharField(required=False, allow_blank=True, max_length=5000)
+    note_en = serializers.CharField(required=False, allow_blank=True, max_length=5000)
 
 
 class WithdrawSerializer(serializers.Serializer):
@@ -205,3 +215,11 @@ class OutcomeSerializer(serializers.ModelSerializer):
 
 class CheckpointDoneSerializer(serializers.Serializer):
     done_on = serializers.DateField()
+
+
+class AssignSerializer(serializers.Serializer):
+    """Who in the office handles the case; null takes it back."""
+
+    assignee = serializers.PrimaryKeyRelatedField(
+        queryset=office_staff(), allow_null=True, help_text="An ICP office member's user id."
+    )

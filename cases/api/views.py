@@ -10,6 +10,7 @@ from rest_framework.response import Response
 
 from cases import selectors, services, workflow
 from cases.api.serializers import (
+    AssignSerializer,
     CaseSerializer,
     ChecklistItemSerializer,
     CheckpointDoneSerializer,
@@ -109,6 +110,16 @@ class CaseViewSet(
     def submit(self, request, pk=None):
         """The contractor submits the case for pre-approval."""
         return self._done(services.case_submit(case=self._case("submit"), actor=request.user))
+
+    @extend_schema(request=AssignSerializer, responses=CaseSerializer)
+    @action(detail=True, methods=["post"])
+    def assign(self, request, pk=None):
+        """The office gives the case to one of its members to handle (承辦人)."""
+        case = self._case("assign")
+        data = self._input(AssignSerializer)
+        return self._done(
+            services.case_assign(case=case, assignee=data["assignee"], actor=request.user)
+        )
 
     @extend_schema(request=None, responses=CaseSerializer)
     @action(detail=True, methods=["post"], url_path="start-checklist")

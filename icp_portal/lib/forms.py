@@ -11,10 +11,23 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from icp_portal.lib.errors import Conflict
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+# A quarter is picked, never typed (issue 14): one list for every form that asks.
+QUARTERS = [
+    (1, gettext_lazy("Q1 (January–March)")),
+    (2, gettext_lazy("Q2 (April–June)")),
+    (3, gettext_lazy("Q3 (July–September)")),
+    (4, gettext_lazy("Q4 (October–December)")),
+]
+
+
+def quarter_field(label) -> forms.TypedChoiceField:
+    """The quarter as a choice of four."""
+    return forms.TypedChoiceField(label=label, coerce=int, choices=QUARTERS)
 
 
 class InputForm(forms.ModelForm):

@@ -127,6 +127,7 @@ def build_world() -> World:
         agency=agency_member,
     )
     ids.update(
+        staff_user=staff.pk,
         org_a=contractor_a.pk,
         org_b=contractor_b.pk,
         org_recipient=recipient.pk,
@@ -384,6 +385,19 @@ def build_world() -> World:
     report_services.letters_issue(meeting=promo_done, actor=staff)
     letter = DecisionLetter.objects.filter(case=billed).get()
     ids.update(letter=letter.pk, case_letter=billed.pk)
+
+    # --- Inbox notices: staff's (its read-only token reads them too) and contractor A's.
+    from organizations.choices import NotificationKind
+    from organizations.models import Notification
+
+    for actor in ("staff", "contractor_a"):
+        notice = Notification.objects.create(
+            user=w.users[actor],
+            kind=NotificationKind.CASE_RECEIVED,
+            subject=f"matrix {actor}",
+            link=f"/cases/{ids['case_submitted']}/",
+        )
+        ids[f"notification_{'a' if actor == 'contractor_a' else actor}"] = notice.pk
 
     # --- Credentials ------------------------------------------------------------------
     for actor, user in w.users.items():

@@ -232,6 +232,38 @@ API_ROWS = [
         },
     ),
     Row("api", "GET", f"{V1}/reviewers/{{reviewer_profile}}/", "reviewer-detail", read("reviewer")),
+    # The inbox: each caller's own notices only (another's is 404); the read-only token
+    # reads its person's (staff's) but marks nothing.
+    Row("api", "GET", f"{V1}/notifications/", "notification-list", everyone()),
+    Row(
+        "api",
+        "GET",
+        f"{V1}/notifications/{{notification_staff}}/",
+        "notification-detail",
+        read(),
+    ),
+    Row(
+        "api",
+        "POST",
+        f"{V1}/notifications/{{notification_staff}}/read/",
+        "notification-read",
+        write(200, STAFF),
+    ),
+    Row(
+        "api",
+        "POST",
+        f"{V1}/notifications/{{notification_a}}/read/",
+        "notification-read",
+        write(200, ("contractor_a",), staff=404),
+        note="contractor A's",
+    ),
+    Row(
+        "api",
+        "POST",
+        f"{V1}/notifications/read-all/",
+        "notification-read-all",
+        create(200, PEOPLE),
+    ),
     Row(
         "api",
         "PATCH",
@@ -611,6 +643,23 @@ API_ROWS = [
     Row(
         "api",
         "POST",
+        f"{V1}/cases/{{case_submitted}}/assign/",
+        "case-assign",
+        write(200, STAFF, A_SIDE),
+        {"assignee": "{staff_user}"},
+    ),
+    Row(
+        "api",
+        "POST",
+        f"{V1}/cases/{{case_withdrawn}}/assign/",
+        "case-assign",
+        write(409, STAFF, A_SIDE),
+        {"assignee": "{staff_user}"},
+        note="finished",
+    ),
+    Row(
+        "api",
+        "POST",
         f"{V1}/cases/{{case_b}}/withdraw/",
         "case-withdraw",
         write(200, ("staff", "contractor_b")),
@@ -820,6 +869,8 @@ API_ROWS = [
     # Statistics (issue 12): staff any agency's, an agency's members their own, else 403.
     Row("api", "GET", f"{V1}/statistics/", "statistics", staff_read(agency=200)),
     Row("api", "GET", f"{V1}/public/statistics/", "public-statistics", everyone(anonymous=200)),
+    # The global search (issue 14): everyone signed in, each finding only what they may see.
+    Row("api", "GET", f"{V1}/search/", "search", everyone()),
     Row(
         "api",
         "GET",
@@ -992,6 +1043,7 @@ PAGE_ROWS = [
     Row("page", "GET", "/public/demand-items/", "public_demand_item_list", public()),
     # Statistics (issue 12): the office's and an agency's (its own purchases); public figures.
     Row("page", "GET", "/statistics/", "statistics", page("staff", "agency")),
+    Row("page", "GET", "/search/", "search", page(*PEOPLE), note="global search"),
     Row("page", "GET", "/home/agency/", "home_agency", page("agency")),
     Row("page", "GET", "/reports/", "report_list", page(*PEOPLE)),
     Row(
@@ -1057,6 +1109,15 @@ PAGE_ROWS = [
     Row("page", "GET", "/reviewers/", "reviewer_list", page("staff")),
     Row("page", "GET", "/reviewers/new/", "reviewer_create", page("staff")),
     Row("page", "GET", "/account/api-keys/", "api_tokens", page(*PEOPLE)),
+    Row("page", "GET", "/inbox/", "inbox", page(*PEOPLE)),
+    Row("page", "POST", "/inbox/read-all/", "inbox_read_all", page(other=302)),
+    Row(
+        "page",
+        "POST",
+        "/inbox/{notification_a}/open/",
+        "inbox_open",
+        page_post(("contractor_a",), staff=404),
+    ),
     Row(
         "page",
         "POST",
@@ -1206,6 +1267,14 @@ PAGE_ROWS = [
         "case_subcommittee_review",
         page_post(STAFF, SUB_CASE),
         {"subcommittee-outcome": "pass"},
+    ),
+    Row(
+        "page",
+        "POST",
+        "/cases/{case_submitted}/assign/",
+        "case_assign",
+        page_post(STAFF, A_SIDE),
+        {"assign-assignee": "{staff_user}"},
     ),
     Row(
         "page",

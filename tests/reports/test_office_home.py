@@ -96,3 +96,58 @@ def test_the_proposer_home_lists_its_items_by_stage(year_2011, client, proposing
     DemandItem.objects.filter(status="passed").update(proposer=proposing_unit)
     html = client.get("/home/proposer/").content.decode()
     assert 'data-testid="proposer-stages"' in html and "?status=passed" in html
+
+
+def _more_bills(times: int) -> None:
+    """``times`` more bills like the year's one, each on an activity of its own."""
+    from cases.models import Activity
+
+    bill = Bill.objects.get()
+    spare = Activity.objects.filter(bill__isnull=True).order_by("-id")[:times]
+    assert len(spare) == times
+    for n, activity in enumerate(spare):
+        copy = Bill.objects.get(pk=bill.pk)
+        copy.pk, copy.number, copy.activity, copy.case_id = (
+            None,
+            f"{bill.number}-{n}",
+            activity,
+            activity.case_id,
+        )
+        copy.save()
+
+
+def test_every_role_home_costs_the_same_queries_as_the_program_grows(
+    year_2011, client, recipient_member, proposing_unit, django_assert_max_num_queries
+):
+    """The recipient's, the proposing unit's and the agency's homes, at the year's size
+    and with ten times its cases, ledger entries and bills: the same number of queries."""
+    from demand_items.models import DemandItem
+    from tests.factories import MembershipFactory, UserFactory
+
+    proposer = UserFactory(username="proposer-queries")
+    MembershipFactory(user=proposer, organization=proposing_unit)
+    DemandItem.objects.update(proposer=proposing_unit)
+    agency = UserFactory(username="agency-queries")
+    MembershipFactory(user=agency, organization=year_2011["agency"])
+    homes = {
+        recipient_member: "/home/recipient/",
+        proposer: "/home/proposer/",
+        agency: "/home/agency/",
+    }
+    counts = {}
+    for user, url in homes.items():
+        client.force_login(user)
+        with django_assert_max_num_queries(40) as few:
+            assert client.get(url).status_code == 200
+        counts[url] = len(few.captured_queries)
+    _more_of_the_same(10)
+    _more_bills(10)
+    for n, item in enumerate(list(DemandItem.objects.all()) * 4):
+        item.pk, item.title_en = None, f"{item.title_en} {n}"
+        item.save()
+    for user, url in homes.items():
+        client.force_login(user)
+        with django_assert_max_num_queries(counts[url]):
+            html = client.get(url).content.decode()
+        if url == "/home/recipient/":
+            assert html.count("/bills/") >= 10  # the new bills are there, not skipped
