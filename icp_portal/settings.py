@@ -105,6 +105,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "organizations.context_processors.portal_role",
+                "organizations.context_processors.inbox",
             ],
         },
     },
@@ -262,6 +263,11 @@ CELERY_BEAT_SCHEDULE = {
     "outcome-revisits-daily": {
         "task": "cases.remind_outcome_revisits",
         "schedule": crontab(hour=8, minute=15),
+    },
+    # A meeting whose day has passed is held (its minutes may follow).
+    "past-meetings-held-daily": {
+        "task": "committee.mark_past_meetings_held",
+        "schedule": crontab(hour=0, minute=30),
     },
     # Every active contractor's credit statement, the first day of each quarter.
     "quarterly-statements": {

@@ -25,6 +25,7 @@ from organizations.decorators import office_required, role_required
 from organizations.models import Organization, ReviewerProfile, is_office_staff
 from organizations.selectors import user_membership
 from reports import dashboard, exports, selectors, services, work
+from reports import search as searching
 from reports.api.serializers import StatisticsQuerySerializer
 from reports.files import open_stored, report_file_response
 from reports.forms import OfficeActivityForm, ReportRequestForm
@@ -197,8 +198,10 @@ def home_office(request):
     it is done), then the program's parties and the ways in."""
     counts = organization_selectors.organization_counts_by_kind()
     kinds = [(value, label, counts.get(value, 0)) for value, label in OrganizationKind.choices]
+    mine = request.GET.get("mine") == "1"
     context = {
-        "queue": work.office_queue(today=timezone.localdate()),
+        "mine": mine,
+        "queue": work.office_queue(today=timezone.localdate(), mine=request.user if mine else None),
         "kinds": kinds,
         "reviewer_count": ReviewerProfile.objects.filter(active=True).count(),
     }
@@ -227,3 +230,20 @@ def home_proposer(request):
     membership = user_membership(user=request.user)
     day = work.proposer_day(user=request.user)
     return render(request, "home/proposer.html", {"organization": membership.organization, **day})
+
+
+def search(request):
+    """The global search (``/search/?q=``): numbers, titles and names in both languages,
+    among what the reader may open, grouped by kind. One exact number match alone opens
+    its record directly (``&all=1`` lists it instead)."""
+    results = searching.search(user=request.user, query=request.GET.get("q"))
+    exact = results.exact
+    if len(exact) == 1 and not request.GET.get("all"):
+        return redirect(exact[0].url)
+    context = {
+        "results": results,
+        "query": results.query,
+        "min_length": searching.MIN_LENGTH,
+        "max_length": searching.MAX_LENGTH,
+    }
+    return render(request, "reports/search.html", context)
