@@ -199,7 +199,9 @@ def contractor_balances(*, contractor_id: int, as_of: date | None = None) -> lis
 
 def agreement_ledger(*, agreement: Agreement) -> QuerySet[CreditEntry]:
     """The agreement's ledger (帳務分錄), in effective order."""
-    return agreement.entries.select_related("created_by", "reverses").order_by("effective_on", "id")
+    return agreement.entries.select_related("created_by", "reverses", "case", "meeting").order_by(
+        "effective_on", "id"
+    )
 
 
 def bank_balance(*, bank: CreditBank, as_of: date | None = None) -> Decimal:

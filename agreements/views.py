@@ -163,7 +163,7 @@ def agreement_detail(request, pk):
         "balance": selectors.agreement_balance(agreement=agreement, as_of=as_of),
         "ledger": _numbered(selectors.agreement_ledger(agreement=agreement)),
         "multipliers": agreement.multipliers.order_by("mode", "-effective_from"),
-        "plan_items": agreement.plan_items.order_by("id"),
+        "plan_items": agreement.plan_items.select_related("demand_item").order_by("id"),
         "briefings": agreement.briefings.order_by("held_on"),
         "briefing_overdue": agreement.briefing_overdue(),
         "is_staff": is_office_staff(request.user),

@@ -20,4 +20,5 @@ urlpatterns = [
         name="decision_letter",
     ),
     path("public/statistics/", views.public_statistics, name="public_statistics"),
+    path("search/", views.search, name="search"),
 ]

@@ -177,3 +177,32 @@ class OfficeActivitySerializer(serializers.ModelSerializer):
 
         model = OfficeActivity
         fields = ["id", "kind", "held_on", "title", "counterpart", "firms", "people", "note"]
+
+
+class SearchHitSerializer(serializers.Serializer):
+    """One record found by the search: its kind, id, number (if it has one), title and page."""
+
+    kind = serializers.CharField()
+    id = serializers.IntegerField(source="pk")
+    number = serializers.CharField()
+    title = serializers.CharField()
+    url = serializers.CharField()
+    exact = serializers.BooleanField()
+
+
+class SearchGroupSerializer(serializers.Serializer):
+    """The records of one kind found: the first ones and how many in all."""
+
+    kind = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+    results = SearchHitSerializer(many=True, source="hits")
+
+
+class SearchResultsSerializer(serializers.Serializer):
+    """``GET /search/?q=``: the query as searched, grouped results, and ``too_short``."""
+
+    query = serializers.CharField(allow_blank=True)
+    too_short = serializers.BooleanField()
+    total = serializers.IntegerField()
+    groups = SearchGroupSerializer(many=True)

@@ -6,6 +6,7 @@ from reports.api.views import (
     OfficeActivityViewSet,
     PublicStatisticsView,
     ReportJobViewSet,
+    SearchView,
     StatisticsView,
 )
 
@@ -16,4 +17,5 @@ routes = [
 urlpatterns = [
     path("statistics/", StatisticsView.as_view(), name="statistics"),
     path("public/statistics/", PublicStatisticsView.as_view(), name="public-statistics"),
+    path("search/", SearchView.as_view(), name="search"),
 ]

@@ -9,10 +9,11 @@ from rest_framework.permissions import AllowAny, IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from reports import selectors, services
+from reports import search, selectors, services
 from reports.api.serializers import (
     OfficeActivitySerializer,
     ReportJobSerializer,
+    SearchResultsSerializer,
     StatisticsQuerySerializer,
     StatisticsSerializer,
 )
@@ -131,3 +132,23 @@ class OfficeActivityViewSet(
         serializer.is_valid(raise_exception=True)
         row = services.activity_record(actor=request.user, **serializer.validated_data)
         return Response(OfficeActivitySerializer(row).data, status=status.HTTP_201_CREATED)
+
+
+class SearchView(APIView):
+    """The global search (api.md): numbers, titles and names in both languages among the
+    records the caller may open, grouped by kind; a query under two characters finds
+    nothing (``too_short``); a longer one than 100 is cut."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter(
+                "q", str, description="A number, a title or a name (Chinese or English)."
+            )
+        ],
+        responses=SearchResultsSerializer,
+    )
+    def get(self, request):
+        results = search.search(user=request.user, query=request.query_params.get("q"))
+        return Response(SearchResultsSerializer(results).data)
