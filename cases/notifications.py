@@ -1,12 +1,12 @@
-"""E-mails about cases, each in the recipient's language (bilingual templates)."""
+"""Notices about cases (inbox and e-mail), each in the recipient's language."""
 
 from __future__ import annotations
 
 from django.contrib.auth import get_user_model
 from django.urls import reverse
 
-from icp_portal.lib.mail import notify
 from organizations.choices import OFFICE_GROUP
+from organizations.notifications import notify
 
 
 def _contractor_people(case):
@@ -20,28 +20,33 @@ def _office_people():
 
 
 def _context(case, **extra):
-    return {"case": case, "case_path": reverse("case_detail", args=[case.pk]), **extra}
+    return {"case": case, "case_path": _path(case), **extra}
+
+
+def _path(case) -> str:
+    return reverse("case_detail", args=[case.pk])
 
 
 def case_received(case) -> None:
     """To the contractor and the office: the case was received."""
-    notify(_contractor_people(case), "case_received", _context(case))
-    notify(_office_people(), "case_received", _context(case))
+    notify(_contractor_people(case), "case_received", _context(case), link=_path(case))
+    notify(_office_people(), "case_received", _context(case), link=_path(case))
 
 
 def supplement_requested(case) -> None:
-    notify(_contractor_people(case), "supplement_requested", _context(case))
+    notify(_contractor_people(case), "supplement_requested", _context(case), link=_path(case))
 
 
 def decision_made(case, decision) -> None:
-    notify(_contractor_people(case), "decision_made", _context(case, decision=decision))
+    context = _context(case, decision=decision)
+    notify(_contractor_people(case), "decision_made", context, link=_path(case))
 
 
 def progress_report_reminder(case, year: int, quarter: int, due_on, overdue: bool) -> None:
     context = _context(case, year=year, quarter=quarter, due_on=due_on, overdue=overdue)
-    notify(_contractor_people(case), "progress_report_due", context)
+    notify(_contractor_people(case), "progress_report_due", context, link=_path(case))
     if overdue:
-        notify(_office_people(), "progress_report_due", context)
+        notify(_office_people(), "progress_report_due", context, link=_path(case))
 
 
 def outcome_revisit_due(case, stage, due_on) -> None:
@@ -49,4 +54,4 @@ def outcome_revisit_due(case, stage, due_on) -> None:
     from cases.choices import OutcomeStage
 
     context = _context(case, stage=OutcomeStage(stage).label, due_on=due_on)
-    notify(_office_people(), "outcome_revisit_due", context)
+    notify(_office_people(), "outcome_revisit_due", context, link=_path(case))

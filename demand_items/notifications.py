@@ -1,9 +1,10 @@
-"""E-mails about demand items, each in the recipient's language."""
+"""Notices about demand items (inbox and e-mail), each in the recipient's language."""
 
 from django.contrib.auth import get_user_model
+from django.urls import reverse
 
-from icp_portal.lib.mail import notify
 from organizations.choices import OrganizationKind
+from organizations.notifications import notify
 
 
 def round_opened(call) -> None:
@@ -11,4 +12,4 @@ def round_opened(call) -> None:
     people = get_user_model().objects.filter(
         membership__organization__kind=OrganizationKind.PROPOSING_UNIT, is_active=True
     )
-    notify(people, "round_opened", {"round": call})
+    notify(people, "round_opened", {"round": call}, link=reverse("demand_item_list"))

@@ -72,6 +72,23 @@ ROLE_BY_KIND: dict[str, PortalRole] = {
     OrganizationKind.PROPOSING_UNIT: PortalRole.PROPOSER,
 }
 
+
+class NotificationKind(models.TextChoices):
+    """What a notice of the inbox (通知) is about: the e-mail template it was rendered from."""
+
+    CASE_RECEIVED = "case_received", _("Case received")
+    SUPPLEMENT_REQUESTED = "supplement_requested", _("Supplement requested")
+    DECISION_MADE = "decision_made", _("Decision made")
+    DECISION_LETTER = "decision_letter", _("Decision letter")
+    PROGRESS_REPORT_DUE = "progress_report_due", _("Progress report due")
+    OUTCOME_REVISIT_DUE = "outcome_revisit_due", _("Outcome revisit due")
+    BILL_OVERDUE = "bill_overdue", _("Bill overdue")
+    ROUND_OPENED = "round_opened", _("Call for demand items")
+    PACKET_DRAFT = "packet_draft", _("Draft packet")
+    PACKET_SENT = "packet_sent", _("Meeting packet")
+    QUARTERLY_STATEMENT = "quarterly_statement", _("Credit statement")
+
+
 # The Django group of the ICP office (工合小組); its members are the portal's staff.
 OFFICE_GROUP = "ICP office staff"
 # The account that background tasks and commands act as when no person does.

@@ -5,7 +5,7 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from organizations.choices import Field, OrganizationKind, ReviewerKind
-from organizations.models import Organization, ReviewerProfile
+from organizations.models import Notification, Organization, ReviewerProfile
 
 
 class OrganizationFilterSet(django_filters.FilterSet):
@@ -41,3 +41,15 @@ class ReviewerFilterSet(django_filters.FilterSet):
             | Q(user__username__icontains=value)
             | Q(affiliation__icontains=value)
         )
+
+
+class NotificationFilterSet(django_filters.FilterSet):
+    """``?unread=true``: only the notices not read yet (``false``: only those read)."""
+
+    unread = django_filters.BooleanFilter(
+        label=_("Unread"), field_name="read_at", lookup_expr="isnull"
+    )
+
+    class Meta:
+        model = Notification
+        fields = ["unread"]

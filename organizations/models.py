@@ -11,6 +11,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 from knox.models import AbstractAuthToken
@@ -23,6 +24,7 @@ from organizations.choices import (
     Field,
     Language,
     MembershipRole,
+    NotificationKind,
     OfficialOf,
     OrganizationKind,
     ReviewerKind,
@@ -303,3 +305,58 @@ class AuditEvent(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Audit events are append-only.")
+
+
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def visible_to(self, user) -> NotificationQuerySet:
+        """Each person sees only their own notices, the office too; anonymous nothing."""
+        if not getattr(user, "is_authenticated", False):
+            return self.none()
+        return self.filter(user=user)
+
+    def unread(self) -> NotificationQuerySet:
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """A notice in a person's inbox (通知): what the portal told them (and e-mailed, when
+    they have an address), in their language at the time, with the page it is about;
+    unread until they open it or mark it read."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="notifications",
+        verbose_name=_("user"),
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=NotificationKind.choices)
+    subject = models.CharField(_("subject"), max_length=255)
+    body = models.TextField(_("text"), blank=True)
+    link = models.CharField(
+        _("link"), max_length=500, blank=True, help_text=_("The portal page it is about.")
+    )
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("notification")
+        verbose_name_plural = _("notifications")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["user", "-created_at", "-id"], name="notification_user_list"),
+            # The unread badge on every page and the inbox's unread filter.
+            models.Index(
+                fields=["user", "-created_at"],
+                condition=Q(read_at__isnull=True),
+                name="notification_user_unread",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.subject}"
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None

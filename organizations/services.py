@@ -7,6 +7,7 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.auth.tokens import default_token_generator
+from django.core.exceptions import PermissionDenied
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.db.models import Model
@@ -15,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
 
 from icp_portal.lib.services import service
 from organizations.choices import (
@@ -28,6 +30,7 @@ from organizations.models import (
     ApiToken,
     AuditEvent,
     Membership,
+    Notification,
     Organization,
     ReviewerProfile,
     User,
@@ -262,3 +265,26 @@ def api_token_revoke(*, token: ApiToken, actor: User) -> None:
     """Revoke an API key at once."""
     event_record(actor=actor, target=token.user, action="api_token.revoke", note=token.token_key)
     token.delete()
+
+
+# --- The inbox ----------------------------------------------------------------------------
+
+
+@service
+def notification_mark_read(*, notification: Notification, actor: User) -> Notification:
+    """The person opened a notice of their inbox (通知): it is read from now on (a notice
+    already read keeps the time it was first read). Only its own person may."""
+    if notification.user_id != actor.pk:
+        raise PermissionDenied(_("This notification is someone else's."))
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        Notification.objects.filter(pk=notification.pk, read_at__isnull=True).update(
+            read_at=notification.read_at
+        )
+    return notification
+
+
+@service
+def notifications_mark_all_read(*, actor: User) -> int:
+    """Mark every unread notice of the person's own inbox read; returns how many."""
+    return Notification.objects.visible_to(actor).unread().update(read_at=timezone.now())

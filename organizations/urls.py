@@ -13,4 +13,7 @@ urlpatterns = [
     path("reviewers/new/", views.reviewer_create, name="reviewer_create"),
     path("account/api-keys/", views.api_tokens, name="api_tokens"),
     path("account/api-keys/<str:key>/revoke/", views.api_token_revoke, name="api_token_revoke"),
+    path("inbox/", views.inbox, name="inbox"),
+    path("inbox/read-all/", views.inbox_read_all, name="inbox_read_all"),
+    path("inbox/<int:pk>/open/", views.inbox_open, name="inbox_open"),
 ]

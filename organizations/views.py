@@ -9,10 +9,12 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
 from django.db import connection
 from django.http import HttpResponseNotAllowed, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse, reverse_lazy
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import check_for_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -31,7 +33,7 @@ from organizations.forms import (
     OrganizationForm,
     ReviewerForm,
 )
-from organizations.models import ApiToken, Organization
+from organizations.models import ApiToken, Notification, Organization
 from organizations.policy import portal_roles, require_office
 
 HOME_URL_BY_ROLE = {
@@ -298,3 +300,50 @@ def api_token_revoke(request, key):
     services.api_token_revoke(token=token, actor=request.user)
     messages.success(request, _("The API key was revoked."))
     return redirect("api_tokens")
+
+
+# --- The inbox ----------------------------------------------------------------------------
+
+INBOX_PAGE_SIZE = 25
+
+
+def _safe_path(request, path: str, fallback: str) -> str:
+    """``path`` if it stays on this portal, else ``fallback`` (no open redirect)."""
+    if path and url_has_allowed_host_and_scheme(
+        path, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return path
+    return fallback
+
+
+def inbox(request):
+    """The person's own notices (通知), newest first: all of them or only the unread."""
+    unread_only = request.GET.get("unread") == "true"
+    notifications = selectors.notification_list(user=request.user, filters=request.GET)
+    page = Paginator(notifications, INBOX_PAGE_SIZE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    context = {"page": page, "unread_only": unread_only, "query": query.urlencode()}
+    return render(request, "organizations/inbox.html", context)
+
+
+@require_POST
+def inbox_open(request, pk):
+    """Open a notice: it is marked read, then the person goes to the page it is about
+    (``go=back``: stays on the inbox page they came from). A POST, never a GET: reading
+    the list or following a prefetched link must not mark anything read."""
+    notification = get_object_or_404(Notification.objects.visible_to(request.user), pk=pk)
+    services.notification_mark_read(notification=notification, actor=request.user)
+    inbox_url = reverse("inbox")
+    if request.POST.get("go") == "back":
+        return redirect(_safe_path(request, request.POST.get("back", ""), inbox_url))
+    return redirect(_safe_path(request, notification.link, inbox_url))
+
+
+@require_POST
+def inbox_read_all(request):
+    """Mark every unread notice of the person's inbox read."""
+    marked = services.notifications_mark_all_read(actor=request.user)
+    if marked:
+        messages.success(request, _("All notifications are marked read."))
+    return redirect(_safe_path(request, request.POST.get("back", ""), reverse("inbox")))

@@ -339,7 +339,7 @@ def letters_issue(*, meeting: Meeting, actor: User) -> int:
     from weasyprint import HTML
 
     from committee.models import Decision
-    from icp_portal.lib.mail import notify
+    from organizations.notifications import notify
     from reports.models import DecisionLetter
 
     require_office(actor, system=True)
@@ -375,10 +375,12 @@ def letters_issue(*, meeting: Meeting, actor: User) -> int:
         people = User.objects.filter(
             membership__organization_id=case.agreement.contractor_id, is_active=True
         )
+        case_path = reverse("case_detail", args=[case.pk])
         letter.emailed = notify(
             people,
             "decision_letter",
-            {**context, "case_path": reverse("case_detail", args=[case.pk])},
+            {**context, "case_path": case_path},
+            link=case_path,
             attachments=[(filename, content, "application/pdf")],
         )
         letter.save()
@@ -437,8 +439,8 @@ def statements_quarterly(*, today: date, actor: User) -> list[ReportJob]:
 def report_deliver(*, job: ReportJob) -> int:
     """E-mail a built statement the beat asked for to the contractor's managers, in
     their language, with the file attached; returns how many e-mails went out."""
-    from icp_portal.lib.mail import notify
     from organizations.choices import MembershipRole
+    from organizations.notifications import notify
 
     if not job.parameters.get("send") or job.status != JobStatus.DONE:
         return 0
@@ -453,5 +455,7 @@ def report_deliver(*, job: ReportJob) -> int:
         managers,
         "quarterly_statement",
         {"job": job, "as_of": job.parameters["as_of"]},
+        # The contractor's home shows its agreements' balances (the statement's subject).
+        link=reverse("home"),
         attachments=[(job.filename, content, "application/pdf")],
     )

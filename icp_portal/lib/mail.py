@@ -1,4 +1,7 @@
-"""E-mail to people in their own language, sent after the transaction commits."""
+"""E-mail to people in their own language, sent after the transaction commits.
+
+The portal's notices go through ``organizations.notifications.notify``, which keeps each
+in the person's inbox and e-mails it with the helpers here (this module knows no app)."""
 
 from __future__ import annotations
 
@@ -12,45 +15,57 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
-# Set inside ``silenced()``: notify() then sends nothing.
-_silenced: ContextVar[bool] = ContextVar("mail_silenced", default=False)
+# Set inside ``silenced()``: "all" (no e-mail, no inbox row) or "mail" (no e-mail only).
+_silenced: ContextVar[str] = ContextVar("mail_silenced", default="")
 
 
 @contextmanager
-def silenced() -> Iterator[None]:
+def silenced(*, inbox: bool = False) -> Iterator[None]:
     """Send no notification inside the block: the demo replays 2010–2011 through the
-    services, and nobody is to be e-mailed about acts of history."""
-    token = _silenced.set(True)
+    services, and nobody is to be e-mailed about acts of history. With ``inbox=True`` the
+    notices still reach the people's inboxes, only the e-mail is held back."""
+    token = _silenced.set("mail" if inbox else "all")
     try:
         yield
     finally:
         _silenced.reset(token)
 
 
-def notify(users: Iterable, template: str, context: dict, attachments: Iterable = ()) -> int:
-    """Render ``emails/<template>_subject.txt`` and ``emails/<template>.txt`` for each
-    person in their language and send once the current transaction commits, with
-    ``attachments`` (``(filename, content, mimetype)``). Inside ``silenced()`` nothing is
-    sent; returns how many messages were queued."""
-    attachments = list(attachments)
-    if _silenced.get():
-        return 0
-    messages = []
-    for user in users:
-        if not user.email or not user.is_active:
-            continue
-        with translation.override(getattr(user, "language", None) or settings.LANGUAGE_CODE):
-            full = {**context, "user": user, "portal_url": settings.PORTAL_BASE_URL}
-            subject = render_to_string(f"emails/{template}_subject.txt", full).strip()
-            body = render_to_string(f"emails/{template}.txt", full)
-        message = EmailMessage(subject=subject, body=body, to=[user.email])
-        for attachment in attachments:
-            message.attach(*attachment)
-        messages.append(message)
+def mail_silenced() -> bool:
+    """True inside any ``silenced()`` block: no e-mail goes out."""
+    return bool(_silenced.get())
+
+
+def inbox_silenced() -> bool:
+    """True inside ``silenced()`` without ``inbox=True``: no inbox row is written either."""
+    return _silenced.get() == "all"
+
+
+def render(user, template: str, context: dict) -> tuple[str, str]:
+    """``emails/<template>_subject.txt`` and ``emails/<template>.txt`` rendered for
+    ``user`` in their language: (subject, body)."""
+    with translation.override(getattr(user, "language", None) or settings.LANGUAGE_CODE):
+        full = {**context, "user": user, "portal_url": settings.PORTAL_BASE_URL}
+        subject = render_to_string(f"emails/{template}_subject.txt", full).strip()
+        body = render_to_string(f"emails/{template}.txt", full)
+    return subject, body
+
+
+def message(address: str, subject: str, body: str, attachments: Iterable = ()) -> EmailMessage:
+    """One e-mail with ``attachments`` (``(filename, content, mimetype)``)."""
+    email = EmailMessage(subject=subject, body=body, to=[address])
+    for attachment in attachments:
+        email.attach(*attachment)
+    return email
+
+
+def send_on_commit(messages: list[EmailMessage]) -> None:
+    """Send ``messages`` once the current transaction commits (never if it rolls back)."""
+    if not messages:
+        return
 
     def send():
-        for message in messages:
-            message.send()
+        for email in messages:
+            email.send()
 
     transaction.on_commit(send)
-    return len(messages)

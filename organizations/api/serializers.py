@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from organizations.choices import Field, Language, MembershipRole, OfficialOf, ReviewerKind
-from organizations.models import Membership, Organization, ReviewerProfile, User
+from organizations.models import Membership, Notification, Organization, ReviewerProfile, User
 
 
 class OrganizationSerializer(serializers.ModelSerializer):
@@ -84,3 +84,18 @@ class ReviewerSerializer(_NewPersonSerializer):
             "fields": list(profile.fields),
             "active": profile.active,
         }
+
+
+class NotificationSerializer(serializers.ModelSerializer):
+    """A notice of the caller's inbox; ``link`` is the portal page (path) it is about."""
+
+    unread = serializers.BooleanField(source="is_unread", read_only=True)
+
+    class Meta:
+        model = Notification
+        fields = ["id", "kind", "subject", "body", "link", "created_at", "read_at", "unread"]
+        read_only_fields = fields
+
+
+class MarkedSerializer(serializers.Serializer):
+    marked = serializers.IntegerField(help_text="How many notifications were marked read.")

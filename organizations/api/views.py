@@ -9,12 +9,18 @@ from rest_framework.response import Response
 from organizations import selectors, services
 from organizations.api.permissions import StaffWritePermission
 from organizations.api.serializers import (
+    MarkedSerializer,
     MemberSerializer,
+    NotificationSerializer,
     OrganizationSerializer,
     ReviewerSerializer,
 )
-from organizations.filtersets import OrganizationFilterSet, ReviewerFilterSet
-from organizations.models import Organization, ReviewerProfile
+from organizations.filtersets import (
+    NotificationFilterSet,
+    OrganizationFilterSet,
+    ReviewerFilterSet,
+)
+from organizations.models import Notification, Organization, ReviewerProfile
 from organizations.policy import require_office
 
 
@@ -106,3 +112,37 @@ class ReviewerViewSet(
         serializer.instance = services.reviewer_update(
             profile=serializer.instance, actor=self.request.user, **data
         )
+
+
+class NotificationViewSet(
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """The caller's own inbox (通知), newest first; another person's notice is 404."""
+
+    lookup_value_regex = r"\d+"
+
+    serializer_class = NotificationSerializer
+    filterset_class = NotificationFilterSet
+    ordering_fields = ["created_at", "id"]
+    ordering = ["-created_at", "-id"]
+
+    def get_queryset(self):
+        return Notification.objects.visible_to(self.request.user)
+
+    @extend_schema(request=None, responses=NotificationSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def read(self, request, pk=None):
+        """Mark the notice read (it keeps the time it was first read)."""
+        notification = services.notification_mark_read(
+            notification=self.get_object(), actor=request.user
+        )
+        return Response(NotificationSerializer(notification).data)
+
+    @extend_schema(request=None, responses=MarkedSerializer)
+    @action(detail=False, methods=["post"], url_path="read-all", filter_backends=[])
+    def read_all(self, request):
+        """Mark every unread notice of the caller's inbox read."""
+        marked = services.notifications_mark_all_read(actor=request.user)
+        return Response({"marked": marked})

@@ -316,7 +316,7 @@ def _send_mails(callbacks) -> None:
     """Run the e-mails a service queued for the commit, not the Celery enqueue (the
     task is run here in-process instead)."""
     for callback in callbacks:
-        if callback.__qualname__ == "notify.<locals>.send":
+        if callback.__qualname__ == "send_on_commit.<locals>.send":  # icp_portal/lib/mail.py
             callback()
 
 

@@ -182,6 +182,7 @@ ID_CHOICES = {
     ),
     "demand-items": ("item_draft", "item_submitted", "item_passed", "item_published"),
     "meetings": ("meeting_sub", "meeting_promo", "meeting_done", "meeting_panel"),
+    "notifications": ("notification_staff", "notification_a"),
     "public": ("item_published", "item_draft"),
     "reviewers": ("reviewer_profile",),
     "reports": ("report",),
@@ -219,6 +220,10 @@ def _strategy(operation, ids, mode) -> st.SearchStrategy:
 
 
 def _run_operation(operation, *, ids, headers, mode, examples, failures, statuses):
+    if mode == GenerationMode.NEGATIVE and not (
+        list(operation.path_parameters) or list(operation.query) or list(operation.body)
+    ):
+        return  # no input at all (POST /notifications/read-all/): nothing to send wrong
     strategy = _strategy(operation, ids, mode)
 
     @settings(

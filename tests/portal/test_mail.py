@@ -1,10 +1,12 @@
-"""Notifications (icp_portal/lib/mail.py): sent once the transaction commits, in the
-person's language; nothing at all inside ``silenced()`` (the demo's replay of history)."""
+"""Notifications (organizations/notifications.py, e-mailed through icp_portal/lib/mail.py):
+sent once the transaction commits, in the person's language; nothing at all inside
+``silenced()`` (the demo's replay of history)."""
 
 from datetime import date
 
 from demand_items.models import CallRound
-from icp_portal.lib.mail import notify, silenced
+from icp_portal.lib.mail import silenced
+from organizations.notifications import notify
 from tests.factories import UserFactory
 
 CONTEXT = {"round": CallRound(year=2011, quarter=1, closes_on=date(2011, 1, 25))}
