@@ -59,12 +59,22 @@ class AgreementTermsForm(InputForm):
         widgets = {"execution_ends_on": DATE}
 
 
+# The ledger note the reason becomes is shown to the contractor in their language.
+ENGLISH_HELP = _("Shown to English readers; without it they see the Chinese.")
+
+
 class AmendObligationForm(forms.Form):
     obligation = forms.DecimalField(
         label=_("New obligation"), max_digits=18, decimal_places=2, min_value=0
     )
     effective_on = forms.DateField(label=_("Effective on"), widget=DATE)
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason_en = forms.CharField(
+        label=_("Reason (English)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=ENGLISH_HELP,
+    )
 
 
 class MultiplierStandardForm(InputForm):
@@ -89,6 +99,12 @@ class BriefingForm(InputForm):
 
 class ReverseEntryForm(forms.Form):
     reason = forms.CharField(label=_("Reason"), widget=forms.Textarea(attrs={"rows": 2}))
+    reason_en = forms.CharField(
+        label=_("Reason (English)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=ENGLISH_HELP,
+    )
 
 
 class AsOfForm(forms.Form):

@@ -26,6 +26,7 @@ from agreements.choices import (
 )
 from icp_portal.lib.errors import AppendOnlyError
 from icp_portal.lib.models import program_date
+from icp_portal.lib.texts import LocalizedText, localized
 from organizations.choices import OrganizationKind
 from organizations.models import Organization, is_office_staff
 from organizations.selectors import user_membership
@@ -413,6 +414,8 @@ class CreditEntry(models.Model):
         verbose_name=_("meeting"),
     )
     note = models.TextField(_("note"), blank=True)
+    # Written with ``note`` when the entry is posted (the ledger is append-only).
+    note_en = models.TextField(_("note (English)"), blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -464,3 +467,8 @@ class CreditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise AppendOnlyError("Ledger entries are append-only: post a reversal instead.")
+
+    @property
+    def note_localized(self) -> LocalizedText:
+        """The entry's note in the reader's language (the Chinese where none)."""
+        return localized(self.note, self.note_en)

@@ -56,10 +56,12 @@ def _post(
     actor: User,
     use: str = "",
     note: str = "",
+    note_en: str = "",
     reverses: CreditEntry | None = None,
     case=None,
     meeting=None,
 ) -> CreditEntry:
+    # Both texts at creation: an entry is never edited afterwards.
     entry = CreditEntry(
         case=case,
         meeting=meeting,
@@ -72,6 +74,7 @@ def _post(
         effective_on=effective_on,
         reverses=reverses,
         note=note,
+        note_en=note_en,
         created_by=actor,
     )
     entry.full_clean()
@@ -195,9 +198,16 @@ def agreement_update(*, agreement: Agreement, actor: User, **fields) -> Agreemen
 
 @service
 def agreement_amend_obligation(
-    *, agreement: Agreement, obligation: Decimal, effective_on: date, reason: str, actor: User
+    *,
+    agreement: Agreement,
+    obligation: Decimal,
+    effective_on: date,
+    reason: str,
+    actor: User,
+    reason_en: str = "",
 ) -> CreditEntry:
-    """Amend the obligation (協議書修約): post the difference as an obligation entry.
+    """Amend the obligation (協議書修約): post the difference as an obligation entry, its
+    note the reason (and the reason's English version, if written).
 
     Lowering it below what is already discharged or reserved is refused."""
     require_office(actor)
@@ -223,6 +233,7 @@ def agreement_amend_obligation(
         effective_on=effective_on,
         actor=actor,
         note=reason,
+        note_en=reason_en,
     )
     event_record(actor=actor, target=agreement, action="agreement.amend_obligation", note=reason)
     return entry
@@ -237,6 +248,7 @@ def credit_reserve(
     use: str,
     actor: User,
     note: str = "",
+    note_en: str = "",
     case=None,
     meeting=None,
 ) -> CreditEntry:
@@ -253,6 +265,7 @@ def credit_reserve(
         use=use,
         actor=actor,
         note=note,
+        note_en=note_en,
         case=case,
         meeting=meeting,
     )
@@ -267,6 +280,7 @@ def credit_release(
     use: str,
     actor: User,
     note="",
+    note_en="",
     case=None,
     meeting=None,
 ) -> CreditEntry:
@@ -291,6 +305,7 @@ def credit_release(
         use=use,
         actor=actor,
         note=note,
+        note_en=note_en,
         case=case,
         meeting=meeting,
     )
@@ -305,6 +320,7 @@ def credit_post_actual(
     use: str,
     actor: User,
     note="",
+    note_en="",
     case=None,
     meeting=None,
 ) -> CreditEntry:
@@ -319,6 +335,7 @@ def credit_post_actual(
         use=use,
         actor=actor,
         note=note,
+        note_en=note_en,
         case=case,
         meeting=meeting,
     )
@@ -341,6 +358,7 @@ def credit_retain(
     effective_on: date,
     actor: User,
     note: str = "",
+    note_en: str = "",
     case=None,
     meeting=None,
 ) -> CreditEntry:
@@ -374,6 +392,7 @@ def credit_retain(
         # defence share (defence use ÷ used credit) stays within 0–100%.
         use=case.use if case is not None else "",
         note=note,
+        note_en=note_en,
         case=case,
         meeting=meeting,
     )
@@ -381,7 +400,13 @@ def credit_retain(
 
 @service
 def credit_bank_draw(
-    *, agreement: Agreement, amount: Decimal, effective_on: date, actor: User, note: str = ""
+    *,
+    agreement: Agreement,
+    amount: Decimal,
+    effective_on: date,
+    actor: User,
+    note: str = "",
+    note_en: str = "",
 ) -> CreditEntry:
     """Apply banked credit (預存/留存額度) to a legacy agreement, discharging its obligation.
     Refused for agreements signed from 2012 on, and beyond the bank's balance."""
@@ -407,12 +432,16 @@ def credit_bank_draw(
         effective_on=effective_on,
         actor=actor,
         note=note,
+        note_en=note_en,
     )
 
 
 @service
-def credit_entry_reverse(*, entry: CreditEntry, reason: str, actor: User, effective_on=None):
-    """Correct a mistake: post a reversal that cancels ``entry`` (never edit or delete it)."""
+def credit_entry_reverse(
+    *, entry: CreditEntry, reason: str, actor: User, effective_on=None, reason_en: str = ""
+):
+    """Correct a mistake: post a reversal that cancels ``entry`` (never edit or delete it);
+    its note is the reason (and the reason's English version, if written)."""
     require_office(actor)
     if not reason.strip():
         raise ValidationError({"reason": _("Say why the entry is reversed.")})
@@ -441,6 +470,7 @@ def credit_entry_reverse(*, entry: CreditEntry, reason: str, actor: User, effect
         use=entry.use,
         actor=actor,
         note=reason,
+        note_en=reason_en,
         reverses=entry,
     )
     event_record(actor=actor, target=agreement, action="ledger.reverse", note=reason)

@@ -34,6 +34,7 @@ from icp_portal.lib.models import (
     not_in_future,
     program_date,
 )
+from icp_portal.lib.texts import LocalizedText, localized
 from organizations.choices import Field, OrganizationKind
 from organizations.models import Organization, is_office_staff
 from organizations.selectors import user_membership
@@ -93,12 +94,14 @@ class Case(ConstraintFieldsMixin, models.Model):
     ends_on = models.DateField(_("ends on"), validators=[program_date])
     description = models.TextField(_("description"), blank=True)
     initial_review_opinion = models.TextField(_("initial review opinion"), blank=True)
+    initial_review_opinion_en = models.TextField(_("initial review opinion (English)"), blank=True)
     subcommittee_outcome = models.CharField(
         _("sub-committee outcome"), max_length=16, choices=SubcommitteeOutcome.choices, blank=True
     )
     office_request = models.TextField(
         _("office's request"), blank=True, help_text=_("What the office asks the contractor for.")
     )
+    office_request_en = models.TextField(_("office's request (English)"), blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
     )
@@ -144,6 +147,15 @@ class Case(ConstraintFieldsMixin, models.Model):
     @property
     def title(self) -> str:
         return self.title_en if (get_language() or "").startswith("en") else self.title_zh
+
+    @property
+    def office_request_localized(self) -> LocalizedText:
+        """The office's request in the reader's language (the Chinese where none)."""
+        return localized(self.office_request, self.office_request_en)
+
+    @property
+    def initial_review_opinion_localized(self) -> LocalizedText:
+        return localized(self.initial_review_opinion, self.initial_review_opinion_en)
 
     @property
     def contractor_id(self) -> int:

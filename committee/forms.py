@@ -37,6 +37,12 @@ class MeetingForm(forms.Form):
     )
     held_on = forms.DateField(label=_("Held on"), widget=DATE)
     title = forms.CharField(label=_("Title"), required=False, max_length=200)
+    title_en = forms.CharField(
+        label=_("Title (English)"),
+        required=False,
+        max_length=200,
+        help_text=_("Shown to English readers; without it they see the Chinese."),
+    )
     members = ReviewerChoiceField(
         label=_("Members"),
         queryset=ReviewerProfile.objects.filter(active=True)
@@ -102,6 +108,12 @@ class DecisionForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    note_en = forms.CharField(
+        label=_("Note (English)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("Shown to English readers; without it they see the Chinese."),
+    )
 
     def __init__(self, *args, item, **kwargs):
         self.item = item
@@ -112,6 +124,7 @@ class DecisionForm(forms.Form):
                 {
                     "outcome": decision.outcome,
                     "note": decision.note,
+                    "note_en": decision.note_en,
                     "new_ends_on": decision.new_ends_on,
                 }
             )
@@ -184,6 +197,7 @@ class DecisionForm(forms.Form):
         return {
             "outcome": data["outcome"],
             "note": data.get("note", ""),
+            "note_en": data.get("note_en", ""),
             "activities": activities,
             "new_ends_on": data.get("new_ends_on"),
         }

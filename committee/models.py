@@ -21,6 +21,7 @@ from committee.choices import (
     PacketStatus,
 )
 from icp_portal.lib.models import PROGRAM_YEAR, program_date
+from icp_portal.lib.texts import LocalizedText, localized
 from organizations.models import ReviewerProfile, is_office_staff
 
 
@@ -42,7 +43,9 @@ class Meeting(models.Model):
     year = models.PositiveSmallIntegerField(_("year"), validators=PROGRAM_YEAR)
     number = models.PositiveSmallIntegerField(_("number"))
     held_on = models.DateField(_("held on"), validators=[program_date])
+    # ``title`` is the Chinese title the office gives; ``title_en`` its English version.
     title = models.CharField(_("title"), max_length=200, blank=True)
+    title_en = models.CharField(_("title (English)"), max_length=200, blank=True)
     status = models.CharField(
         _("status"), max_length=20, choices=MeetingStatus.choices, default=MeetingStatus.PLANNED
     )
@@ -82,6 +85,11 @@ class Meeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.year} {self.get_kind_display()} #{self.number}"
+
+    @property
+    def title_localized(self) -> LocalizedText:
+        """The meeting's title in the reader's language (the Chinese where none)."""
+        return localized(self.title, self.title_en)
 
 
 class AgendaItem(models.Model):
@@ -147,7 +155,9 @@ class Decision(models.Model):
         AgendaItem, on_delete=models.CASCADE, related_name="decision"
     )
     outcome = models.CharField(_("outcome"), max_length=24, choices=Outcome.choices)
+    # The decision's conditions or reasons as the minutes word them; ``note_en`` in English.
     note = models.TextField(_("note"), blank=True)
+    note_en = models.TextField(_("note (English)"), blank=True)
     new_ends_on = models.DateField(
         _("new end date"), validators=[program_date], null=True, blank=True
     )
@@ -161,6 +171,11 @@ class Decision(models.Model):
 
     def __str__(self) -> str:
         return f"{self.agenda_item}: {self.get_outcome_display()}"
+
+    @property
+    def note_localized(self) -> LocalizedText:
+        """The decision's conditions or reasons in the reader's language."""
+        return localized(self.note, self.note_en)
 
 
 class OwnRowsQuerySet(models.QuerySet):

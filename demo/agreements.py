@@ -42,7 +42,7 @@ def _procurement(spec: dict, actor) -> Procurement:
     )
 
 
-def _post_ledger(agreement: Agreement, ledger: list[dict], actor) -> None:
+def _post_ledger(agreement: Agreement, ledger: list[dict], actor, notes_en: dict[str, str]) -> None:
     for row in ledger:
         common = {
             "agreement": agreement,
@@ -50,6 +50,7 @@ def _post_ledger(agreement: Agreement, ledger: list[dict], actor) -> None:
             "effective_on": row["effective_on"],
             "actor": actor,
             "note": row["note"],
+            "note_en": notes_en.get(row["note"], ""),
         }
         if row["kind"] == EntryKind.RETENTION:
             services.credit_retain(**common)
@@ -118,7 +119,7 @@ def seed() -> list[str]:
                     title=briefing["title"],
                     actor=actor,
                 )
-        _post_ledger(agreement, spec.get("ledger", []), actor)
+        _post_ledger(agreement, spec.get("ledger", []), actor, data.get("ledger_notes_en", {}))
     return [
         f"Agreements: {Agreement.objects.count()} ({created} new), "
         f"ledger entries: {CreditEntry.objects.count()}."

@@ -117,6 +117,7 @@ def seed() -> list[str]:
             number=quarter,
             held_on=spec["panel_held_on"],
             title=f"{year}年第{quarter}季工合需求項目初審會議",
+            title_en=f"Demand-item panel, {year} Q{quarter}",
             members=profiles,
             round=call,
             actor=office,

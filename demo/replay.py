@@ -48,17 +48,28 @@ ACTIVE = (CaseStatus.PRE_APPROVED, CaseStatus.IN_EXECUTION)
 # A tiny but real PDF (one blank page): the upload service parses the bytes.
 PDF = blank_pdf()
 
-# What the office, the reviewers and the committee write, by step.
+# What the office, the reviewers and the committee write, by step (what the office writes
+# for the contractor, in Chinese and English).
 INITIAL_REVIEW = (
     "經查本案申請書、計畫書及承諾書齊備，執行項目符合協議書工業合作計畫，"
     "預核額度未超出購案可用額度；經洽產業推動小組確認個案價值，建議提產業分組"
     "委員會審查。"
+)
+INITIAL_REVIEW_EN = (
+    "The application, the plan and the commitment letter are complete; the activities fit "
+    "the agreement's industrial cooperation plan and the credit asked for is within the "
+    "procurement's available credit. The industry promotion group confirmed the case's "
+    "value. We recommend review by the industry sub-committee."
 )
 OPINION = {
     PASS: "技術層次及對國內產業之效益明確，價值與乘數合理，建議通過。",
     FORWARD: "個案效益及新增性尚有疑義，建議賡續送推動小組會議審議。",
 }
 SUBCOMMITTEE_NOTE = {PASS: "通過審查。", FORWARD: "賡續送工業合作推動小組會議審議。"}
+SUBCOMMITTEE_NOTE_EN = {
+    PASS: "Passed the review.",
+    FORWARD: "Forwarded to the Industrial Cooperation Promotion Committee to decide.",
+}
 ACTUAL_REQUEST = "計畫目標均已達成，檢附完成佐證，申請實核。"
 DECISION_NOTE = {
     "pre_approved": "通過預核，核定價值、乘數、期程及國內合作廠商如計畫書。",
@@ -67,6 +78,19 @@ DECISION_NOTE = {
     "closed": "個案執行完竣，同意結案。",
     "closed_with_retention": (
         "同意結案，超出協議書義務之實核額度依規定留存（101年前簽署之協議書）。"
+    ),
+}
+DECISION_NOTE_EN = {
+    "pre_approved": (
+        "Pre-approved: the value, multipliers, schedule and domestic partners as in the plan."
+    ),
+    "actual": "The case has reached its plan's goals: actually approved.",
+    "extended": "The execution period is extended; the schedule follows the contractor's "
+    "revised plan.",
+    "closed": "The case is complete: closure approved.",
+    "closed_with_retention": (
+        "Closure approved; the actual credit beyond the agreement's obligation is retained as "
+        "the rules allow (agreements signed before 2012)."
     ),
 }
 
@@ -88,6 +112,11 @@ def meeting_title(spec: dict) -> str:
     return f"{spec['year'] - 1911}年度第{spec['number']}次工業合作推動小組會議"
 
 
+def meeting_title_en(spec: dict) -> str:
+    year, number = spec["year"], spec["number"]
+    return f"Industrial Cooperation Promotion Committee, {year} meeting no. {number}"
+
+
 class Replay:
     """Walks the meetings in order, keeping the cases it creates by key."""
 
@@ -95,6 +124,7 @@ class Replay:
         self.specs: dict[str, dict] = load("cases")
         self.panels: dict[str, list[str]] = load("meetings")["panels"]
         self.committee: list[str] = load("meetings")["committee"]
+        self.notes_en: dict[str, str] = load("meetings").get("notes_en", {})
         self.office = office()
         self.reviewers = {
             p.user.username: p for p in ReviewerProfile.objects.select_related("user")
@@ -189,7 +219,7 @@ class Replay:
                 case=case, code=code, result=ChecklistResult.PASS, actor=self.office
             )
         case = case_services.case_initial_review(
-            case=case, opinion=INITIAL_REVIEW, actor=self.office
+            case=case, opinion=INITIAL_REVIEW, opinion_en=INITIAL_REVIEW_EN, actor=self.office
         )
         self.cases[key] = case
         return case
@@ -203,6 +233,7 @@ class Replay:
             number=spec["number"],
             held_on=spec["held_on"],
             title=spec["title"],
+            title_en=spec.get("title_en", ""),
             members=[self.reviewers[name] for name in panel],
             actor=self.office,
         )
@@ -237,6 +268,7 @@ class Replay:
                 case=cases[key],
                 outcome=outcome,
                 note=SUBCOMMITTEE_NOTE[outcome],
+                note_en=SUBCOMMITTEE_NOTE_EN[outcome],
                 actor=self.office,
             )
         return services.meeting_mark_held(meeting=meeting, actor=self.office)
@@ -328,17 +360,20 @@ class Replay:
             number=spec["number"],
             held_on=spec["held_on"],
             title=meeting_title(spec),
+            title_en=meeting_title_en(spec),
             members=[self.reviewers[name] for name in self.committee],
             actor=self.office,
         )
         # The agenda first, then the packet the members read, then the minutes' decisions.
         decisions: list[tuple] = []
 
-        def decide(key, kind, outcome, note="", **extra):
+        def decide(key, kind, outcome, note="", note_en="", **extra):
             item = services.agenda_add(
                 meeting=meeting, case=self.cases[key], kind=kind, actor=self.office
             )
-            decisions.append((item, outcome, note, extra))
+            # The reasons of meetings.yaml have their English in its ``notes_en``.
+            note_en = note_en or self.notes_en.get(note, "")
+            decisions.append((item, outcome, note, note_en, extra))
 
         for key in spec.get("pre_approved", []):
             decide(
@@ -346,6 +381,7 @@ class Replay:
                 AgendaKind.PRE_APPROVAL,
                 Outcome.APPROVED,
                 DECISION_NOTE["pre_approved"],
+                DECISION_NOTE_EN["pre_approved"],
                 activities=[
                     {"activity": activity.pk, "approved_multiplier": activity.requested_multiplier}
                     for activity in self.cases[key].activities.all()
@@ -359,6 +395,7 @@ class Replay:
                 AgendaKind.ACTUAL_APPROVAL,
                 Outcome.APPROVED,
                 DECISION_NOTE["actual"],
+                DECISION_NOTE_EN["actual"],
                 activities=self.actual_credits(key),
             )
         for key, new_end in spec.get("extended", {}).items():
@@ -367,18 +404,26 @@ class Replay:
                 AgendaKind.EXTENSION,
                 Outcome.EXTENDED,
                 DECISION_NOTE["extended"],
+                DECISION_NOTE_EN["extended"],
                 new_ends_on=new_end,
             )
         for key, note in spec.get("on_record", {}).items():
             decide(key, AgendaKind.ON_RECORD, Outcome.NOTED, note)
         for key in spec.get("closed", []):
-            decide(key, AgendaKind.CLOSURE, Outcome.CLOSED, DECISION_NOTE["closed"])
+            decide(
+                key,
+                AgendaKind.CLOSURE,
+                Outcome.CLOSED,
+                DECISION_NOTE["closed"],
+                DECISION_NOTE_EN["closed"],
+            )
         for key in spec.get("closed_with_retention", []):
             decide(
                 key,
                 AgendaKind.CLOSURE,
                 Outcome.CLOSED_WITH_RETENTION,
                 DECISION_NOTE["closed_with_retention"],
+                DECISION_NOTE_EN["closed_with_retention"],
             )
         for key, reason in spec.get("withdrawn", {}).items():
             decide(key, AgendaKind.WITHDRAWAL, Outcome.WITHDRAWN, reason)
@@ -390,12 +435,13 @@ class Replay:
                 actor=self.reviewers[conflict["reviewer"]].user,
             )
         self.packet(meeting)
-        for item, outcome, note, extra in decisions:
+        for item, outcome, note, note_en, extra in decisions:
             services.decision_record(
                 meeting=meeting,
                 agenda_item=item,
                 outcome=outcome,
                 note=note,
+                note_en=note_en,
                 actor=self.office,
                 **extra,
             )

@@ -78,6 +78,7 @@ class AmendObligationSerializer(serializers.Serializer):
     obligation = points(min_value=0)
     effective_on = serializers.DateField()
     reason = serializers.CharField(max_length=1000)
+    reason_en = serializers.CharField(required=False, allow_blank=True, max_length=1000)
 
 
 class MultiplierStandardSerializer(serializers.ModelSerializer):
@@ -116,11 +117,13 @@ class CreditEntrySerializer(serializers.ModelSerializer):
             "created_at",
             "created_by",
             "note",
+            "note_en",
         ]
 
 
 class ReverseSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=1000)
+    reason_en = serializers.CharField(required=False, allow_blank=True, max_length=1000)
     effective_on = serializers.DateField(required=False)
 
 

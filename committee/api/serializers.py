@@ -25,6 +25,7 @@ class MeetingSerializer(serializers.ModelSerializer):
             "number",
             "held_on",
             "title",
+            "title_en",
             "status",
             "members",
             "minutes_approved_on",
@@ -63,7 +64,16 @@ class DecisionSerializer(serializers.ModelSerializer):
 
     class Meta:
         model = Decision
-        fields = ["id", "agenda_item", "outcome", "note", "new_ends_on", "activities", "updated_at"]
+        fields = [
+            "id",
+            "agenda_item",
+            "outcome",
+            "note",
+            "note_en",
+            "new_ends_on",
+            "activities",
+            "updated_at",
+        ]
         read_only_fields = ["updated_at"]
 
 

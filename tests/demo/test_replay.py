@@ -18,7 +18,7 @@ from cases.models import Case, CaseDocument, ProgressReport
 from committee.choices import AgendaKind, MeetingKind, MeetingStatus, Outcome
 from committee.models import Decision, Meeting, Opinion
 from organizations.choices import ReviewerKind
-from organizations.models import AuditEvent
+from organizations.models import AuditEvent, Membership
 
 USD, TWD = PointsCurrency.USD_PTS, PointsCurrency.TWD_PTS
 PRE, ACTUAL = AgendaKind.PRE_APPROVAL, AgendaKind.ACTUAL_APPROVAL
@@ -194,3 +194,27 @@ def test_the_replay_is_dated_2010_and_2011_as_it_happened(demo_db):
 
 def test_the_replay_emails_nobody(demo_db):
     assert demo_db.mails == 0
+
+
+def test_what_the_office_writes_for_contractors_has_its_english(demo_db, client):
+    """Issue 14 item 4: the English UI of the demo shows English decisions, reasons,
+    opinions, ledger notes and meeting titles."""
+    assert not Meeting.objects.filter(title_en="").exclude(title="").exists()
+    assert not Decision.objects.filter(note_en="").exclude(note="").exists()
+    assert (
+        not Case.objects.filter(initial_review_opinion_en="")
+        .exclude(initial_review_opinion="")
+        .exists()
+    )
+    assert not CreditEntry.objects.filter(note_en="").exclude(note="").exists()
+    rejected = Decision.objects.filter(outcome=Outcome.REJECTED).select_related(
+        "agenda_item__case__agreement__contractor"
+    )
+    decision = rejected.get(note__startswith="技術層次不高")
+    assert decision.note_en.startswith("The technology is not advanced")
+    case = decision.agenda_item.case
+    person = Membership.objects.filter(organization=case.agreement.contractor).first().user
+    client.force_login(person)
+    client.cookies["django_language"] = "en"
+    page = client.get(f"/cases/{case.pk}/").content.decode()
+    assert decision.note_en in page and decision.note not in page
