@@ -99,6 +99,8 @@ def agenda_totals(*, items: list[AgendaItem]) -> list[dict[str, Any]]:
     totals: dict[tuple[str, str], dict[str, Any]] = {}
     for item in items:
         case = item.case
+        if case is None:  # a demand item's review: no credits
+            continue
         key = (item.kind, case.agreement.currency)
         row = totals.setdefault(
             key,
