@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from agreements import selectors as agreement_selectors
 from agreements.choices import EntryKind, Mode
 from agreements.models import CreditEntry
-from cases.choices import CaseStatus, ChecklistResult, DocumentKind
+from cases.choices import CaseStatus, ChecklistResult, DocumentKind, OutcomeStage
 from cases.filtersets import CaseFilterSet
 from cases.models import Activity, Case, progress_report_due_on
 from icp_portal.lib.texts import LocalizedText, localized
@@ -173,11 +173,43 @@ def case_timeline(*, case: Case) -> list[TimelineRow]:
             end = decision.new_ends_on.isoformat()
             english = f"{decision.note_en} → {end}" if decision.note_en else ""
             add(f"{decision.note} → {end}", english)
+    # The meetings the case went to: an agenda event's note is "#<meeting id>".
+    meetings = {
+        f"#{item.meeting_id}": str(item.meeting)
+        for item in case.agenda_items.select_related("meeting")
+    }
     rows = timeline(target=case)
     for event, *_labels in rows:
+        # In memory only: events are append-only.
         if event.note in shown:
-            event.note = shown[event.note]  # in memory only: events are append-only
+            event.note = shown[event.note]
+        elif event.note in meetings:
+            event.note = meetings[event.note]
+        elif event.action == "case.checklist" and "=" in event.note:
+            event.note = _checklist_note(event.note)
+        elif event.action in ("case.outcome", "case.outcome_reminder") and event.note:
+            stage, _space, day = event.note.partition(" ")
+            event.note = f"{dict(OutcomeStage.choices).get(stage, stage)} {day}".strip()
+        elif event.action in OFFICE_NOTE_ACTIONS:
+            # The office's own words, written once in Chinese: marked for English readers.
+            event.note = localized(event.note, "")
     return rows
+
+
+# Events whose note is free text the office wrote (no English version is kept for them).
+OFFICE_NOTE_ACTIONS = {
+    "case.subcommittee_pass",
+    "case.subcommittee_supplement",
+    "case.subcommittee_return",
+    "case.withdraw",
+}
+
+
+def _checklist_note(note: str) -> str:
+    """A checklist confirmation's "code=result" as people read it: the item and its result."""
+    code, result = note.split("=", 1)
+    result_label = dict(ChecklistResult.choices).get(result, result)
+    return f"{CHECKLIST_CODES.get(code, code)}: {result_label}"
 
 
 def case_ledger(*, case: Case) -> QuerySet[CreditEntry]:

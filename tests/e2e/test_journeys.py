@@ -46,6 +46,7 @@ def test_language_switch_changes_the_page_and_persists(page, live_server, sign_i
     expect(page.get_by_test_id("home-office")).to_have_text("ICP office")
     page.reload()
     expect(page.get_by_test_id("home-office")).to_have_text("ICP office")
+    page.get_by_test_id("nav-directory").click()
     page.get_by_role("link", name="Organizations", exact=True).click()
     expect(page.get_by_role("heading", name="Organizations")).to_be_visible()
     # Back to Chinese, and the choice is saved on the person.
