@@ -26,6 +26,8 @@ class AgendaKind(models.TextChoices):
     WITHDRAWAL = "withdrawal", _("Withdrawal")
     CASE_REVIEW = "case_review", _("Case review (sub-committee)")
     DEMAND_ITEM_REVIEW = "demand_item_review", _("Demand item second review")
+    # An agreement past its execution end with credit outstanding (domain.md §13).
+    PENALTY = "penalty", _("Shortfall: extension or penalty")
 
 
 class Outcome(models.TextChoices):
@@ -50,6 +52,8 @@ OUTCOMES_BY_KIND: dict[str, set[Outcome]] = {
     AgendaKind.CLOSURE: {Outcome.CLOSED, Outcome.CLOSED_WITH_RETENTION},
     AgendaKind.WITHDRAWAL: {Outcome.WITHDRAWN, Outcome.REJECTED},
     AgendaKind.DEMAND_ITEM_REVIEW: {Outcome.PASSED, Outcome.NOT_PASSED},
+    # Approved: a penalty of ``amount_twd``; extended: a new execution end; rejected: neither.
+    AgendaKind.PENALTY: {Outcome.APPROVED, Outcome.EXTENDED, Outcome.REJECTED},
 }
 
 # A sub-committee seats 5 to 7 reviewers, experts more than half (domain.md §4).

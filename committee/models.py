@@ -113,6 +113,15 @@ class AgendaItem(models.Model):
         related_name="agenda_items",
         verbose_name=_("demand item"),
     )
+    # The agreement a shortfall item (kind ``penalty``) is about.
+    agreement = models.ForeignKey(
+        "agreements.Agreement",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="agenda_items",
+        verbose_name=_("agreement"),
+    )
     note = models.TextField(_("note"), blank=True)
     history = HistoricalRecords()
 
@@ -129,19 +138,27 @@ class AgendaItem(models.Model):
                 name="agenda_demand_item_once_per_meeting",
                 violation_error_message=_("This demand item is already on the agenda."),
             ),
+            models.UniqueConstraint(
+                fields=["meeting", "agreement"],
+                name="agenda_agreement_once_per_meeting",
+                violation_error_message=_("This agreement is already on the agenda."),
+            ),
             models.CheckConstraint(
-                condition=Q(case__isnull=False, demand_item__isnull=True)
-                | Q(case__isnull=True, demand_item__isnull=False),
-                name="agenda_item_names_a_case_or_a_demand_item",
+                condition=Q(case__isnull=False, demand_item__isnull=True, agreement__isnull=True)
+                | Q(case__isnull=True, demand_item__isnull=False, agreement__isnull=True)
+                | Q(case__isnull=True, demand_item__isnull=True, agreement__isnull=False),
+                name="agenda_item_names_one_subject",
             ),
         ]
 
     def __str__(self) -> str:
-        # The check constraint: an item names a case or a demand item (never neither once saved).
+        # The check constraint: an item names a case, a demand item or an agreement.
         if self.case is not None:
             subject = self.case.number
         elif self.demand_item is not None:
             subject = self.demand_item.title_zh
+        elif self.agreement is not None:
+            subject = self.agreement.number
         else:
             subject = ""
         return f"{self.get_kind_display()}: {subject}"
@@ -160,6 +177,10 @@ class Decision(models.Model):
     note_en = models.TextField(_("note (English)"), blank=True)
     new_ends_on = models.DateField(
         _("new end date"), validators=[program_date], null=True, blank=True
+    )
+    # The penalty (NT$) decided on a shortfall item (kind ``penalty``, outcome approved).
+    amount_twd = models.DecimalField(
+        _("penalty (NT$)"), max_digits=18, decimal_places=0, null=True, blank=True
     )
     # [{"activity": id, "approved_multiplier": "15.00"}] or [{"activity": id, "actual_credits": …}]
     activities = models.JSONField(_("activities"), default=list, blank=True)

@@ -15,6 +15,19 @@ class BillStatus(models.TextChoices):
     CANCELLED = "cancelled", _("Cancelled")
 
 
+class PenaltyStatus(models.TextChoices):
+    """A penalty (罰款) is billed like a fee: issued, then paid, overdue or waived."""
+
+    ISSUED = "issued", _("Issued")
+    PAID = "paid", _("Paid")
+    OVERDUE = "overdue", _("Overdue")
+    WAIVED = "waived", _("Waived")
+
+
+# Open penalties can still be paid or waived.
+OPEN_PENALTY_STATUSES = (PenaltyStatus.ISSUED, PenaltyStatus.OVERDUE)
+
+
 # Open bills can still be paid, waived or cancelled.
 OPEN_STATUSES = (BillStatus.ISSUED, BillStatus.OVERDUE)
 # A bill is due this many days after it is issued (§11).

@@ -10,10 +10,11 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from agreements.choices import Mode, PointsCurrency
-from agreements.models import MONEY
+from agreements.models import MONEY, Agreement, party_scope
 from cases.models import Activity, Case
-from feedback.choices import BillStatus
+from feedback.choices import BillStatus, PenaltyStatus
 from icp_portal.lib.models import ConstraintFieldsMixin, not_in_future, program_date
+from icp_portal.lib.texts import LocalizedText, localized
 from organizations.choices import OrganizationKind
 from organizations.models import Organization, is_office_staff
 from organizations.selectors import user_membership
@@ -182,3 +183,111 @@ class Payment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.bill} {self.amount_twd} ({self.paid_on})"
+
+
+class PenaltyQuerySet(models.QuerySet["Penalty"]):
+    def visible_to(self, user) -> PenaltyQuerySet:
+        """Whoever sees the agreement sees its penalties: staff, the contractor that owes
+        them, the procuring agency (read-only)."""
+        return party_scope(self, user, "agreement__contractor", "agreement__procurement__agency")
+
+
+class Penalty(models.Model):
+    """A penalty for delay (逾期罰款) the promotion committee decided in its minutes on an
+    agreement whose execution ended with credit outstanding (domain.md §13). Billed to the
+    contractor in NT$ like a fee (due in 30 days), it never changes the credit ledger."""
+
+    number = models.CharField(_("number"), max_length=30, unique=True)
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.PROTECT, related_name="penalties", verbose_name=_("agreement")
+    )
+    meeting = models.ForeignKey(
+        "committee.Meeting",
+        on_delete=models.PROTECT,
+        related_name="penalties",
+        verbose_name=_("meeting"),
+    )
+    # The agenda item whose decision imposed it: a decision issues one penalty, once.
+    agenda_item = models.OneToOneField(
+        "committee.AgendaItem",
+        on_delete=models.PROTECT,
+        related_name="penalty",
+        verbose_name=_("agenda item"),
+    )
+    amount_twd = models.DecimalField(_("amount (NT$)"), max_digits=18, decimal_places=0)
+    paid_amount_twd = models.DecimalField(
+        _("paid (NT$)"), max_digits=18, decimal_places=0, default=0
+    )
+    # The minutes' reason, in Chinese and (for the contractor) in English.
+    reason = models.TextField(_("reason"), blank=True)
+    reason_en = models.TextField(_("reason (English)"), blank=True)
+    issued_on = models.DateField(_("issued on"), validators=[program_date])
+    due_on = models.DateField(_("due on"), validators=[program_date])
+    status = models.CharField(
+        _("status"), max_length=10, choices=PenaltyStatus.choices, default=PenaltyStatus.ISSUED
+    )
+    closing_reason = models.TextField(_("reason for the waiver"), blank=True)
+    history = HistoricalRecords()
+
+    objects = PenaltyQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("penalty")
+        verbose_name_plural = _("penalties")
+        ordering = ["-issued_on", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_twd__gt=0),
+                name="penalty_amount_positive",
+                violation_error_message=_("A penalty must be positive."),
+            ),
+            models.CheckConstraint(
+                condition=Q(paid_amount_twd__gte=0, paid_amount_twd__lte=models.F("amount_twd")),
+                name="penalty_paid_within_amount",
+                violation_error_message=_("Payments cannot exceed the penalty."),
+            ),
+            models.CheckConstraint(
+                condition=Q(due_on__gte=models.F("issued_on")),
+                name="penalty_due_after_issue",
+                violation_error_message=_("A penalty is due after it is issued."),
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.number
+
+    @property
+    def outstanding_twd(self):
+        return self.amount_twd - self.paid_amount_twd
+
+    @property
+    def reason_localized(self) -> LocalizedText:
+        """The minutes' reason in the reader's language (the Chinese where none)."""
+        return localized(self.reason, self.reason_en)
+
+
+class PenaltyPayment(models.Model):
+    """A payment the office recorded against a penalty (partial payments allowed)."""
+
+    penalty = models.ForeignKey(Penalty, on_delete=models.PROTECT, related_name="payments")
+    paid_on = models.DateField(_("paid on"), validators=[program_date, not_in_future])
+    amount_twd = models.DecimalField(_("amount (NT$)"), max_digits=18, decimal_places=0)
+    reference = models.CharField(_("reference"), max_length=100, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_at = models.DateTimeField(auto_now_add=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["paid_on", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(amount_twd__gt=0),
+                name="penalty_payment_positive",
+                violation_error_message=_("A payment must be positive."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.penalty} {self.amount_twd} ({self.paid_on})"
