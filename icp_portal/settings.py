@@ -115,13 +115,18 @@ DATABASES = {
     "default": env_database("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"),
 }
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
+# Persistent connections: each worker keeps its connection for DB_CONN_MAX_AGE seconds
+# instead of opening one per request (a new PostgreSQL connection costs more than a
+# balance query); the health check (one round trip when a request first uses a kept
+# connection) replaces a connection the database dropped instead of failing a request.
 DATABASES["default"]["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60, minimum=0)
+DATABASES["default"]["CONN_HEALTH_CHECKS"] = env_bool("DB_CONN_HEALTH_CHECKS", True)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "organizations.User"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "organizations.backends.PortalModelBackend",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -254,6 +259,16 @@ CELERY_BEAT_SCHEDULE = {
     "overdue-bills-daily": {
         "task": "feedback.mark_overdue_bills",
         "schedule": crontab(hour=7, minute=30),
+    },
+    # Penalties past due (domain.md §13), beside the fee bills.
+    "overdue-penalties-daily": {
+        "task": "feedback.mark_overdue_penalties",
+        "schedule": crontab(hour=7, minute=35),
+    },
+    # Guarantees expiring within 60 days while the obligation is open (domain.md §13).
+    "expiring-guarantees-daily": {
+        "task": "agreements.remind_expiring_guarantees",
+        "schedule": crontab(hour=7, minute=45),
     },
     "progress-report-reminders-daily": {
         "task": "cases.remind_progress_reports",

@@ -1,13 +1,42 @@
 """``Authorization: Token <key>`` with keys stored hashed (django-rest-knox)."""
 
+import binascii
+from hmac import compare_digest
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from knox.auth import TokenAuthentication
+from knox.crypto import hash_token
+from knox.settings import CONSTANTS
 from rest_framework import exceptions
+
+from organizations.models import ApiToken, remember_roles, with_roles
 
 
 class ApiTokenAuthentication(TokenAuthentication):
-    """Knox's hashed-token authentication; an expired or disabled account is refused."""
+    """Knox's hashed-token authentication; an expired or disabled account is refused.
+
+    One query per call: the token, its user, the user's office group and membership (with
+    its organization) come together, and stay on the user for the request's visibility
+    and policy checks (``is_office_staff``, ``user_membership``)."""
+
+    def authenticate_credentials(self, token):
+        message = _("Invalid token.")
+        token = token.decode("utf-8")
+        candidates = with_roles(ApiToken.objects.all(), "user").filter(
+            token_key=token[: CONSTANTS.TOKEN_KEY_LENGTH]
+        )
+        for auth_token in candidates:
+            if self._cleanup_token(auth_token):
+                continue
+            try:
+                digest = hash_token(token)
+            except (TypeError, binascii.Error) as error:
+                raise exceptions.AuthenticationFailed(message) from error
+            if compare_digest(digest, auth_token.digest):
+                remember_roles(auth_token.user, auth_token._office)
+                return self.validate_user(auth_token)
+        raise exceptions.AuthenticationFailed(message)
 
     def _cleanup_token(self, auth_token) -> bool:
         # Knox would also load and sweep all the user's other tokens on every request (an
