@@ -3,7 +3,15 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import Agreement, Briefing, MultiplierStandard, PlanItem, Procurement
+from agreements.choices import AgreementStatus
+from agreements.models import (
+    Agreement,
+    Briefing,
+    Guarantee,
+    MultiplierStandard,
+    PlanItem,
+    Procurement,
+)
 from icp_portal.lib.forms import DATE, InputForm
 from organizations.choices import OrganizationKind
 from organizations.models import Organization
@@ -19,6 +27,9 @@ class ProcurementForm(InputForm):
             "contract_value",
             "contract_currency",
             "contract_signed_on",
+            "defence",
+            "value_usd",
+            "icp_use",
         ]
         widgets = {"contract_signed_on": DATE}
 
@@ -55,7 +66,7 @@ class AgreementCreateForm(InputForm):
 class AgreementTermsForm(InputForm):
     class Meta:
         model = Agreement
-        fields = ["number", "execution_ends_on", "defence_ratio_min", "status"]
+        fields = ["number", "execution_ends_on", "defence_ratio_min", "penalty_cap_twd", "status"]
         widgets = {"execution_ends_on": DATE}
 
 
@@ -109,3 +120,56 @@ class ReverseEntryForm(forms.Form):
 
 class AsOfForm(forms.Form):
     as_of = forms.DateField(label=_("As of"), required=False, widget=DATE)
+
+
+class GuaranteeForm(InputForm):
+    class Meta:
+        model = Guarantee
+        fields = ["kind", "issuer", "amount", "currency", "valid_from", "valid_until", "note"]
+        widgets = {
+            "valid_from": DATE,
+            "valid_until": DATE,
+            "note": forms.Textarea(attrs={"rows": 2}),
+        }
+
+
+class GuaranteeReleaseForm(forms.Form):
+    released_on = forms.DateField(
+        label=_("Released on"), required=False, widget=DATE, help_text=_("Default: today.")
+    )
+
+
+def _meetings():
+    # The meeting model is committee's (which agreements may not import): reach it through
+    # the guarantee's own foreign key.
+    meeting = Guarantee._meta.get_field("called_by_meeting").related_model
+    return meeting._default_manager.filter(kind="promotion_committee").order_by("-held_on")
+
+
+class GuaranteeCallForm(forms.Form):
+    meeting = forms.ModelChoiceField(
+        label=_("Meeting that decided the call"), queryset=Guarantee.objects.none()
+    )
+    called_on = forms.DateField(
+        label=_("Called on"), required=False, widget=DATE, help_text=_("Default: today.")
+    )
+    note = forms.CharField(
+        label=_("Note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = _meetings()
+
+
+class AgreementCloseForm(forms.Form):
+    status = forms.ChoiceField(
+        label=_("Closed as"),
+        choices=[
+            (AgreementStatus.COMPLETED, AgreementStatus.COMPLETED.label),
+            (AgreementStatus.TERMINATED, AgreementStatus.TERMINATED.label),
+        ],
+    )
+    closed_on = forms.DateField(
+        label=_("Closed on"), required=False, widget=DATE, help_text=_("Default: today.")
+    )

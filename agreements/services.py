@@ -8,26 +8,37 @@ are serialised by the database.
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agreements import selectors
-from agreements.choices import LEGACY_BANK_CUTOFF, EntryKind
+from agreements import guarantees as guarantee_policy
+from agreements import notifications, pipeline_services, selectors
+from agreements.choices import (
+    GUARANTEE_REMINDER_DAYS,
+    LEGACY_BANK_CUTOFF,
+    AgreementStatus,
+    EntryKind,
+    GuaranteeStatus,
+)
 from agreements.models import (
     Agreement,
     Briefing,
     CreditBank,
     CreditEntry,
+    Guarantee,
+    GuaranteeReminder,
     MultiplierStandard,
     PlanItem,
     Procurement,
     briefing_deadline,
 )
 from demand_items.choices import ItemStatus
+from icp_portal.lib.errors import Conflict
 from icp_portal.lib.models import not_in_future_field
 from icp_portal.lib.services import service
 from organizations.models import User
@@ -147,8 +158,14 @@ def procurement_update(*, procurement: Procurement, actor: User, **fields) -> Pr
 
 @service
 def agreement_create(*, actor: User, **fields) -> Agreement:
-    """Record a signed agreement (簽訂協議書) and post its obligation entry on the signing date."""
+    """Record a signed agreement (簽訂協議書) and post its obligation entry on the signing date.
+    Its procurement is signed: the specification's multiplier standards and planned items
+    become the agreement's (a procurement without ICP, or still being specified or
+    negotiated, takes no agreement: 409)."""
     require_office(actor)
+    procurement = fields.get("procurement")
+    if isinstance(procurement, Procurement):
+        pipeline_services.check_signable(procurement=procurement, actor=actor)
     agreement = Agreement(**fields)
     if agreement.signed_on:
         agreement.briefing_due_on = briefing_deadline(agreement.signed_on)
@@ -161,12 +178,21 @@ def agreement_create(*, actor: User, **fields) -> Agreement:
         effective_on=agreement.signed_on,
         actor=actor,
     )
+    pipeline_services.procurement_sign(
+        procurement=agreement.procurement, agreement=agreement, actor=actor
+    )
     event_record(actor=actor, target=agreement, action="agreement.sign")
     return agreement
 
 
 # Fields of an agreement that an amendment may change without touching the ledger.
-AMENDABLE_FIELDS = ("number", "execution_ends_on", "defence_ratio_min", "status")
+AMENDABLE_FIELDS = (
+    "number",
+    "execution_ends_on",
+    "defence_ratio_min",
+    "status",
+    "penalty_cap_twd",
+)
 
 
 @service
@@ -185,6 +211,9 @@ def agreement_update(*, agreement: Agreement, actor: User, **fields) -> Agreemen
         setattr(agreement, name, value)
     agreement.full_clean()
     agreement.save()
+    if before == AgreementStatus.IN_EXECUTION and agreement.status != before:
+        # Closing the agreement on its terms releases its guarantees (domain.md §13).
+        _release_held(agreement, timezone.localdate(), actor)
     event_record(
         actor=actor,
         target=agreement,
@@ -553,3 +582,255 @@ def credit_bank_open(
     bank.save()
     event_record(actor=actor, target=contractor, action="credit_bank.open", note=currency)
     return bank
+
+
+# --- Guarantees, closure, extension and the maximum penalty (domain.md §13) ---------------
+
+
+@service
+def guarantee_add(
+    *,
+    agreement: Agreement,
+    kind: str,
+    issuer: str,
+    amount,
+    currency: str,
+    valid_from: date,
+    valid_until: date,
+    actor: User,
+    note: str = "",
+) -> Guarantee:
+    """The office records a performance bond (履約保證金) or letter of guarantee (保證函)
+    the contractor lodged for an agreement in execution; it is held from then on."""
+    agreement = _lock(agreement)
+    guarantee_policy.AGREEMENT.check(agreement, "add_guarantee", actor)
+    guarantee = Guarantee(
+        agreement=agreement,
+        kind=kind,
+        issuer=issuer,
+        amount=amount,
+        currency=currency,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        note=note,
+    )
+    guarantee.full_clean()
+    guarantee.save()
+    event_record(
+        actor=actor,
+        target=agreement,
+        action="guarantee.add",
+        to_status=guarantee.status,
+        note=f"{guarantee.get_kind_display()} {issuer} {guarantee.amount} {currency}",
+    )
+    return guarantee
+
+
+def _lock_guarantee(guarantee: Guarantee, action: str, actor: User) -> Guarantee:
+    guarantee = Guarantee.objects.select_for_update().get(pk=guarantee.pk)
+    guarantee_policy.check(guarantee, action, actor)
+    return guarantee
+
+
+def _release(guarantee: Guarantee, released_on: date, actor: User, note: str = "") -> None:
+    guarantee.status = GuaranteeStatus.RELEASED
+    guarantee.released_on = released_on
+    guarantee.full_clean()
+    guarantee.save(update_fields=["status", "released_on"])
+    event_record(
+        actor=actor,
+        target=guarantee.agreement,
+        action="guarantee.release",
+        from_status=GuaranteeStatus.HELD,
+        to_status=GuaranteeStatus.RELEASED,
+        note=f"{guarantee.issuer} {note}".strip(),
+    )
+
+
+def _release_held(agreement: Agreement, released_on: date, actor: User) -> int:
+    """Release every guarantee the agreement still holds (its closure)."""
+    held = agreement.guarantees.select_for_update().filter(status=GuaranteeStatus.HELD)
+    count = 0
+    for guarantee in held.order_by("id"):
+        _release(guarantee, released_on, actor, note=agreement.number)
+        count += 1
+    return count
+
+
+@service
+def guarantee_release(
+    *, guarantee: Guarantee, actor: User, released_on: date | None = None
+) -> Guarantee:
+    """Release (發還) a held guarantee to the contractor. Closing the agreement releases
+    every guarantee still held; this is for one released earlier (e.g. replaced)."""
+    guarantee = _lock_guarantee(guarantee, "release", actor)
+    _release(guarantee, released_on or timezone.localdate(), actor)
+    return guarantee
+
+
+@service
+def guarantee_call(
+    *,
+    guarantee: Guarantee,
+    meeting,
+    actor: User,
+    called_on: date | None = None,
+    note: str = "",
+) -> Guarantee:
+    """Call (沒入) a held guarantee as the promotion committee decided at ``meeting``: the
+    call is recorded with the meeting, never without one."""
+    guarantee = _lock_guarantee(guarantee, "call", actor)
+    if meeting is None:
+        raise ValidationError({"meeting": _("Name the meeting that decided the call.")})
+    called_on = called_on or timezone.localdate()
+    if called_on < meeting.held_on:
+        raise ValidationError(
+            {"called_on": _("A guarantee is called on or after the meeting that decided it.")}
+        )
+    guarantee.status = GuaranteeStatus.CALLED
+    guarantee.called_on = called_on
+    guarantee.called_by_meeting = meeting
+    if note:
+        guarantee.note = note
+    guarantee.full_clean()
+    guarantee.save(update_fields=["status", "called_on", "called_by_meeting", "note"])
+    event_record(
+        actor=actor,
+        target=guarantee.agreement,
+        action="guarantee.call",
+        from_status=GuaranteeStatus.HELD,
+        to_status=GuaranteeStatus.CALLED,
+        note=f"{guarantee.issuer} #{meeting.pk}",
+    )
+    return guarantee
+
+
+@service
+def agreement_close(
+    *,
+    agreement: Agreement,
+    actor: User,
+    closed_on: date | None = None,
+    status: str = AgreementStatus.COMPLETED,
+) -> Agreement:
+    """The office closes an agreement (結案): completed (the obligation discharged or the
+    committee's decision carried out) or terminated. Every guarantee still held is
+    released on the closing day, in the same transaction (domain.md §13)."""
+    agreement = _lock(agreement)
+    guarantee_policy.AGREEMENT.check(agreement, "close", actor)
+    if status not in (AgreementStatus.COMPLETED, AgreementStatus.TERMINATED):
+        raise ValidationError({"status": _("An agreement closes as completed or terminated.")})
+    closed_on = closed_on or timezone.localdate()
+    before = agreement.status
+    agreement.status = status
+    agreement.save(update_fields=["status"])
+    _release_held(agreement, closed_on, actor)
+    event_record(
+        actor=actor,
+        target=agreement,
+        action="agreement.close",
+        from_status=before,
+        to_status=status,
+        note=closed_on.isoformat(),
+    )
+    return agreement
+
+
+@service
+def agreement_extend_execution(
+    *, agreement: Agreement, new_ends_on: date, actor: User, meeting=None, note: str = ""
+) -> Agreement:
+    """Extend the agreement's execution period (展延履約期限), as the promotion committee
+    decided on a shortfall: the new end must be later than the current one."""
+    require_office(actor)
+    agreement = _lock(agreement)
+    if agreement.status != AgreementStatus.IN_EXECUTION:
+        raise Conflict(
+            _("Agreement %(number)s is closed: its execution period cannot be extended.")
+            % {"number": agreement.number},
+            status=agreement.status,
+        )
+    if new_ends_on <= agreement.execution_ends_on:
+        raise ValidationError(
+            {
+                "new_ends_on": _(
+                    "The new end %(new)s must be after the current end of execution %(old)s."
+                )
+                % {"new": new_ends_on.isoformat(), "old": agreement.execution_ends_on.isoformat()}
+            }
+        )
+    before = agreement.execution_ends_on
+    agreement.execution_ends_on = new_ends_on
+    agreement.full_clean()
+    agreement.save(update_fields=["execution_ends_on"])
+    where = f" #{meeting.pk}" if meeting is not None else ""
+    event_record(
+        actor=actor,
+        target=agreement,
+        action="agreement.extend",
+        note=f"{before.isoformat()} → {new_ends_on.isoformat()}{where} {note}".strip(),
+    )
+    return agreement
+
+
+@service
+def agreement_set_penalty_cap(*, agreement: Agreement, penalty_cap_twd, actor: User) -> Agreement:
+    """Record the maximum penalty (罰款上限, NT$) the promotion committee set for the
+    agreement; a penalty decided above it is refused."""
+    agreement = _lock(agreement)
+    guarantee_policy.AGREEMENT.check(agreement, "set_penalty_cap", actor)
+    cap = Decimal(penalty_cap_twd)
+    if cap != cap.to_integral_value():
+        raise ValidationError({"penalty_cap_twd": _("The maximum penalty is in whole NT$.")})
+    agreement.penalty_cap_twd = cap.quantize(Decimal("1"))
+    agreement.full_clean()
+    agreement.save(update_fields=["penalty_cap_twd"])
+    event_record(
+        actor=actor,
+        target=agreement,
+        action="agreement.penalty_cap",
+        note=f"NT${agreement.penalty_cap_twd:,.0f}",
+    )
+    return agreement
+
+
+@service
+def guarantees_remind(*, today: date, actor: User) -> int:
+    """Daily: tell the office of each held guarantee expiring within 60 days while its
+    agreement's obligation is still open (in execution, credit outstanding) — once per
+    guarantee and expiry date, however often the job runs. Returns how many were sent."""
+    require_office(actor, system=True)
+    expiring = list(
+        Guarantee.objects.filter(
+            status=GuaranteeStatus.HELD,
+            agreement__status=AgreementStatus.IN_EXECUTION,
+            valid_until__gte=today,
+            valid_until__lte=today + timedelta(days=GUARANTEE_REMINDER_DAYS),
+        )
+        .exclude(reminders__valid_until=F("valid_until"))
+        .select_related("agreement", "agreement__contractor")
+        .order_by("valid_until", "id")
+    )
+    agreements = {g.agreement_id: g.agreement for g in expiring}
+    balances = selectors.balances_of(
+        agreements=[{"id": a.pk, "currency": a.currency} for a in agreements.values()],
+        as_of=today,
+    )
+    sent = 0
+    for guarantee in expiring:
+        if balances[guarantee.agreement_id].outstanding <= 0:
+            continue
+        _reminder, created = GuaranteeReminder.objects.get_or_create(
+            guarantee=guarantee, valid_until=guarantee.valid_until
+        )
+        if not created:  # another run at the same time sent it
+            continue
+        notifications.guarantee_expiring(guarantee, today=today)
+        event_record(
+            actor=actor,
+            target=guarantee.agreement,
+            action="guarantee.reminder",
+            note=f"{guarantee.issuer} {guarantee.valid_until.isoformat()}",
+        )
+        sent += 1
+    return sent

@@ -10,19 +10,24 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements import charts, selectors, services
+from agreements import guarantees as guarantee_policy
 from agreements.filtersets import AgreementFilterSet
 from agreements.forms import (
+    AgreementCloseForm,
     AgreementCreateForm,
     AgreementTermsForm,
     AmendObligationForm,
     AsOfForm,
     BriefingForm,
+    GuaranteeCallForm,
+    GuaranteeForm,
+    GuaranteeReleaseForm,
     MultiplierStandardForm,
     PlanItemForm,
     ProcurementForm,
     ReverseEntryForm,
 )
-from agreements.models import Agreement, CreditEntry
+from agreements.models import Agreement, CreditEntry, Guarantee
 from icp_portal.lib.forms import service_form_page
 from icp_portal.lib.xlsx import xlsx_response
 from organizations.decorators import office_required
@@ -160,7 +165,9 @@ def agreement_detail(request, pk):
         "agreement": agreement,
         "as_of_form": as_of_form,
         "as_of": as_of,
-        "balance": selectors.agreement_balance(agreement=agreement, as_of=as_of),
+        "balance": selectors.agreement_balance(agreement=agreement, as_of=as_of).with_end(
+            agreement.execution_ends_on
+        ),
         "ledger": _numbered(selectors.agreement_ledger(agreement=agreement)),
         "multipliers": agreement.multipliers.order_by("mode", "-effective_from"),
         "plan_items": agreement.plan_items.select_related("demand_item").order_by("id"),
@@ -168,6 +175,15 @@ def agreement_detail(request, pk):
         "briefing_overdue": agreement.briefing_overdue(),
         "is_staff": is_office_staff(request.user),
         "panels": charts.agreement_panels(agreement=agreement),
+        # Guarantees and penalties: the office acts, the contractor and the agency read.
+        "guarantees": [
+            (g, guarantee_policy.allowed(g, request.user))
+            for g in agreement.guarantees.select_related("called_by_meeting").order_by(
+                "valid_until", "id"
+            )
+        ],
+        "penalties": agreement.penalties.select_related("meeting").order_by("-issued_on", "-id"),
+        "agreement_actions": guarantee_policy.agreement_allowed(agreement, request.user),
     }
     return render(request, "agreements/detail.html", context)
 
@@ -236,7 +252,10 @@ def procurement_create(request):
 def agreement_create(request):
     return service_form_page(
         request,
-        form=AgreementCreateForm(request.POST or None),
+        # From a committed procurement's page, its procurement is chosen already.
+        form=AgreementCreateForm(
+            request.POST or None, initial={"procurement": request.GET.get("procurement")}
+        ),
         call=lambda data: services.agreement_create(actor=request.user, **data),
         template="agreements/form.html",
         context={"title": _("Record a signed agreement")},
@@ -339,4 +358,65 @@ def entry_reverse(request, pk, entry_id):
         },
         success=lambda _row: _detail_url(entry.agreement),
         message=_("The entry was reversed."),
+    )
+
+
+def guarantee_add(request, pk):
+    return _staff_agreement_form(
+        request,
+        pk,
+        GuaranteeForm,
+        lambda a, data: services.guarantee_add(agreement=a, actor=request.user, **data),
+        _("Record a guarantee"),
+        _("The guarantee was recorded."),
+    )
+
+
+def agreement_close(request, pk):
+    return _staff_agreement_form(
+        request,
+        pk,
+        AgreementCloseForm,
+        lambda a, data: services.agreement_close(agreement=a, actor=request.user, **data),
+        _("Close the agreement"),
+        _("The agreement was closed; its guarantees still held were released."),
+    )
+
+
+def _guarantee_page(request, pk, guarantee_id, form_class, call, title, message):
+    agreement = _visible_agreement(request, pk)
+    require_office(request.user)
+    guarantee = get_object_or_404(Guarantee, pk=guarantee_id, agreement_id=agreement.pk)
+    return service_form_page(
+        request,
+        form=form_class(request.POST or None),
+        call=lambda data: call(guarantee, data),
+        template="agreements/form.html",
+        context={"title": title, "agreement": agreement, "guarantee": guarantee},
+        success=lambda _row: _detail_url(agreement) + "#guarantees",
+        message=message,
+    )
+
+
+def guarantee_release(request, pk, guarantee_id):
+    return _guarantee_page(
+        request,
+        pk,
+        guarantee_id,
+        GuaranteeReleaseForm,
+        lambda g, data: services.guarantee_release(guarantee=g, actor=request.user, **data),
+        _("Release a guarantee"),
+        _("The guarantee was released."),
+    )
+
+
+def guarantee_call(request, pk, guarantee_id):
+    return _guarantee_page(
+        request,
+        pk,
+        guarantee_id,
+        GuaranteeCallForm,
+        lambda g, data: services.guarantee_call(guarantee=g, actor=request.user, **data),
+        _("Call a guarantee"),
+        _("The guarantee was called."),
     )

@@ -162,6 +162,67 @@ def _agreements(today: date) -> list[dict[str, Any]]:
             "url": url,
             "urgent": True,
         },
+        *_guarantees_and_penalties(today),
+    ]
+
+
+def _guarantees_and_penalties(today: date) -> list[dict[str, Any]]:
+    """Held guarantees of agreements in execution expiring within 60 days, and penalties
+    overdue (domain.md §13): two counts."""
+    from agreements.choices import GUARANTEE_REMINDER_DAYS, AgreementStatus, GuaranteeStatus
+    from agreements.models import Guarantee
+    from feedback.choices import PenaltyStatus
+    from feedback.models import Penalty
+
+    expiring = Guarantee.objects.filter(
+        status=GuaranteeStatus.HELD,
+        agreement__status=AgreementStatus.IN_EXECUTION,
+        valid_until__gte=today,
+        valid_until__lte=today + timedelta(days=GUARANTEE_REMINDER_DAYS),
+    ).count()
+    overdue = Penalty.objects.filter(status=PenaltyStatus.OVERDUE).count()
+    return [
+        {
+            "key": "guarantees-expiring",
+            "label": _("Guarantees expiring within %(days)s days")
+            % {"days": GUARANTEE_REMINDER_DAYS},
+            "count": expiring,
+            "url": reverse("agreement_list"),
+            "urgent": False,
+        },
+        {
+            "key": "penalties-overdue",
+            "label": _("Penalties overdue"),
+            "count": overdue,
+            "url": f"{reverse('penalty_list')}?status={PenaltyStatus.OVERDUE}",
+            "urgent": True,
+        },
+    ]
+
+
+def _procurements(today: date) -> list[dict[str, Any]]:
+    """Procurements whose agreement is overdue after the LOA (6 months), or due soon."""
+    from agreements import pipeline_selectors
+
+    due = pipeline_selectors.procurements_due(user=None, today=today, everyone=True)
+    overdue = sum(1 for procurement in due if procurement.agreement_overdue(today))
+    url = reverse("procurement_list")
+    return [
+        {
+            "key": "procurements-overdue",
+            "label": _("Agreements overdue 6 months after the LOA"),
+            "count": overdue,
+            "url": f"{url}#due",
+            "urgent": True,
+        },
+        {
+            "key": "procurements-due",
+            "label": _("Agreements due within %(days)s days of their 6 months after the LOA")
+            % {"days": pipeline_selectors.AGREEMENT_DUE_REMINDER_DAYS},
+            "count": len(due) - overdue,
+            "url": f"{url}#due",
+            "urgent": False,
+        },
     ]
 
 
@@ -205,7 +266,14 @@ def office_queue(*, today: date, mine=None) -> list[dict[str, Any]]:
     if mine is not None:
         lines = _reports(today, mine) + _cases(mine)
     else:
-        lines = _bills(today) + _reports(today) + _agreements(today) + _meetings(today) + _cases()
+        lines = (
+            _bills(today)
+            + _reports(today)
+            + _agreements(today)
+            + _procurements(today)
+            + _meetings(today)
+            + _cases()
+        )
     due = [line for line in lines if line["count"]]
     return sorted(due, key=lambda line: not line["urgent"])
 
@@ -254,8 +322,19 @@ def contractor_day(*, user, today: date) -> dict[str, Any]:
         .select_related("case", "meeting", "decision")
         .order_by("-issued_on", "-id")
     )
+    from feedback.choices import OPEN_PENALTY_STATUSES
+    from feedback.models import Penalty
+
+    penalties = (
+        Penalty.objects.visible_to(user)
+        .filter(status__in=OPEN_PENALTY_STATUSES)
+        .select_related("agreement")
+        .order_by("due_on", "id")
+    )
     return {
         **agreements,
+        # Penalties the committee decided that are still to be paid (domain.md §13).
+        "penalties": list(penalties[:SHOWN]),
         "overdue_count": len(overdue),
         "overdue": overdue[:SHOWN],
         "coming": coming[:SHOWN],

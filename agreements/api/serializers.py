@@ -6,10 +6,16 @@ from rest_framework import serializers
 from agreements.models import (
     Agreement,
     Briefing,
+    CapabilityAssessment,
     CreditEntry,
+    Guarantee,
     MultiplierStandard,
+    NegotiationMeeting,
+    NegotiationMember,
     PlanItem,
     Procurement,
+    ProcurementPlanItem,
+    SpecificationStandard,
 )
 from agreements.services import AMENDABLE_FIELDS
 
@@ -18,7 +24,20 @@ def points(**kwargs):
     return serializers.DecimalField(max_digits=18, decimal_places=2, **kwargs)
 
 
+class SpecificationStandardSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = SpecificationStandard
+        fields = ["mode", "min_multiplier", "max_multiplier"]
+
+
 class ProcurementSerializer(serializers.ModelSerializer):
+    """A procurement with its pipeline (api.md): the stage and the specification are
+    changed only through the pipeline's actions."""
+
+    agreement_due_on = serializers.DateField(read_only=True, allow_null=True)
+    agreement_overdue = serializers.SerializerMethodField()
+    standards = SpecificationStandardSerializer(source="spec_standards", many=True, read_only=True)
+
     class Meta:
         model = Procurement
         fields = [
@@ -29,7 +48,80 @@ class ProcurementSerializer(serializers.ModelSerializer):
             "contract_value",
             "contract_currency",
             "contract_signed_on",
+            "defence",
+            "value_usd",
+            "icp_use",
+            "stage",
+            "icp_ratio_min",
+            "ratio_exemption",
+            "spec_issued_on",
+            "spec_schedule",
+            "standards",
+            "loa_signed_on",
+            "agreement_due_on",
+            "agreement_overdue",
+            "no_icp_reason",
         ]
+        read_only_fields = [
+            "stage",
+            "icp_ratio_min",
+            "ratio_exemption",
+            "spec_issued_on",
+            "spec_schedule",
+            "loa_signed_on",
+            "no_icp_reason",
+        ]
+
+    def get_agreement_overdue(self, procurement) -> bool:
+        return procurement.agreement_overdue()
+
+
+class StageActionSerializer(serializers.Serializer):
+    """A stage change: ``reason`` for no ICP, ``loa_signed_on`` with the commitment."""
+
+    reason = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    loa_signed_on = serializers.DateField(required=False, allow_null=True)
+
+
+class SpecificationSerializer(serializers.Serializer):
+    icp_ratio_min = serializers.DecimalField(max_digits=5, decimal_places=4)
+    ratio_exemption = serializers.CharField(required=False, allow_blank=True, max_length=2000)
+    schedule = serializers.CharField(required=False, allow_blank=True, max_length=4000)
+    issued_on = serializers.DateField()
+    standards = SpecificationStandardSerializer(many=True)
+
+
+class LoaSerializer(serializers.Serializer):
+    loa_signed_on = serializers.DateField()
+
+
+class CapabilityAssessmentSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = CapabilityAssessment
+        fields = ["id", "item", "result", "note"]
+
+
+class NegotiationMemberSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = NegotiationMember
+        fields = ["id", "name", "ministry", "unit", "leader"]
+
+
+class NegotiationMeetingSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = NegotiationMeeting
+        fields = ["id", "held_on", "counterpart", "notes"]
+
+
+class ProcurementPlanItemSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = ProcurementPlanItem
+        fields = ["id", "demand_item", "mode"]
+        extra_kwargs = {
+            "demand_item": {
+                "error_messages": {"does_not_exist": _("No demand item has id {pk_value}.")}
+            }
+        }
 
 
 class AgreementSerializer(serializers.ModelSerializer):
@@ -47,6 +139,7 @@ class AgreementSerializer(serializers.ModelSerializer):
             "signed_on",
             "execution_ends_on",
             "defence_ratio_min",
+            "penalty_cap_twd",
             "status",
             "briefing_due_on",
             "briefing_overdue",
@@ -132,6 +225,15 @@ def balance_json(balance, **ids) -> dict:
     built directly: the figures are computed already, and this is the hot path that REST
     clients poll for every agreement at once. ``BalanceSerializer`` documents the shape."""
     share = balance.defence_share
+    # One agreement's balance also says when its execution ends and what is short after it.
+    end = (
+        {
+            "execution_ends_on": balance.execution_ends_on.isoformat(),
+            "shortfall": f"{balance.shortfall:.2f}",
+        }
+        if balance.execution_ends_on is not None
+        else {}
+    )
     return {
         **ids,
         "currency": balance.currency,
@@ -142,6 +244,7 @@ def balance_json(balance, **ids) -> dict:
         "outstanding": f"{balance.outstanding:.2f}",
         "available": f"{balance.available:.2f}",
         "defence_share": None if share is None else f"{share:.4f}",
+        **end,
     }
 
 
@@ -156,6 +259,9 @@ class BalanceSerializer(serializers.Serializer):
     outstanding = points()
     available = points()
     defence_share = serializers.DecimalField(max_digits=5, decimal_places=4, allow_null=True)
+    # An agreement's balance (not a contractor's total per currency) carries these two.
+    execution_ends_on = serializers.DateField(required=False)
+    shortfall = points(required=False)
 
 
 class AsOfSerializer(serializers.Serializer):
@@ -166,3 +272,39 @@ class ContractorBalanceSerializer(serializers.Serializer):
     organization = serializers.IntegerField()
     balances = BalanceSerializer(many=True)
     banks = serializers.ListField(child=serializers.DictField(), required=False)
+
+
+class GuaranteeSerializer(serializers.ModelSerializer):
+    """A performance bond or letter of guarantee (api.md ``/agreements/{id}/guarantees/``)."""
+
+    class Meta:
+        model = Guarantee
+        fields = [
+            "id",
+            "kind",
+            "issuer",
+            "amount",
+            "currency",
+            "valid_from",
+            "valid_until",
+            "status",
+            "released_on",
+            "called_on",
+            "called_by_meeting",
+            "note",
+        ]
+        read_only_fields = ["status", "released_on", "called_on", "called_by_meeting"]
+
+
+class GuaranteeReleaseSerializer(serializers.Serializer):
+    released_on = serializers.DateField(required=False)
+
+
+class GuaranteeCallSerializer(serializers.Serializer):
+    """Calling a guarantee names the meeting whose decision called it."""
+
+    meeting = serializers.PrimaryKeyRelatedField(
+        queryset=Guarantee._meta.get_field("called_by_meeting").related_model._default_manager.all()
+    )
+    called_on = serializers.DateField(required=False)
+    note = serializers.CharField(required=False, allow_blank=True, max_length=2000)

@@ -1,7 +1,12 @@
 """API views of agreements and credits: visibility by selector, writes by service."""
 
+import hashlib
+
+from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
+from django.utils.http import parse_etags
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
@@ -9,19 +14,29 @@ from rest_framework.exceptions import NotFound
 from rest_framework.generics import ListAPIView, RetrieveAPIView
 from rest_framework.response import Response
 
-from agreements import selectors, services
+from agreements import pipeline_services, selectors, services
 from agreements.api.serializers import (
     AgreementSerializer,
     AmendObligationSerializer,
     AsOfSerializer,
     BalanceSerializer,
     BriefingSerializer,
+    CapabilityAssessmentSerializer,
     ContractorBalanceSerializer,
     CreditEntrySerializer,
+    GuaranteeCallSerializer,
+    GuaranteeReleaseSerializer,
+    GuaranteeSerializer,
+    LoaSerializer,
     MultiplierStandardSerializer,
+    NegotiationMeetingSerializer,
+    NegotiationMemberSerializer,
     PlanItemSerializer,
+    ProcurementPlanItemSerializer,
     ProcurementSerializer,
     ReverseSerializer,
+    SpecificationSerializer,
+    StageActionSerializer,
     balance_json,
 )
 from agreements.choices import EntryKind
@@ -29,15 +44,48 @@ from agreements.filtersets import AgreementFilterSet, CreditEntryFilterSet, Proc
 from agreements.models import Agreement, Procurement
 from organizations.api.permissions import StaffWritePermission
 from organizations.choices import OrganizationKind
-from organizations.models import Organization
+from organizations.models import Organization, is_office_staff
+from organizations.selectors import user_membership
 
 AS_OF = OpenApiParameter("as_of", str, description="YYYY-MM-DD; default today")
+IF_NONE_MATCH = OpenApiParameter(
+    "If-None-Match",
+    str,
+    location=OpenApiParameter.HEADER,
+    required=False,
+    description="The ETag of a previous answer: 304 with no body while it still holds.",
+)
 
 
 def _as_of(request):
     serializer = AsOfSerializer(data=request.query_params)
     serializer.is_valid(raise_exception=True)
     return serializer.validated_data.get("as_of") or timezone.localdate()
+
+
+def _etag(*parts) -> str:
+    """A strong entity tag made of what the answer depends on."""
+    return '"' + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest() + '"'
+
+
+def _conditional(request, etag: str, answer) -> Response:
+    """304 with no body when the client holds ``etag`` (api.md "Conditional requests"),
+    else ``answer()``; both carry the tag and ask caches to revalidate every time."""
+    held = [tag.removeprefix("W/") for tag in parse_etags(request.headers.get("If-None-Match", ""))]
+    response = (
+        Response(status=status.HTTP_304_NOT_MODIFIED) if etag in held or "*" in held else answer()
+    )
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, no-cache"
+    return response
+
+
+def _scope(user) -> str:
+    """Whose view of the data a list is (no query: both are cached on the user)."""
+    if is_office_staff(user):
+        return "office"
+    membership = user_membership(user=user)
+    return f"organization:{membership.organization_id}" if membership else "none"
 
 
 class _StaffWriteViewSet(viewsets.GenericViewSet):
@@ -60,8 +108,10 @@ class ProcurementViewSet(
     ordering_fields = ["contract_signed_on", "contract_value", "id"]
 
     def get_queryset(self):
-        return Procurement.objects.visible_to(self.request.user).order_by(
-            "-contract_signed_on", "id"
+        return (
+            Procurement.objects.visible_to(self.request.user)
+            .prefetch_related("spec_standards")
+            .order_by("-contract_signed_on", "id")
         )
 
     def perform_create(self, serializer):
@@ -72,6 +122,165 @@ class ProcurementViewSet(
     def perform_update(self, serializer):
         serializer.instance = services.procurement_update(
             procurement=serializer.instance, actor=self.request.user, **serializer.validated_data
+        )
+
+    # --- The pipeline (domain.md §12) -------------------------------------------------
+
+    def _stage(self, request, action_name: str):
+        procurement = self.get_object()
+        serializer = StageActionSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        data = serializer.validated_data
+        procurement = pipeline_services.procurement_advance(
+            procurement=procurement,
+            action=action_name,
+            actor=request.user,
+            reason=data.get("reason", ""),
+            loa_signed_on=data.get("loa_signed_on"),
+        )
+        return Response(ProcurementSerializer(procurement).data)
+
+    @extend_schema(request=None, responses=ProcurementSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def assess(self, request, pk=None):
+        """The capability assessment is done: planning → assessed."""
+        return self._stage(request, "assess")
+
+    @extend_schema(request=None, responses=ProcurementSerializer)
+    @action(detail=True, methods=["post"], url_path="start-negotiation", filter_backends=[])
+    def start_negotiation(self, request, pk=None):
+        """The joint team starts negotiating: specified → negotiating."""
+        return self._stage(request, "start_negotiation")
+
+    @extend_schema(request=StageActionSerializer, responses=ProcurementSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def commit(self, request, pk=None):
+        """The contractor's commitment (LOA, commitment letter): negotiating → committed."""
+        return self._stage(request, "commit")
+
+    @extend_schema(request=StageActionSerializer, responses=ProcurementSerializer)
+    @action(detail=True, methods=["post"], url_path="no-icp", filter_backends=[])
+    def no_icp(self, request, pk=None):
+        """The procurement carries no ICP (with the reason)."""
+        return self._stage(request, "no_icp")
+
+    @extend_schema(request=SpecificationSerializer, responses=ProcurementSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def specification(self, request, pk=None):
+        """Issue or revise the ICP specification (工業合作規範)."""
+        procurement = self.get_object()
+        serializer = SpecificationSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        procurement = pipeline_services.procurement_specify(
+            procurement=procurement, actor=request.user, **serializer.validated_data
+        )
+        return Response(ProcurementSerializer(procurement).data)
+
+    @extend_schema(request=LoaSerializer, responses=ProcurementSerializer)
+    @action(detail=True, methods=["post"], filter_backends=[])
+    def loa(self, request, pk=None):
+        """Record the LOA's date: the agreement is due 6 months after it."""
+        procurement = self.get_object()
+        serializer = LoaSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        procurement = pipeline_services.procurement_record_loa(
+            procurement=procurement, actor=request.user, **serializer.validated_data
+        )
+        return Response(ProcurementSerializer(procurement).data)
+
+    def _rows(self, request, queryset, serializer_class, create):
+        procurement = self.get_object()
+        if request.method == "POST":
+            serializer = serializer_class(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            row = create(procurement=procurement, actor=request.user, **serializer.validated_data)
+            return Response(serializer_class(row).data, status=status.HTTP_201_CREATED)
+        page = self.paginate_queryset(queryset(procurement))
+        return self.get_paginated_response(serializer_class(page, many=True).data)
+
+    @extend_schema(methods=["GET"], responses=CapabilityAssessmentSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=CapabilityAssessmentSerializer,
+        responses={201: CapabilityAssessmentSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=CapabilityAssessmentSerializer,
+        filter_backends=[],
+    )
+    def assessments(self, request, pk=None):
+        """The capability assessment's items and their results."""
+        return self._rows(
+            request,
+            lambda p: p.assessments.order_by("id"),
+            CapabilityAssessmentSerializer,
+            pipeline_services.assessment_add,
+        )
+
+    @extend_schema(methods=["GET"], responses=NegotiationMemberSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=NegotiationMemberSerializer,
+        responses={201: NegotiationMemberSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=NegotiationMemberSerializer,
+        filter_backends=[],
+    )
+    def team(self, request, pk=None):
+        """The joint negotiation team (聯合談判團隊) of MND and MOEA."""
+        return self._rows(
+            request,
+            lambda p: p.team.order_by("-leader", "id"),
+            NegotiationMemberSerializer,
+            pipeline_services.negotiation_member_add,
+        )
+
+    @extend_schema(methods=["GET"], responses=NegotiationMeetingSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=NegotiationMeetingSerializer,
+        responses={201: NegotiationMeetingSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=NegotiationMeetingSerializer,
+        filter_backends=[],
+    )
+    def negotiations(self, request, pk=None):
+        """The team's meetings with the contractor."""
+        return self._rows(
+            request,
+            lambda p: p.negotiations.order_by("held_on", "id"),
+            NegotiationMeetingSerializer,
+            pipeline_services.negotiation_meeting_record,
+        )
+
+    @extend_schema(methods=["GET"], responses=ProcurementPlanItemSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=ProcurementPlanItemSerializer,
+        responses={201: ProcurementPlanItemSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        url_path="planned-items",
+        serializer_class=ProcurementPlanItemSerializer,
+        filter_backends=[],
+    )
+    def planned_items(self, request, pk=None):
+        """Planned items chosen from the published demand items."""
+        return self._rows(
+            request,
+            lambda p: p.planned_items.order_by("id"),
+            ProcurementPlanItemSerializer,
+            pipeline_services.procurement_plan_item_add,
         )
 
 
@@ -233,25 +442,119 @@ class AgreementViewSet(
         )
         return Response(CreditEntrySerializer(reversal).data, status=status.HTTP_201_CREATED)
 
-    @extend_schema(parameters=[AS_OF], responses=BalanceSerializer)
+    @extend_schema(methods=["GET"], responses=GuaranteeSerializer(many=True))
+    @extend_schema(
+        methods=["POST"], request=GuaranteeSerializer, responses={201: GuaranteeSerializer}
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=GuaranteeSerializer,
+        filter_backends=[],
+    )
+    def guarantees(self, request, pk=None):
+        """Performance bonds and letters of guarantee (履約保證金、保證函); staff lodge them."""
+        return self._sub_list(
+            request,
+            lambda a: a.guarantees.select_related("called_by_meeting").order_by(
+                "valid_until", "id"
+            ),
+            GuaranteeSerializer,
+            services.guarantee_add,
+        )
+
+    def _guarantee(self, guarantee_id):
+        agreement = self.get_object()
+        return get_object_or_404(agreement.guarantees, pk=guarantee_id)
+
+    @extend_schema(request=GuaranteeReleaseSerializer, responses=GuaranteeSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"guarantees/(?P<guarantee_id>\d+)/release",
+        serializer_class=GuaranteeReleaseSerializer,
+    )
+    def release_guarantee(self, request, pk=None, guarantee_id=None):
+        """Release a held guarantee (staff); closing the agreement releases them all."""
+        guarantee = self._guarantee(guarantee_id)
+        serializer = GuaranteeReleaseSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        guarantee = services.guarantee_release(
+            guarantee=guarantee, actor=request.user, **serializer.validated_data
+        )
+        return Response(GuaranteeSerializer(guarantee).data)
+
+    @extend_schema(request=GuaranteeCallSerializer, responses=GuaranteeSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"guarantees/(?P<guarantee_id>\d+)/call",
+        serializer_class=GuaranteeCallSerializer,
+    )
+    def call_guarantee(self, request, pk=None, guarantee_id=None):
+        """Call a held guarantee as a committee meeting decided (staff)."""
+        guarantee = self._guarantee(guarantee_id)
+        serializer = GuaranteeCallSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        guarantee = services.guarantee_call(
+            guarantee=guarantee, actor=request.user, **serializer.validated_data
+        )
+        return Response(GuaranteeSerializer(guarantee).data)
+
+    @extend_schema(parameters=[AS_OF, IF_NONE_MATCH], responses={200: BalanceSerializer, 304: None})
     @action(detail=True, methods=["get"], serializer_class=BalanceSerializer, filter_backends=[])
     def balance(self, request, pk=None):
-        """The balance on ``as_of``: obligation, reserved, discharged, outstanding, available."""
-        agreement = self.get_object()
-        balance = selectors.agreement_balance(agreement=agreement, as_of=_as_of(request))
-        return Response(balance_json(balance, agreement=agreement.pk))
+        """The balance on ``as_of``: obligation, reserved, discharged, outstanding, available.
+
+        One query finds the visible agreement with its maintained balance: the ETag, and the
+        figures unless an entry takes effect after ``as_of`` (then the ledger's)."""
+        as_of = _as_of(request)
+        row = selectors.visible_balance_row(user=request.user, pk=pk)
+        if row is None:
+            raise Http404
+        etag = _etag("balance", row["id"], as_of, row["m_entries"] or 0, row["execution_ends_on"])
+        return _conditional(
+            request,
+            etag,
+            lambda: Response(
+                balance_json(
+                    selectors.balances_of(agreements=[row], as_of=as_of)[row["id"]].with_end(
+                        row["execution_ends_on"]
+                    ),
+                    agreement=row["id"],
+                )
+            ),
+        )
+
+
+def _paginator_counted(count: int):
+    """Django's paginator, its count already known (the ETag's query counted the rows)."""
+
+    def make(object_list, per_page) -> Paginator:
+        paginator = Paginator(object_list, per_page)
+        paginator.__dict__["count"] = count  # a cached_property: set, not computed
+        return paginator
+
+    return make
 
 
 class BalanceListView(ListAPIView):
-    """One balance row per visible agreement: what REST clients poll. The page of
-    agreements is counted and sliced without the ledger; then one aggregate query gives
-    the page's balances, so the cost per page is constant whatever the data size."""
+    """One balance row per visible agreement: what REST clients poll.
+
+    One query over the agreements and their maintained rows makes the ETag (how many,
+    which, how many entries posted): a client holding it gets 304 with nothing else done.
+    Otherwise one more query reads the page with its maintained balances; agreements with
+    an entry taking effect after ``as_of`` get theirs from the ledger in one query more.
+    The cost per page is constant whatever the data size."""
 
     serializer_class = BalanceSerializer
     filterset_class = AgreementFilterSet
     ordering_fields = ["id", "signed_on", "number"]
 
-    @extend_schema(parameters=[AS_OF])
+    @extend_schema(
+        parameters=[AS_OF, IF_NONE_MATCH],
+        responses={200: BalanceSerializer(many=True), 304: None},
+    )
     def get(self, request, *args, **kwargs):
         return super().get(request, *args, **kwargs)
 
@@ -261,13 +564,30 @@ class BalanceListView(ListAPIView):
     def list(self, request, *args, **kwargs):
         as_of = _as_of(request)
         agreements = self.filter_queryset(self.get_queryset())
-        page = self.paginate_queryset(agreements.values("id", "contractor_id", "currency"))
-        balances = selectors.balances_of(agreements=page, as_of=as_of)
-        rows = [
-            balance_json(balances[a["id"]], agreement=a["id"], contractor=a["contractor_id"])
-            for a in page
-        ]
-        return self.get_paginated_response(rows)
+        version = selectors.balance_version(agreements=agreements)
+        count = version[0]
+        query = sorted(request.query_params.lists())
+        etag = _etag("balances", _scope(request.user), query, as_of, *version)
+
+        def answer() -> Response:
+            self.paginator.django_paginator_class = _paginator_counted(count)
+            page = self.paginate_queryset(
+                agreements.values(
+                    "id", "contractor_id", "currency", "execution_ends_on", **selectors.MAINTAINED
+                )
+            )
+            balances = selectors.balances_of(agreements=page, as_of=as_of)
+            rows = [
+                balance_json(
+                    balances[a["id"]].with_end(a["execution_ends_on"]),
+                    agreement=a["id"],
+                    contractor=a["contractor_id"],
+                )
+                for a in page
+            ]
+            return self.get_paginated_response(rows)
+
+        return _conditional(request, etag, answer)
 
 
 class ContractorBalanceView(RetrieveAPIView):

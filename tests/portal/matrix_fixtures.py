@@ -164,7 +164,10 @@ def build_world() -> World:
     agreement_b = make_agreement(
         contractor=contractor_b, actor=staff, obligation="1000000.00", procurement=procurement_b
     )
+    # Agency A's procurement still in planning (the pipeline, domain.md §12): no agreement.
+    procurement_plan = ProcurementFactory(agency=agency_a, defence=True)
     ids.update(
+        procurement_plan=procurement_plan.pk,
         procurement_a=procurement_a.pk,
         procurement_b=procurement_b.pk,
         agreement_a=agreement_a.pk,

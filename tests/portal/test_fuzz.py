@@ -165,7 +165,7 @@ def _fast_pdf(monkeypatch):
 # The first segment after /api/v1/ → the world's ids to try for {id}.
 ID_CHOICES = {
     "organizations": ("org_a", "org_recipient", "org_proposer", "org_b"),
-    "procurements": ("procurement_a", "procurement_b"),
+    "procurements": ("procurement_a", "procurement_b", "procurement_plan"),
     "agreements": ("agreement_a", "agreement_b"),
     "bills": ("bill",),
     "call-rounds": ("round",),

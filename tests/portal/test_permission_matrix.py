@@ -304,6 +304,84 @@ API_ROWS = [
         write(200, STAFF, A_SIDE),
         {"title_en": "Renamed"},
     ),
+    # The procurement pipeline (domain.md §12): staff move it; agency A reads its own.
+    *[
+        Row("api", "GET", f"{V1}/procurements/{{procurement_plan}}/{sub}/", name, read("agency"))
+        for sub, name in (
+            ("assessments", "procurement-assessments"),
+            ("team", "procurement-team"),
+            ("negotiations", "procurement-negotiations"),
+            ("planned-items", "procurement-planned-items"),
+        )
+    ],
+    Row(
+        "api",
+        "POST",
+        f"{V1}/procurements/{{procurement_plan}}/assessments/",
+        "procurement-assessments",
+        write(201, STAFF, ("agency",)),
+        {"item": "雷達維修能量", "result": "buildable_through_icp"},
+    ),
+    *[
+        Row(
+            "api",
+            "POST",
+            f"{V1}/procurements/{{procurement_plan}}/{sub}/",
+            name,
+            write(409, STAFF, ("agency",)),
+            body,
+            note="planning",
+        )
+        for sub, name, body in (
+            ("team", "procurement-team", {"name": "林上校", "ministry": "mnd", "leader": True}),
+            (
+                "negotiations",
+                "procurement-negotiations",
+                {"held_on": "2011-03-01", "counterpart": "Raytheon"},
+            ),
+            (
+                "planned-items",
+                "procurement-planned-items",
+                {"demand_item": "{item_published}", "mode": "training"},
+            ),
+            ("loa", "procurement-loa", {"loa_signed_on": "2011-02-28"}),
+            (
+                "specification",
+                "procurement-specification",
+                {
+                    "icp_ratio_min": "0.4000",
+                    "issued_on": "2011-02-01",
+                    "standards": [
+                        {"mode": "training", "min_multiplier": "1", "max_multiplier": "1"}
+                    ],
+                },
+            ),
+        )
+    ],
+    *[
+        Row(
+            "api",
+            "POST",
+            f"{V1}/procurements/{{procurement_a}}/{sub}/",
+            name,
+            write(409, STAFF, A_SIDE),
+            {},
+            note="signed",
+        )
+        for sub, name in (
+            ("assess", "procurement-assess"),
+            ("start-negotiation", "procurement-start-negotiation"),
+            ("commit", "procurement-commit"),
+        )
+    ],
+    Row(
+        "api",
+        "POST",
+        f"{V1}/procurements/{{procurement_plan}}/no-icp/",
+        "procurement-no-icp",
+        write(200, STAFF, ("agency",)),
+        {"reason": "民用採購，適用 GPA"},
+    ),
     Row("api", "GET", f"{V1}/agreements/", "agreement-list", everyone()),
     Row(
         "api",
@@ -1130,6 +1208,29 @@ PAGE_ROWS = [
     Row("page", "GET", "/agreements/", "agreement_list", page(*PEOPLE)),  # filtered list
     Row("page", "GET", "/agreements/new/", "agreement_create", page("staff")),
     Row("page", "GET", "/procurements/new/", "procurement_create", page("staff")),
+    Row("page", "GET", "/procurements/", "procurement_list", page("staff", "agency")),
+    Row(
+        "page",
+        "GET",
+        "/procurements/{procurement_plan}/",
+        "procurement_detail",
+        page("staff", "agency"),
+    ),
+    Row(
+        "page",
+        "GET",
+        "/procurements/{procurement_plan}/assessment/",
+        "procurement_act",
+        page("staff"),
+    ),
+    Row(
+        "page",
+        "POST",
+        "/procurements/{procurement_plan}/assessment/",
+        "procurement_act",
+        page("staff", staff=302),
+        {"item": "雷達維修能量", "result": "buildable_through_icp"},
+    ),
     Row("page", "GET", "/agreements/{agreement_a}/", "agreement_detail", page_read(*A_SIDE)),
     Row(
         "page",
