@@ -326,7 +326,7 @@ def test_a_case_from_filing_to_actual_approval(
     _review(staff, "22-staff-case-checklist-zh")
     actions = staff.get_by_test_id("actions")
     actions.get_by_text(zh("Write the initial review opinion")).click()
-    actions.get_by_label(field(InitialReviewForm, "opinion")).fill(
+    actions.get_by_role("textbox", name=field(InitialReviewForm, "opinion"), exact=True).fill(
         "文件齊備，乘數申請在標準範圍內，建議送產業分組委員會審查。"
     )
     actions.get_by_role("button", name=zh("Record the opinion")).click()

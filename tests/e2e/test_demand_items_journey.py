@@ -299,7 +299,7 @@ def test_a_demand_item_from_filing_to_the_public_catalogue(
     expect(listed).to_contain_text(en(Field.AEROSPACE.label))
     expect(listed).to_contain_text(en(Classification.PRIORITY.label))
     expect(catalogue).not_to_contain_text(HIDDEN_EN)
-    listed.get_by_role("link", name=TITLE_ZH).click()
+    listed.get_by_role("link", name=TITLE_EN).click()
     expect(visitor.get_by_test_id("item-title")).to_have_text(TITLE_EN)
 
     # The unpublished item is not public, even by its address.
