@@ -270,6 +270,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "agreements.remind_expiring_guarantees",
         "schedule": crontab(hour=7, minute=45),
     },
+    # Agreements due 6 months after the LOA: the office is reminded 30 days before (§12).
+    "agreements-due-daily": {
+        "task": "agreements.remind_agreements_due",
+        "schedule": crontab(hour=7, minute=50),
+    },
     "progress-report-reminders-daily": {
         "task": "cases.remind_progress_reports",
         "schedule": crontab(hour=8, minute=0),

@@ -19,7 +19,7 @@ from django.db.models import F, Q, QuerySet, Sum, When
 from django.utils.text import capfirst
 
 from agreements.choices import DEFENCE_USES, CaseUse, EntryKind, Mode, PointsCurrency
-from agreements.models import Agreement, CreditEntry
+from agreements.models import Agreement, CreditEntry, NegotiationMeeting
 from cases.models import Activity, CaseOutcome
 from committee.choices import AgendaKind, MeetingKind, MeetingStatus, Outcome
 from committee.models import Decision, Meeting
@@ -551,7 +551,13 @@ def _records(measure: str, period: Period) -> tuple[Decimal, list[tuple[date, st
     if measure == Measure.BRIEFINGS:
         return activities(ActivityKind.BRIEFING)
     if measure == Measure.NEGOTIATIONS:
-        return activities(ActivityKind.NEGOTIATION)
+        # The log's entries and the pipeline's negotiation meetings (domain.md §12).
+        _logged, items = activities(ActivityKind.NEGOTIATION)
+        held = NegotiationMeeting.objects.filter(
+            held_on__gte=period.start, held_on__lte=period.end
+        ).select_related("procurement")
+        items += [(n.held_on, f"{n.procurement.title_zh}：{n.counterpart}") for n in held]
+        return Decimal(len(items)), sorted(items, key=lambda item: item[0])
     if measure == Measure.SURVEYS:
         return activities(ActivityKind.SURVEY)
     if measure == Measure.AGREEMENTS:

@@ -400,3 +400,14 @@ def test_pipeline_page_groups_by_stage_and_lists_what_is_due(
     text = page.content.decode()
     assert 'data-testid="overdue"' in text
     assert 'data-testid="stage-committed"' in text
+
+
+def test_negotiation_meetings_count_in_the_office_activity_log(office_user):
+    from reports.models import Measure
+    from reports.selectors import Period, _records
+
+    to_committed(defence_purchase(), office_user, loa=date(2011, 2, 28))
+    count, items = _records(Measure.NEGOTIATIONS, Period(date(2011, 1, 1), date(2011, 12, 31)))
+    assert count == 1
+    assert items[0][0] == date(2011, 3, 1)
+    assert "Raytheon" in items[0][1]
