@@ -9,6 +9,8 @@ class MeetingKind(models.TextChoices):
     PROMOTION_COMMITTEE = "promotion_committee", _("Promotion committee")
     SUBCOMMITTEE = "subcommittee", _("Industry sub-committee")
     DEMAND_PANEL = "demand_panel", _("Demand-item panel")
+    # 工業合作政策指導會議: the two deputy ministers, twice a year (domain.md §12).
+    POLICY_STEERING = "policy_steering", _("Policy steering meeting")
 
 
 class MeetingStatus(models.TextChoices):
@@ -28,6 +30,8 @@ class AgendaKind(models.TextChoices):
     DEMAND_ITEM_REVIEW = "demand_item_review", _("Demand item second review")
     # An agreement past its execution end with credit outstanding (domain.md §13).
     PENALTY = "penalty", _("Shortfall: extension or penalty")
+    # A ministry's request to the policy steering meeting: names no case, item or agreement.
+    STEERING_REQUEST = "steering_request", _("Request to the policy steering meeting")
 
 
 class Outcome(models.TextChoices):
@@ -54,6 +58,8 @@ OUTCOMES_BY_KIND: dict[str, set[Outcome]] = {
     AgendaKind.DEMAND_ITEM_REVIEW: {Outcome.PASSED, Outcome.NOT_PASSED},
     # Approved: a penalty of ``amount_twd``; extended: a new execution end; rejected: neither.
     AgendaKind.PENALTY: {Outcome.APPROVED, Outcome.EXTENDED, Outcome.REJECTED},
+    # A resolution (決議) adopting the request, taking note of it, or declining it.
+    AgendaKind.STEERING_REQUEST: {Outcome.APPROVED, Outcome.NOTED, Outcome.REJECTED},
 }
 
 # A sub-committee seats 5 to 7 reviewers, experts more than half (domain.md §4).
@@ -78,3 +84,17 @@ class PacketStatus(models.TextChoices):
 # packet must reach the members at least PACKET_SEND_DAYS before (domain.md §11).
 PACKET_DRAFT_DAYS = 7
 PACKET_SEND_DAYS = 5
+
+
+class Requester(models.TextChoices):
+    """Who brings a request to the policy steering meeting."""
+
+    MOEA = "moea", _("Ministry of Economic Affairs")
+    MND = "mnd", _("Ministry of National Defense")
+
+
+class FollowUpStatus(models.TextChoices):
+    """The follow-up of a steering resolution after the meeting (會後管制)."""
+
+    OPEN = "open", _("Being carried out")
+    CARRIED_OUT = "carried_out", _("Carried out")

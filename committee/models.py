@@ -14,11 +14,13 @@ from cases.choices import SubcommitteeOutcome
 from cases.models import Case
 from committee.choices import (
     AgendaKind,
+    FollowUpStatus,
     MeetingKind,
     MeetingStatus,
     Outcome,
     PacketStage,
     PacketStatus,
+    Requester,
 )
 from icp_portal.lib.models import PROGRAM_YEAR, program_date
 from icp_portal.lib.texts import LocalizedText, localized
@@ -122,6 +124,11 @@ class AgendaItem(models.Model):
         related_name="agenda_items",
         verbose_name=_("agreement"),
     )
+    # A policy steering request (kind ``steering_request``): its subject and who asks.
+    subject = models.CharField(_("subject"), max_length=300, blank=True)
+    requested_by = models.CharField(
+        _("requested by"), max_length=8, choices=Requester.choices, blank=True
+    )
     note = models.TextField(_("note"), blank=True)
     history = HistoricalRecords()
 
@@ -146,7 +153,13 @@ class AgendaItem(models.Model):
             models.CheckConstraint(
                 condition=Q(case__isnull=False, demand_item__isnull=True, agreement__isnull=True)
                 | Q(case__isnull=True, demand_item__isnull=False, agreement__isnull=True)
-                | Q(case__isnull=True, demand_item__isnull=True, agreement__isnull=False),
+                | Q(case__isnull=True, demand_item__isnull=True, agreement__isnull=False)
+                | Q(
+                    case__isnull=True,
+                    demand_item__isnull=True,
+                    agreement__isnull=True,
+                    kind=AgendaKind.STEERING_REQUEST,
+                ),
                 name="agenda_item_names_one_subject",
             ),
         ]
@@ -160,7 +173,7 @@ class AgendaItem(models.Model):
         elif self.agreement is not None:
             subject = self.agreement.number
         else:
-            subject = ""
+            subject = self.subject
         return f"{self.get_kind_display()}: {subject}"
 
 
@@ -197,6 +210,39 @@ class Decision(models.Model):
     def note_localized(self) -> LocalizedText:
         """The decision's conditions or reasons in the reader's language."""
         return localized(self.note, self.note_en)
+
+
+class ResolutionFollowUp(models.Model):
+    """The follow-up (會後管制) of one resolution of a policy steering meeting: what has been
+    done about it, until it is carried out; the next steering meeting's packet shows it."""
+
+    decision = models.OneToOneField(
+        Decision, on_delete=models.CASCADE, related_name="follow_up", verbose_name=_("resolution")
+    )
+    status = models.CharField(
+        _("status"), max_length=12, choices=FollowUpStatus.choices, default=FollowUpStatus.OPEN
+    )
+    progress = models.TextField(_("progress"), blank=True)
+    carried_out_on = models.DateField(
+        _("carried out on"), validators=[program_date], null=True, blank=True
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("resolution follow-up")
+        verbose_name_plural = _("resolution follow-ups")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(status=FollowUpStatus.OPEN, carried_out_on__isnull=True)
+                | Q(status=FollowUpStatus.CARRIED_OUT, carried_out_on__isnull=False),
+                name="follow_up_carried_out_has_its_date",
+                violation_error_message=_("A resolution carried out has the day it was."),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.decision}: {self.get_status_display()}"
 
 
 class OwnRowsQuerySet(models.QuerySet):
