@@ -212,6 +212,18 @@ def _checklist_note(note: str) -> str:
     return f"{CHECKLIST_CODES.get(code, code)}: {result_label}"
 
 
+def case_latest_decision(*, case: Case):
+    """The committee's latest applied decision on the case (its minutes approved), or None:
+    what a contractor reads first on a rejected or renegotiated case — and why."""
+    item = (
+        case.agenda_items.filter(decision__isnull=False, meeting__minutes_approved_on__isnull=False)
+        .select_related("decision", "meeting")
+        .order_by("-meeting__minutes_approved_on", "-id")
+        .first()
+    )
+    return item.decision if item is not None else None
+
+
 def case_ledger(*, case: Case) -> QuerySet[CreditEntry]:
     """The ledger entries (帳務分錄) the case wrote on its agreement, in effective order."""
     return case.ledger_entries.select_related("meeting", "created_by").order_by(

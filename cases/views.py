@@ -64,6 +64,8 @@ ACTION_FORMS = {
     "progress_report": ProgressReportForm,
     "assign": AssignForm,
 }
+# The statuses in which the committee's last word is what the reader needs first.
+DECIDED = (CaseStatus.REJECTED, CaseStatus.RENEGOTIATE, CaseStatus.RETURNED, CaseStatus.WITHDRAWN)
 SUBCOMMITTEE_ACTIONS = ("subcommittee_pass", "subcommittee_supplement", "subcommittee_return")
 
 
@@ -276,6 +278,9 @@ def _case_page(request, case: Case, bound: dict | None = None, upload_form=None)
         else [],
         "ledger": selectors.case_ledger(case=case),
         "open_reserve": selectors.case_open_reserve(case=case),
+        "latest_decision": selectors.case_latest_decision(case=case)
+        if case.status in DECIDED
+        else None,
         "progress_reports": selectors.progress_report_status(case=case)
         if case.status in workflow.REPORTING
         else [],

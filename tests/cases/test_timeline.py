@@ -38,3 +38,23 @@ def test_the_timeline_names_checklist_items_and_meetings_in_the_reader_language(
     chinese = _timeline(client, case, "zh-hant")
     assert "forms_complete" not in chinese
     assert "表件齊全且符合格式: 符合" in chinese
+
+
+def test_a_rejected_case_tells_the_contractor_why_first(year_2011, client, contractor_a_member):
+    case = Case.objects.get(title_en="rail case")
+    assert case.status == "rejected"
+    decision = case.agenda_items.get(decision__isnull=False).decision
+    decision.note, decision.note_en = "技術層次不足", "Not advanced enough"
+    decision.save(update_fields=["note", "note_en"])
+    client.force_login(contractor_a_member)
+    client.cookies["django_language"] = "en"
+    html = client.get(f"/cases/{case.pk}/").content.decode()
+    alert = html.split('data-testid="latest-decision"', 1)[1].split("</div>", 1)[0]
+    assert "Rejected" in alert and "Not advanced enough" in alert
+    client.cookies["django_language"] = "zh-hant"
+    html = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "技術層次不足" in html.split('data-testid="latest-decision"', 1)[1].split("</div>", 1)[0]
+    approved = Case.objects.get(title_en="energy case")
+    assert (
+        'data-testid="latest-decision"' not in client.get(f"/cases/{approved.pk}/").content.decode()
+    )
