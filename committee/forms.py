@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from agreements import selectors as agreement_selectors
 from cases.choices import SubcommitteeOutcome
 from cases.models import Case
-from committee.choices import OUTCOMES_BY_KIND, AgendaKind, MeetingKind, Outcome
+from committee.choices import OUTCOMES_BY_KIND, AgendaKind, MeetingKind, Outcome, Requester
 from icp_portal.lib.forms import DATE
 from organizations.models import ReviewerProfile
 
@@ -133,8 +133,27 @@ class DecisionForm(forms.Form):
         self.fields["outcome"].choices = BLANK + [
             (value, label) for value, label in Outcome.choices if value in allowed
         ]
-        if item.kind != AgendaKind.EXTENSION:
+        if decision is not None and decision.amount_twd is not None:
+            initial["amount_twd"] = decision.amount_twd
+        if item.kind not in (AgendaKind.EXTENSION, AgendaKind.PENALTY):
             del self.fields["new_ends_on"]
+        if item.kind == AgendaKind.PENALTY:
+            # A shortfall: a penalty (not above the agreement's maximum) or a new end.
+            cap = item.agreement.penalty_cap_twd
+            self.fields["amount_twd"] = forms.DecimalField(
+                label=_("Penalty (NT$)"),
+                max_digits=18,
+                decimal_places=0,
+                min_value=Decimal("1"),
+                required=False,
+                help_text=(
+                    _("If approved. At most NT$%(cap)s, the maximum set for this agreement.")
+                    % {"cap": f"{cap:,.0f}"}
+                    if cap is not None
+                    else _("No maximum penalty is set for this agreement yet.")
+                ),
+            )
+            self.fields["new_ends_on"].help_text = _("If extended: the new end of execution.")
         self.activity_field = {
             AgendaKind.PRE_APPROVAL: "approved_multiplier",
             AgendaKind.ACTUAL_APPROVAL: "actual_credits",
@@ -184,6 +203,12 @@ class DecisionForm(forms.Form):
                     self.add_error(name, _("Give this activity's figure."))
         if data.get("outcome") == Outcome.EXTENDED and not data.get("new_ends_on"):
             self.add_error("new_ends_on", _("An extension needs the new end date."))
+        if (
+            "amount_twd" in self.fields
+            and data.get("outcome") == Outcome.APPROVED
+            and data.get("amount_twd") is None
+        ):
+            self.add_error("amount_twd", _("A penalty needs its amount in NT$."))
         return data
 
     def service_arguments(self) -> dict:
@@ -200,6 +225,7 @@ class DecisionForm(forms.Form):
             "note_en": data.get("note_en", ""),
             "activities": activities,
             "new_ends_on": data.get("new_ends_on"),
+            "amount_twd": data.get("amount_twd"),
         }
 
 
@@ -223,3 +249,22 @@ class OpinionForm(forms.Form):
         label=_("Recommendation"), choices=BLANK + list(SubcommitteeOutcome.choices)
     )
     opinion = forms.CharField(label=_("Opinion"), widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class SteeringRequestForm(forms.Form):
+    """A request of MOEA or MND to the policy steering meeting."""
+
+    subject = forms.CharField(label=_("Subject"), max_length=300)
+    requested_by = forms.ChoiceField(label=_("Requested by"), choices=Requester.choices)
+    note = forms.CharField(label=_("Explanation"), required=False, widget=forms.Textarea)
+
+
+class FollowUpForm(forms.Form):
+    """What was done about a steering resolution; the date once it is carried out."""
+
+    progress = forms.CharField(label=_("Progress"), widget=forms.Textarea(attrs={"rows": 2}))
+    carried_out_on = forms.DateField(
+        label=_("Carried out on"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+    )

@@ -11,18 +11,20 @@ from decimal import Decimal
 from typing import Any
 
 from django.contrib.contenttypes.models import ContentType
-from django.db.models import Count, Exists, OuterRef, QuerySet, Subquery, Sum
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Subquery, Sum
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements import selectors as agreement_selectors
+from agreements.choices import AgreementStatus
 from cases import selectors as case_selectors
 from cases.choices import CaseStatus, ChecklistResult, DocumentKind
 from cases.models import Activity, Case, CaseDocument, ChecklistConfirmation
 from committee.choices import (
     PACKET_SEND_DAYS,
     AgendaKind,
+    FollowUpStatus,
     MeetingKind,
     MeetingStatus,
     Outcome,
@@ -37,6 +39,7 @@ from committee.models import (
     Meeting,
     Opinion,
     Packet,
+    ResolutionFollowUp,
 )
 from demand_items.models import DemandItem, PanelScore
 from feedback import selectors as fee_selectors
@@ -71,12 +74,23 @@ def meeting_list(*, user, filters: dict | None = None) -> QuerySet[Meeting]:
 
 def meeting_agenda(*, meeting: Meeting) -> QuerySet[AgendaItem]:
     """The meeting's agenda (議程), in the order the items were added."""
-    return meeting.agenda.select_related("case", "demand_item", "decision").order_by("id")
+    return meeting.agenda.select_related("case", "demand_item", "agreement", "decision").order_by(
+        "id"
+    )
 
 
 def meeting_decisions(*, meeting: Meeting) -> QuerySet[Decision]:
     """The decisions of the meeting's minutes (會議紀錄), in agenda order."""
     return Decision.objects.filter(agenda_item__meeting=meeting).order_by("agenda_item_id")
+
+
+def meeting_follow_ups(*, meeting: Meeting) -> QuerySet[ResolutionFollowUp]:
+    """The follow-ups of a steering meeting's resolutions (會後管制), in agenda order."""
+    return (
+        ResolutionFollowUp.objects.filter(decision__agenda_item__meeting=meeting)
+        .select_related("decision__agenda_item")
+        .order_by("decision__agenda_item_id")
+    )
 
 
 def meeting_opinions(*, meeting: Meeting, user) -> QuerySet[Opinion]:
@@ -219,6 +233,22 @@ def packet_source_hash(*, meeting: Meeting) -> str:
         "demand_items": items,
         "scores": scores,
     }
+    # Shortfall items (kind penalty) and what their sections show; added only where there
+    # are any, so the digest of a meeting without them is what it always was.
+    shortfalls = list(
+        meeting.agenda.filter(agreement__isnull=False)
+        .order_by("id")
+        .values_list(
+            "id",
+            "agreement_id",
+            "agreement__execution_ends_on",
+            "agreement__penalty_cap_twd",
+            "agreement__obligation",
+            "decision__amount_twd",
+        )
+    )
+    if shortfalls:
+        source["shortfalls"] = shortfalls
     text = json.dumps(source, default=str, sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode()).hexdigest()
 
@@ -391,6 +421,16 @@ def _carried_out(decision: Decision, meeting: Meeting) -> tuple[str, bool]:
     if meeting.status != MeetingStatus.MINUTES_APPROVED:
         return _("Awaiting the approval of the minutes."), False
     item = decision.agenda_item
+    if item.kind == AgendaKind.STEERING_REQUEST:
+        follow_up = getattr(decision, "follow_up", None)
+        if follow_up is None:
+            return "—", False
+        if follow_up.status == FollowUpStatus.CARRIED_OUT:
+            return _("Carried out on %(date)s: %(progress)s") % {
+                "date": follow_up.carried_out_on.isoformat() if follow_up.carried_out_on else "",
+                "progress": follow_up.progress,
+            }, True
+        return follow_up.progress or _("Being carried out."), False
     if item.demand_item is not None:
         return _("Demand item now: %(status)s.") % {
             "status": item.demand_item.get_status_display()
@@ -444,15 +484,28 @@ def packet_followup(*, meeting: Meeting) -> dict[str, Any] | None:
     if previous is None:
         return None
     rows = []
+    chosen = Q(agenda_item__meeting=previous)
+    if meeting.kind == MeetingKind.POLICY_STEERING:
+        # A steering resolution stays on the list until it is carried out (會後管制).
+        chosen |= Q(
+            agenda_item__meeting__kind=MeetingKind.POLICY_STEERING,
+            agenda_item__meeting__held_on__lt=previous.held_on,
+            follow_up__status=FollowUpStatus.OPEN,
+        )
     decisions = (
-        Decision.objects.filter(agenda_item__meeting=previous)
-        .select_related("agenda_item__case__agreement", "agenda_item__demand_item")
+        Decision.objects.filter(chosen)
+        .select_related(
+            "agenda_item__meeting",
+            "agenda_item__case__agreement",
+            "agenda_item__demand_item",
+            "follow_up",
+        )
         .prefetch_related("agenda_item__case__activities")
-        .order_by("agenda_item_id")
+        .order_by("agenda_item__meeting__held_on", "agenda_item_id")
     )
     for number, decision in enumerate(decisions, start=1):
         item = decision.agenda_item
-        text, done = _carried_out(decision, previous)
+        text, done = _carried_out(decision, item.meeting)
         rows.append(
             {
                 "number": number,
@@ -460,7 +513,7 @@ def packet_followup(*, meeting: Meeting) -> dict[str, Any] | None:
                 "subject": (
                     item.case.number
                     if item.case
-                    else (item.demand_item.title_zh if item.demand_item else "")
+                    else (item.demand_item.title_zh if item.demand_item else item.subject)
                 ),
                 "decision": decision,
                 "carried_out": text,
@@ -476,6 +529,60 @@ def _demand_section(item: AgendaItem) -> dict[str, Any]:
     return {"demand_item": demand_item, "scores": scores}
 
 
+def _shortfall_section(item: AgendaItem, meeting: Meeting) -> dict[str, Any]:
+    """A shortfall item's section: the agreement's figures at the meeting (obligation,
+    discharged, shortfall after its execution end), its maximum penalty and the penalty or
+    extension proposed (the decision, where one is recorded)."""
+    agreement = item.agreement
+    balance = agreement_selectors.agreement_balance(agreement=agreement, as_of=meeting.held_on)
+    return {
+        "agreement": agreement,
+        "balance": balance.with_end(agreement.execution_ends_on),
+        "decision": getattr(item, "decision", None),
+    }
+
+
+def shortfall_items(*, meeting: Meeting) -> list[tuple[AgendaItem, Any]]:
+    """The meeting's shortfall items (kind penalty), each with its agreement's balance at
+    the meeting (its ``shortfall``): one query for the items, one for the balances."""
+    items = list(
+        meeting.agenda.filter(agreement__isnull=False)
+        .select_related("agreement", "agreement__contractor", "decision")
+        .order_by("id")
+    )
+    balances = agreement_selectors.balances_of(
+        agreements=[{"id": i.agreement_id, "currency": i.agreement.currency} for i in items],
+        as_of=meeting.held_on,
+    )
+    return [
+        (item, balances[item.agreement_id].with_end(item.agreement.execution_ends_on))
+        for item in items
+    ]
+
+
+def shortfall_candidates(*, meeting: Meeting, user) -> list[tuple[Any, Any]]:
+    """Agreements the office may put on this meeting's agenda for a shortfall: in
+    execution, their execution ended before the meeting, credit still outstanding at it,
+    and not on this agenda yet. Two queries."""
+    agreements = list(
+        agreement_selectors.agreements_filtered(user=user, filters={})
+        .filter(status=AgreementStatus.IN_EXECUTION, execution_ends_on__lt=meeting.held_on)
+        .exclude(agenda_items__meeting=meeting)
+        .select_related("contractor")
+        .order_by("execution_ends_on", "number")
+    )
+    balances = agreement_selectors.balances_of(
+        agreements=[{"id": a.pk, "currency": a.currency} for a in agreements],
+        as_of=meeting.held_on,
+    )
+    rows = []
+    for agreement in agreements:
+        balance = balances[agreement.pk].with_end(agreement.execution_ends_on)
+        if balance.shortfall > 0:
+            rows.append((agreement, balance))
+    return rows
+
+
 def packet_contents(
     *, meeting: Meeting, withheld: set[int] | None = None, on_progress=None
 ) -> dict[str, Any]:
@@ -486,26 +593,37 @@ def packet_contents(
     withheld = withheld or set()
     items = list(
         meeting.agenda.select_related(
-            "case__agreement__contractor", "demand_item__proposer", "decision"
+            "case__agreement__contractor",
+            "demand_item__proposer",
+            "agreement__contractor",
+            "decision",
         ).order_by("id")
     )
     case_items = [i for i in items if i.case_id]
+    shortfall_items = [i for i in items if i.agreement_id]
     demand_items = [i for i in items if i.demand_item_id]
+    # A policy steering meeting's requests (MOEA's and MND's) name no case.
+    requests = [i for i in items if i.kind == AgendaKind.STEERING_REQUEST]
     sections = []
     total = max(len(items), 1)
-    for number, item in enumerate(case_items + demand_items, start=1):
+    for number, item in enumerate(case_items + shortfall_items + demand_items + requests, start=1):
+        # Conflicts are declared on cases and demand items; a shortfall is never withheld.
         key = item.case_id if item.case_id else -(item.demand_item_id or 0)
         entry: dict[str, Any] = {
             "number": number,
             "item": item,
             "anchor": f"item-{item.pk}",
-            "withheld": key in withheld,
+            "withheld": bool(item.case_id or item.demand_item_id) and key in withheld,
             "is_demand": bool(item.demand_item_id),
+            "is_shortfall": bool(item.agreement_id),
+            "is_request": item.kind == AgendaKind.STEERING_REQUEST,
         }
         if not entry["withheld"]:
             if item.case is not None:
                 entry.update(_case_section(item, item.case, meeting))
-            else:
+            elif item.agreement is not None:
+                entry.update(_shortfall_section(item, meeting))
+            elif item.demand_item is not None:
                 entry.update(_demand_section(item))
         sections.append(entry)
         if on_progress is not None:
@@ -513,7 +631,13 @@ def packet_contents(
     return {
         "meeting": meeting,
         "followup": packet_followup(meeting=meeting),
-        "sections": [s for s in sections if not s["is_demand"]],
+        "sections": [
+            s
+            for s in sections
+            if not s["is_demand"] and not s["is_shortfall"] and not s["is_request"]
+        ],
+        "request_sections": [s for s in sections if s["is_request"]],
+        "shortfall_sections": [s for s in sections if s["is_shortfall"]],
         "demand_sections": [s for s in sections if s["is_demand"]],
         "agenda": sections,
     }

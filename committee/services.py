@@ -12,6 +12,10 @@ from django.core.files.base import ContentFile
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from agreements import selectors as agreement_selectors
+from agreements import services as agreement_services
+from agreements.choices import AgreementStatus
+from agreements.models import Agreement
 from cases import notifications
 from cases import services as case_services
 from cases.choices import SubcommitteeOutcome
@@ -27,6 +31,7 @@ from committee.choices import (
     PANEL_SEATS,
     SUBCOMMITTEE_SIZE,
     AgendaKind,
+    FollowUpStatus,
     MeetingKind,
     MeetingStatus,
     Outcome,
@@ -41,6 +46,7 @@ from committee.models import (
     Opinion,
     Packet,
     PacketCopy,
+    ResolutionFollowUp,
 )
 from demand_items import services as demand_item_services
 from feedback import services as fee_services
@@ -234,6 +240,64 @@ def agenda_add(*, meeting: Meeting, case: Case, kind: str, actor: User, note: st
 
 
 @service
+def agenda_add_request(
+    *, meeting: Meeting, subject: str, requested_by: str, actor: User, note: str = ""
+) -> AgendaItem:
+    """Put a ministry's request (MOEA's or MND's) on a policy steering meeting's agenda
+    (工業合作政策指導會議): it names no case; the meeting's resolution on it is followed up."""
+    meeting = _lock(meeting)
+    workflow.check(meeting, "add_agenda_item", actor)
+    if meeting.kind != MeetingKind.POLICY_STEERING:
+        raise ValidationError({"kind": _("This meeting does not take that kind of item.")})
+    if not subject.strip():
+        raise ValidationError({"subject": _("Say what is requested.")})
+    item = AgendaItem(
+        meeting=meeting,
+        kind=AgendaKind.STEERING_REQUEST,
+        subject=subject,
+        requested_by=requested_by,
+        note=note,
+    )
+    item.full_clean()
+    item.save()
+    event_record(actor=actor, target=meeting, action="agenda.add", note=subject)
+    return item
+
+
+@service
+def resolution_follow_up(
+    *,
+    follow_up: ResolutionFollowUp,
+    progress: str,
+    actor: User,
+    carried_out_on: date | None = None,
+) -> ResolutionFollowUp:
+    """Record what was done about a steering resolution (會後管制); with ``carried_out_on``
+    it is carried out and leaves the follow-up list."""
+    meeting = follow_up.decision.agenda_item.meeting
+    workflow.check(meeting, "follow_up", actor)
+    follow_up = ResolutionFollowUp.objects.select_for_update().get(pk=follow_up.pk)
+    if follow_up.status == FollowUpStatus.CARRIED_OUT:
+        raise StateConflict(follow_up, "follow_up")
+    if not progress.strip():
+        raise ValidationError({"progress": _("Say what was done.")})
+    follow_up.progress = progress
+    if carried_out_on is not None:
+        follow_up.status = FollowUpStatus.CARRIED_OUT
+        follow_up.carried_out_on = carried_out_on
+    follow_up.full_clean()
+    follow_up.save()
+    event_record(
+        actor=actor,
+        target=meeting,
+        action="resolution.follow_up",
+        to_status=follow_up.status,
+        note=progress[:200],
+    )
+    return follow_up
+
+
+@service
 def agenda_add_demand_item(*, meeting: Meeting, demand_item, actor: User, note: str = ""):
     """Put a priority or general demand item on a promotion-committee agenda for the
     second review; the minutes' decision (passed / not passed) is applied to it."""
@@ -252,6 +316,47 @@ def agenda_add_demand_item(*, meeting: Meeting, demand_item, actor: User, note: 
         target=meeting,
         action="agenda.add",
         note=f"{AgendaKind.DEMAND_ITEM_REVIEW} {demand_item.pk}",
+    )
+    return item
+
+
+@service
+def agenda_add_agreement(*, meeting: Meeting, agreement: Agreement, actor: User, note: str = ""):
+    """Put an agreement whose execution period has ended with credit outstanding on a
+    promotion-committee agenda (kind ``penalty``, domain.md §13): the committee decides an
+    extension or a penalty (not above the maximum it set for the agreement)."""
+    meeting = _lock(meeting)
+    workflow.check(meeting, "add_agenda_item", actor)
+    if meeting.kind != MeetingKind.PROMOTION_COMMITTEE:
+        raise ValidationError({"kind": _("This meeting does not take that kind of item.")})
+    agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+    if agreement.status != AgreementStatus.IN_EXECUTION:
+        raise Conflict(
+            _("Agreement %(number)s is closed.") % {"number": agreement.number},
+            status=agreement.status,
+        )
+    if agreement.execution_ends_on >= meeting.held_on:
+        raise ValidationError(
+            _(
+                "Agreement %(number)s is executed until %(ends)s: only an agreement whose "
+                "execution period ended before the meeting goes on the agenda for a shortfall."
+            )
+            % {"number": agreement.number, "ends": agreement.execution_ends_on.isoformat()}
+        )
+    balance = agreement_selectors.agreement_balance(agreement=agreement, as_of=meeting.held_on)
+    if balance.outstanding <= 0:
+        raise ValidationError(
+            _("Agreement %(number)s has no credit outstanding: there is no shortfall.")
+            % {"number": agreement.number}
+        )
+    item = AgendaItem(meeting=meeting, agreement=agreement, kind=AgendaKind.PENALTY, note=note)
+    item.full_clean()
+    item.save()
+    event_record(
+        actor=actor,
+        target=meeting,
+        action="agenda.add",
+        note=f"{AgendaKind.PENALTY} {agreement.number}",
     )
     return item
 
@@ -328,9 +433,12 @@ def decision_record(
     note_en: str = "",
     activities: list[dict] | None = None,
     new_ends_on: date | None = None,
+    amount_twd=None,
 ) -> Decision:
     """Record (or change) the decision on an agenda item, until the minutes are approved;
-    its note (conditions, reasons) in Chinese and, for the contractor, in English."""
+    its note (conditions, reasons) in Chinese and, for the contractor, in English. On a
+    shortfall (kind ``penalty``) the committee approves a penalty of ``amount_twd`` NT$ —
+    refused above the maximum it set for the agreement — or extends the execution end."""
     meeting = _lock(meeting)
     workflow.check(meeting, "record_decision", actor)
     if agenda_item.meeting_id != meeting.pk:
@@ -350,6 +458,24 @@ def decision_record(
             )
     if outcome == Outcome.EXTENDED and new_ends_on is None:
         raise ValidationError({"new_ends_on": _("An extension needs the new end date.")})
+    penalty = agenda_item.kind == AgendaKind.PENALTY
+    if penalty and approved and agenda_item.agreement is not None:
+        amount_twd = fee_services.penalty_amount_check(
+            agreement=agenda_item.agreement, amount_twd=amount_twd
+        )
+    else:
+        amount_twd = None
+    if penalty and outcome == Outcome.EXTENDED and agenda_item.agreement is not None:
+        ends = agenda_item.agreement.execution_ends_on
+        if new_ends_on is not None and new_ends_on <= ends:
+            raise ValidationError(
+                {
+                    "new_ends_on": _(
+                        "The new end must be after the current end of execution %(old)s."
+                    )
+                    % {"old": ends.isoformat()}
+                }
+            )
     decision, _created = Decision.objects.update_or_create(
         agenda_item=agenda_item,
         defaults={
@@ -358,6 +484,7 @@ def decision_record(
             "note_en": note_en,
             "activities": [{k: str(v) for k, v in row.items()} for row in (activities or [])],
             "new_ends_on": new_ends_on,
+            "amount_twd": amount_twd,
             "decided_by": actor,
         },
     )
@@ -369,6 +496,10 @@ def decision_record(
 
 def _apply(decision: Decision, meeting: Meeting, actor: User, approved_on: date) -> None:
     item = decision.agenda_item
+    if item.kind == AgendaKind.STEERING_REQUEST:
+        # A steering resolution is followed up until carried out (會後管制, domain.md §12).
+        ResolutionFollowUp.objects.get_or_create(decision=decision)
+        return
     if item.kind == AgendaKind.DEMAND_ITEM_REVIEW:
         # agenda_add_demand_item is the only way such an item is made, always with its item.
         if item.demand_item is None:
@@ -376,6 +507,9 @@ def _apply(decision: Decision, meeting: Meeting, actor: User, approved_on: date)
         demand_item_services.item_second_review(
             item=item.demand_item, passed=decision.outcome == Outcome.PASSED, actor=actor
         )
+        return
+    if item.kind == AgendaKind.PENALTY:
+        _apply_shortfall(decision, meeting, actor, approved_on)
         return
     case = item.case
     # Every other kind is made by agenda_add, always with its case.
@@ -420,6 +554,32 @@ def _apply(decision: Decision, meeting: Meeting, actor: User, approved_on: date)
     notifications.decision_made(case, decision)
 
 
+def _apply_shortfall(decision: Decision, meeting: Meeting, actor: User, approved_on: date) -> None:
+    """A shortfall item: the penalty is issued (due 30 days after the approval), or the
+    execution period extended; a rejection changes nothing. The ledger is never touched."""
+    item = decision.agenda_item
+    # agenda_add_agreement is the only way such an item is made, always with its agreement.
+    if item.agreement is None:
+        raise ValueError(f"Agenda item {item.pk} is a shortfall item without an agreement.")
+    if decision.outcome == Outcome.APPROVED:
+        fee_services.penalty_issue(
+            agenda_item=item,
+            amount_twd=decision.amount_twd,
+            issued_on=approved_on,
+            actor=actor,
+            reason=decision.note,
+            reason_en=decision.note_en,
+        )
+    elif decision.outcome == Outcome.EXTENDED and decision.new_ends_on is not None:
+        agreement_services.agreement_extend_execution(
+            agreement=item.agreement,
+            new_ends_on=decision.new_ends_on,
+            meeting=meeting,
+            actor=actor,
+            note=decision.note,
+        )
+
+
 @service
 def minutes_approve(*, meeting: Meeting, actor: User, approved_on: date | None = None) -> Meeting:
     """Approve the minutes: apply every decision (ledger reserves, releases and actual
@@ -428,9 +588,11 @@ def minutes_approve(*, meeting: Meeting, actor: User, approved_on: date | None =
     meeting = _lock(meeting)
     workflow.check(meeting, "approve_minutes", actor)
     before = meeting.status
-    if meeting.kind != MeetingKind.PROMOTION_COMMITTEE:
+    if meeting.kind not in (MeetingKind.PROMOTION_COMMITTEE, MeetingKind.POLICY_STEERING):
         raise ValidationError(_("Only promotion-committee minutes carry decisions."))
-    items = list(meeting.agenda.select_related("case", "demand_item", "decision").order_by("id"))
+    items = list(
+        meeting.agenda.select_related("case", "demand_item", "agreement", "decision").order_by("id")
+    )
     undecided = [str(i) for i in items if not hasattr(i, "decision")]
     if undecided:
         raise ValidationError(

@@ -11,6 +11,13 @@ urlpatterns = [
         views.demand_review_decide,
         name="demand_review_decide",
     ),
+    path("meetings/<int:pk>/shortfalls/", views.shortfall_add, name="meeting_shortfall_add"),
+    path("meetings/<int:pk>/requests/", views.steering_request_add, name="meeting_request_add"),
+    path(
+        "meetings/<int:pk>/follow-ups/<int:follow_up_id>/",
+        views.follow_up_record,
+        name="meeting_follow_up",
+    ),
     path("meetings/", views.meeting_list, name="meeting_list"),
     path("meetings/new/", views.meeting_create, name="meeting_create"),
     path("meetings/<int:pk>/", views.meeting_detail, name="meeting_detail"),

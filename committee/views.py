@@ -11,23 +11,33 @@ from collections import defaultdict
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
+from django.db.models import Prefetch, Q
 from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from agreements.models import Agreement
 from cases.models import Activity, Case
 from committee import selectors, services, workflow
-from committee.choices import AgendaKind, MeetingKind, MeetingStatus, PacketStage, PacketStatus
+from committee.choices import (
+    AgendaKind,
+    FollowUpStatus,
+    MeetingKind,
+    MeetingStatus,
+    PacketStage,
+    PacketStatus,
+)
 from committee.forms import (
     AgendaAddForm,
     ConflictForm,
     DecisionForm,
+    FollowUpForm,
     MeetingForm,
     MinutesApproveForm,
     OpinionForm,
+    SteeringRequestForm,
 )
 from committee.models import AgendaItem, Meeting
 from committee.pdf import packet_pdf_for
@@ -256,8 +266,16 @@ def _meeting_page(request, meeting: Meeting, bound: dict | None = None):
         ).order_by("round", "id")
         if promotion and can_build
         else [],
+        "shortfalls": _shortfall_rows(meeting, actions, bound) if promotion else [],
+        "shortfall_candidates": selectors.shortfall_candidates(meeting=meeting, user=user)
+        if promotion and can_build
+        else [],
         "minutes_form": (bound.get("minutes") or MinutesApproveForm(prefix="minutes"))
-        if "approve_minutes" in actions and promotion
+        if "approve_minutes" in actions
+        and meeting.kind in (MeetingKind.PROMOTION_COMMITTEE, MeetingKind.POLICY_STEERING)
+        else None,
+        "steering": _steering(meeting, actions, bound, can_build)
+        if meeting.kind == MeetingKind.POLICY_STEERING
         else None,
         "can_mark_held": "mark_held" in actions,
         "undecided": sum(1 for row in rows if row["decision"] is None),
@@ -266,10 +284,103 @@ def _meeting_page(request, meeting: Meeting, bound: dict | None = None):
     return render(request, "committee/detail.html", context)
 
 
+def _steering(meeting: Meeting, actions: list[str], bound: dict, can_build: bool) -> dict:
+    """A policy steering meeting's part of the page: MOEA's and MND's requests with their
+    resolutions (and the office's decision forms while the minutes are open), the form to
+    add a request, and each resolution's follow-up (會後管制) once the minutes are approved."""
+    requests = []
+    items = meeting.agenda.filter(kind=AgendaKind.STEERING_REQUEST).select_related("decision")
+    for item in items.order_by("id"):
+        key = f"decision-{item.pk}"
+        requests.append(
+            {
+                "item": item,
+                "decision": getattr(item, "decision", None),
+                "form": (bound.get(key) or DecisionForm(item=item, prefix=key))
+                if "record_decision" in actions
+                else None,
+            }
+        )
+    follow_ups = [
+        {
+            "follow_up": follow_up,
+            "form": (
+                bound.get(f"follow-up-{follow_up.pk}")
+                or FollowUpForm(prefix=f"follow-up-{follow_up.pk}")
+            )
+            if "follow_up" in actions and follow_up.status == FollowUpStatus.OPEN
+            else None,
+        }
+        for follow_up in selectors.meeting_follow_ups(meeting=meeting)
+    ]
+    return {
+        "requests": requests,
+        "request_form": (bound.get("request") or SteeringRequestForm(prefix="request"))
+        if can_build
+        else None,
+        "follow_ups": follow_ups,
+    }
+
+
+@require_POST
+def steering_request_add(request, pk):
+    """Put MOEA's or MND's request on a policy steering meeting's agenda."""
+    meeting = _visible_meeting(request, pk)
+    form = SteeringRequestForm(request.POST, prefix="request")
+    return _meeting_action(
+        request,
+        meeting,
+        "request",
+        form,
+        lambda data: services.agenda_add_request(meeting=meeting, actor=request.user, **data),
+        _("The request was put on the agenda."),
+        "add_agenda_item",
+    )
+
+
+@require_POST
+def follow_up_record(request, pk, follow_up_id):
+    """Record what was done about a steering resolution (會後管制)."""
+    meeting = _visible_meeting(request, pk)
+    follow_up = get_object_or_404(selectors.meeting_follow_ups(meeting=meeting), pk=follow_up_id)
+    form = FollowUpForm(request.POST, prefix=f"follow-up-{follow_up.pk}")
+    return _meeting_action(
+        request,
+        meeting,
+        f"follow-up-{follow_up.pk}",
+        form,
+        lambda data: services.resolution_follow_up(follow_up=follow_up, actor=request.user, **data),
+        _("The follow-up was recorded."),
+        "follow_up",
+    )
+
+
+def _shortfall_rows(meeting: Meeting, actions: list[str], bound: dict) -> list[dict]:
+    """The agreements on the agenda for a shortfall, each with its figures at the meeting
+    and (for the office, while the minutes are open) the decision form."""
+    rows = []
+    for item, balance in selectors.shortfall_items(meeting=meeting):
+        key = f"decision-{item.pk}"
+        rows.append(
+            {
+                "item": item,
+                "balance": balance,
+                "decision": getattr(item, "decision", None),
+                "form": (bound.get(key) or DecisionForm(item=item, prefix=key))
+                if "record_decision" in actions
+                else None,
+            }
+        )
+    return rows
+
+
 def _packet_card(meeting: Meeting, user, staff: bool, is_member: bool) -> dict | None:
     """The packet card: the office sees the latest version and builds or finalizes; a
     member gets their copy of the final version."""
-    if not (staff or is_member) or meeting.kind != MeetingKind.PROMOTION_COMMITTEE:
+    if not (staff or is_member) or meeting.kind not in (
+        MeetingKind.PROMOTION_COMMITTEE,
+        MeetingKind.POLICY_STEERING,
+    ):
         return None
     status = selectors.packet_status(meeting=meeting)
     return {
@@ -330,9 +441,10 @@ def agenda_add(request, pk):
 
 
 def _agenda_item(meeting: Meeting, item_id: int):
+    # A case's item, or a shortfall item naming an agreement (demand items have their own).
     return get_object_or_404(
-        meeting.agenda.filter(case__isnull=False)
-        .select_related("case", "case__agreement")
+        meeting.agenda.filter(Q(case__isnull=False) | Q(agreement__isnull=False))
+        .select_related("case", "case__agreement", "agreement")
         .prefetch_related("case__activities"),
         pk=item_id,
     )
@@ -351,7 +463,12 @@ def decision_record(request, pk, item_id):
         lambda data: services.decision_record(
             meeting=meeting, agenda_item=item, actor=request.user, **form.service_arguments()
         ),
-        _("The decision on %(case)s was recorded.") % {"case": item.case.number},
+        _("The decision on %(case)s was recorded.")
+        % {
+            "case": item.case.number
+            if item.case
+            else (item.agreement.number if item.agreement else item.subject)
+        },
         "record_decision",
     )
 
@@ -425,6 +542,28 @@ def opinion_file(request, pk, item_id):
         _("Your opinion on %(case)s was filed.") % {"case": item.case.number},
         "file_opinion",
     )
+
+
+@require_POST
+def shortfall_add(request, pk):
+    """Put an agreement past its execution end with credit outstanding on the agenda
+    (kind ``penalty``): the committee decides an extension or a penalty."""
+    meeting = _visible_meeting(request, pk)
+    workflow.check(meeting, "add_agenda_item", request.user)
+    agreement_id = request.POST.get("agreement", "")
+    agreement = get_object_or_404(
+        Agreement.objects.visible_to(request.user),
+        pk=int(agreement_id) if agreement_id.isdigit() else 0,
+    )
+    try:
+        services.agenda_add_agreement(meeting=meeting, agreement=agreement, actor=request.user)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+    except Conflict as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, _("The agreement was put on the agenda."))
+    return redirect(_detail_url(meeting) + "#shortfalls")
 
 
 @require_POST

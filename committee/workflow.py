@@ -29,6 +29,8 @@ TRANSITIONS: dict[str, Transition] = {
     "approve_minutes": Transition(OPEN, APPROVED, (OFFICE,), "minutes_approve"),
     "declare_conflict": Transition(OPEN, None, (MEMBER,), "conflict_declare"),
     "file_opinion": Transition(OPEN, None, (MEMBER,), "opinion_file"),
+    # A steering resolution is followed up once the minutes are approved (會後管制).
+    "follow_up": Transition((APPROVED,), None, (OFFICE,), "resolution_follow_up"),
 }
 
 # The case transition an agenda item of each kind stands for: a case may go on the agenda

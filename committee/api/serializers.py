@@ -3,10 +3,18 @@
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
+from agreements.models import Agreement
 from cases.choices import SubcommitteeOutcome
 from cases.models import Case
-from committee.choices import Outcome, PacketStage, PacketStatus
-from committee.models import AgendaItem, ConflictDeclaration, Decision, Meeting, Opinion
+from committee.choices import AgendaKind, Outcome, PacketStage, PacketStatus
+from committee.models import (
+    AgendaItem,
+    ConflictDeclaration,
+    Decision,
+    Meeting,
+    Opinion,
+    ResolutionFollowUp,
+)
 from demand_items.models import DemandItem
 from organizations.models import ReviewerProfile
 
@@ -40,16 +48,44 @@ class AgendaItemSerializer(serializers.ModelSerializer):
     demand_item = serializers.PrimaryKeyRelatedField(
         queryset=DemandItem.objects.all(), required=False, allow_null=True
     )
+    # A shortfall item (kind ``penalty``) names the agreement.
+    agreement = serializers.PrimaryKeyRelatedField(
+        queryset=Agreement.objects.all(), required=False, allow_null=True
+    )
     decision = serializers.SerializerMethodField()
 
     class Meta:
         model = AgendaItem
-        fields = ["id", "kind", "case", "demand_item", "note", "decision"]
+        fields = [
+            "id",
+            "kind",
+            "case",
+            "demand_item",
+            "agreement",
+            "subject",
+            "requested_by",
+            "note",
+            "decision",
+        ]
         validators = []
 
     def validate(self, data):
-        if (data.get("case") is None) == (data.get("demand_item") is None):
-            raise serializers.ValidationError(_("Name the case or the demand item."))
+        named = [data.get(name) for name in ("case", "demand_item", "agreement")]
+        if data.get("kind") == AgendaKind.STEERING_REQUEST:
+            # A policy steering request names what is asked and who asks, nothing else.
+            if any(value is not None for value in named) or not data.get("subject"):
+                raise serializers.ValidationError(
+                    {"subject": _("A steering request names its subject, and no case.")}
+                )
+            return data
+        if sum(value is not None for value in named) != 1:
+            raise serializers.ValidationError(
+                _("Name the case, the demand item or (for a shortfall) the agreement.")
+            )
+        if (data.get("agreement") is not None) != (data.get("kind") == AgendaKind.PENALTY):
+            raise serializers.ValidationError(
+                {"kind": _("A shortfall item (kind penalty), and only it, names an agreement.")}
+            )
         return data
 
     def get_decision(self, item) -> str | None:
@@ -61,6 +97,10 @@ class DecisionSerializer(serializers.ModelSerializer):
     agenda_item = serializers.PrimaryKeyRelatedField(queryset=AgendaItem.objects.all())
     outcome = serializers.ChoiceField(Outcome.choices)
     activities = serializers.ListField(child=serializers.DictField(), required=False)
+    # The penalty in whole NT$ on an approved shortfall item (not above the agreement's maximum).
+    amount_twd = serializers.DecimalField(
+        max_digits=18, decimal_places=2, required=False, allow_null=True
+    )
 
     class Meta:
         model = Decision
@@ -71,6 +111,7 @@ class DecisionSerializer(serializers.ModelSerializer):
             "note",
             "note_en",
             "new_ends_on",
+            "amount_twd",
             "activities",
             "updated_at",
         ]
@@ -135,3 +176,30 @@ class PacketStatusSerializer(serializers.Serializer):
     send_by = serializers.DateField()
     late = serializers.BooleanField()
     versions = PacketVersionSerializer(many=True)
+
+
+class FollowUpSerializer(serializers.ModelSerializer):
+    """A steering resolution's follow-up (會後管制): the resolution, what was done, and the
+    day it was carried out."""
+
+    meeting = serializers.IntegerField(source="decision.agenda_item.meeting_id", read_only=True)
+    subject = serializers.CharField(source="decision.agenda_item.subject", read_only=True)
+    requested_by = serializers.CharField(source="decision.agenda_item.requested_by", read_only=True)
+    resolution = serializers.CharField(source="decision.note", read_only=True)
+    outcome = serializers.CharField(source="decision.outcome", read_only=True)
+
+    class Meta:
+        model = ResolutionFollowUp
+        fields = [
+            "id",
+            "meeting",
+            "subject",
+            "requested_by",
+            "outcome",
+            "resolution",
+            "status",
+            "progress",
+            "carried_out_on",
+        ]
+        read_only_fields = ["status"]
+        extra_kwargs = {"progress": {"required": True, "allow_blank": False}}

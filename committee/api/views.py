@@ -8,6 +8,7 @@ from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import action
 from rest_framework.response import Response
 
+from agreements.models import Agreement
 from cases.models import Case
 from committee import selectors, services, workflow
 from committee.api.serializers import (
@@ -15,10 +16,12 @@ from committee.api.serializers import (
     ApproveMinutesSerializer,
     ConflictSerializer,
     DecisionSerializer,
+    FollowUpSerializer,
     MeetingSerializer,
     OpinionSerializer,
     PacketStatusSerializer,
 )
+from committee.choices import AgendaKind
 from committee.filtersets import MeetingFilterSet
 from organizations.policy import require_office
 
@@ -74,7 +77,24 @@ class MeetingViewSet(
         if request.method == "POST":
             workflow.check(meeting, "add_agenda_item", request.user)
             data = self._input(AgendaItemSerializer)
-            if data.get("demand_item") is not None:
+            if data.get("agreement") is not None:
+                item = services.agenda_add_agreement(
+                    meeting=meeting,
+                    agreement=get_object_or_404(
+                        Agreement.objects.visible_to(request.user), pk=data["agreement"].pk
+                    ),
+                    note=data.get("note", ""),
+                    actor=request.user,
+                )
+            elif data.get("kind") == AgendaKind.STEERING_REQUEST:
+                item = services.agenda_add_request(
+                    meeting=meeting,
+                    subject=data["subject"],
+                    requested_by=data.get("requested_by", ""),
+                    note=data.get("note", ""),
+                    actor=request.user,
+                )
+            elif data.get("demand_item") is not None:
                 item = services.agenda_add_demand_item(
                     meeting=meeting,
                     demand_item=data["demand_item"],
@@ -115,6 +135,44 @@ class MeetingViewSet(
         decisions = selectors.meeting_decisions(meeting=meeting)
         page = self.paginate_queryset(decisions)
         return self.get_paginated_response(DecisionSerializer(page, many=True).data)
+
+    @extend_schema(responses=FollowUpSerializer(many=True))
+    @action(
+        detail=True,
+        methods=["get"],
+        url_path="follow-ups",
+        serializer_class=FollowUpSerializer,
+        filter_backends=[],
+    )
+    def follow_ups(self, request, pk=None):
+        """The follow-up of this steering meeting's resolutions (會後管制)."""
+        meeting = self.get_object()
+        page = self.paginate_queryset(selectors.meeting_follow_ups(meeting=meeting))
+        return self.get_paginated_response(FollowUpSerializer(page, many=True).data)
+
+    @extend_schema(request=FollowUpSerializer, responses=FollowUpSerializer)
+    @action(
+        detail=True,
+        methods=["post"],
+        url_path=r"follow-ups/(?P<follow_up_id>\d+)",
+        serializer_class=FollowUpSerializer,
+        filter_backends=[],
+    )
+    def follow_up(self, request, pk=None, follow_up_id=None):
+        """Record what was done about a resolution; with ``carried_out_on``, carried out."""
+        meeting = self.get_object()
+        follow_up = get_object_or_404(
+            selectors.meeting_follow_ups(meeting=meeting), pk=follow_up_id
+        )
+        workflow.check(meeting, "follow_up", request.user)
+        data = self._input(FollowUpSerializer)
+        follow_up = services.resolution_follow_up(
+            follow_up=follow_up,
+            progress=data["progress"],
+            carried_out_on=data.get("carried_out_on"),
+            actor=request.user,
+        )
+        return Response(FollowUpSerializer(follow_up).data)
 
     @extend_schema(request=ApproveMinutesSerializer, responses=MeetingSerializer)
     @action(detail=True, methods=["post"], url_path="approve-minutes", filter_backends=[])

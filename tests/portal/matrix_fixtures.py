@@ -293,6 +293,26 @@ def build_world() -> World:
         meeting=promo_open, case=on_record, kind="on_record", actor=staff
     )
     Decision.objects.create(agenda_item=open_item, outcome="noted", decided_by=staff)
+    # A policy steering meeting (domain.md §12) whose minutes are approved: one resolution
+    # in follow-up (會後管制). Only the office sees it (no reviewer sits on it).
+    steering = committee_services.meeting_create(
+        kind="policy_steering", year=2011, number=1, held_on=date(2011, 5, 10), actor=staff
+    )
+    request_item = committee_services.agenda_add_request(
+        meeting=steering, subject="國防工合比例檢討", requested_by="mnd", actor=staff
+    )
+    committee_services.decision_record(
+        meeting=steering,
+        agenda_item=request_item,
+        outcome="approved",
+        note="請工合小組研議",
+        actor=staff,
+    )
+    committee_services.minutes_approve(meeting=steering, actor=staff, approved_on=date(2011, 5, 20))
+    ids.update(
+        meeting_steer=steering.pk,
+        follow_up=request_item.decision.follow_up.pk,
+    )
     ids.update(
         meeting_sub=subcommittee.pk,
         meeting_promo=promo_open.pk,
@@ -388,6 +408,35 @@ def build_world() -> World:
     report_services.letters_issue(meeting=promo_done, actor=staff)
     letter = DecisionLetter.objects.filter(case=billed).get()
     ids.update(letter=letter.pk, case_letter=billed.pk)
+
+    # --- Guarantees and penalties (domain.md §13): a bond held on agreement A, and a
+    # penalty on it the approved minutes decided (issued: it may be paid or waived).
+    from agreements.choices import GuaranteeKind
+    from feedback.models import Penalty
+
+    guarantee = agreement_services.guarantee_add(
+        agreement=agreement_a,
+        kind=GuaranteeKind.PERFORMANCE_BOND,
+        issuer="Bank of America, N.A.",
+        amount=D("45000000.00"),
+        currency="USD",
+        valid_from=date(2011, 1, 10),
+        valid_until=date(2022, 1, 10),
+        actor=staff,
+    )
+    penalty_item = AgendaItem.objects.create(
+        meeting=promo_done, kind="penalty", agreement=agreement_a
+    )
+    penalty = Penalty.objects.create(
+        number="PN-2011-00001",
+        agreement=agreement_a,
+        meeting=promo_done,
+        agenda_item=penalty_item,
+        amount_twd=D("1000000"),
+        issued_on=date(2011, 4, 8),
+        due_on=date(2011, 5, 8),
+    )
+    ids.update(guarantee_a=guarantee.pk, penalty=penalty.pk)
 
     # --- Inbox notices: staff's (its read-only token reads them too) and contractor A's.
     from organizations.choices import NotificationKind

@@ -168,6 +168,7 @@ ID_CHOICES = {
     "procurements": ("procurement_a", "procurement_b", "procurement_plan"),
     "agreements": ("agreement_a", "agreement_b"),
     "bills": ("bill",),
+    "penalties": ("penalty",),
     "call-rounds": ("round",),
     "cases": (
         "case_draft",
@@ -181,7 +182,7 @@ ID_CHOICES = {
         "case_b",
     ),
     "demand-items": ("item_draft", "item_submitted", "item_passed", "item_published"),
-    "meetings": ("meeting_sub", "meeting_promo", "meeting_done", "meeting_panel"),
+    "meetings": ("meeting_sub", "meeting_promo", "meeting_done", "meeting_panel", "meeting_steer"),
     "notifications": ("notification_staff", "notification_a"),
     "public": ("item_published", "item_draft"),
     "reviewers": ("reviewer_profile",),
@@ -190,7 +191,9 @@ ID_CHOICES = {
 # Nested ids belong to one parent: (parent id, nested id) pairs.
 NESTED_CHOICES = {
     "entry_id": (("agreement_a", "entry_a"),),
+    "guarantee_id": (("agreement_a", "guarantee_a"),),
     "checkpoint_id": (("case_exec", "checkpoint_exec"),),
+    "follow_up_id": (("meeting_steer", "follow_up"),),
     "document_id": (("case_sub", "doc_sub"), ("case_b", "doc_b")),
 }
 
