@@ -37,7 +37,7 @@ class SpecificationForm(forms.Form):
         label=_("Minimum credit ratio"),
         max_digits=5,
         decimal_places=4,
-        help_text=_("e.g. 0.4 = 40% of the contract price"),
+        help_text=_("e.g. 0.4 for 40 percent of the contract price"),
     )
     ratio_exemption = forms.CharField(
         label=_("Reason for the ratio exemption"), required=False, widget=forms.Textarea

@@ -112,7 +112,11 @@ def ratio_floor_check(*, procurement: Procurement, ratio: Decimal, exemption: st
     carries ICP credit of at least 40% of its price, unless the office records why not."""
     if procurement.defence and procurement.usd_value is None:
         raise ValidationError(
-            {"value_usd": _("Give the contract value in US$: the 40% floor depends on it.")}
+            {
+                "value_usd": _(
+                    "Give the contract value in US$: the floor of 40 percent depends on it."
+                )
+            }
         )
     if not procurement.floor_applies or ratio >= ICP_RATIO_FLOOR or exemption.strip():
         return
