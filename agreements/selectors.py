@@ -5,23 +5,48 @@ Balances are sums of ledger entries by ``applies_to`` up to an effective date:
 credit out to the bank), ``reserved = Σ reserves − Σ releases``,
 ``outstanding = obligation − discharged``, ``available = obligation − discharged − reserved``.
 Each figure is in the agreement's own currency; different currencies are never added.
+
+Current balances are read from the maintained rows (``AgreementBalance``, kept by the
+database with every posting): a row holds the sums over every entry posted, so it answers
+for any date on or after its ``latest_effective_on``; a balance on an earlier date (the
+past, or today while an entry takes effect later) is aggregated from the ledger.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from django.db.models import Case, DecimalField, Exists, F, OuterRef, Q, QuerySet, Sum, Value, When
-from django.db.models.functions import Coalesce
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    Exists,
+    F,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
 from django.utils import timezone
 
 from agreements.choices import DEFAULT_MULTIPLIER_RANGE, DEFENCE_USES, EntryKind, PointsCurrency
 from agreements.filtersets import AgreementFilterSet
-from agreements.models import Agreement, Briefing, CreditBank, CreditEntry, MultiplierStandard
+from agreements.models import (
+    Agreement,
+    AgreementBalance,
+    Briefing,
+    CreditBank,
+    CreditEntry,
+    MultiplierStandard,
+)
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -52,6 +77,9 @@ DISCHARGED: dict[str, int] = {EntryKind.ACTUAL: 1, EntryKind.BANK_DRAW: 1, Entry
 RESERVED: dict[str, int] = {EntryKind.RESERVE: 1, EntryKind.RELEASE: -1}
 
 
+FIGURES = ("bal_obligation", "bal_discharged", "bal_reserved", "bal_defence")
+
+
 def _balance_expressions(as_of: date, prefix: str = "entries__") -> dict:
     """Annotations giving every balance figure; one GROUP BY over the ledger."""
     return {
@@ -72,6 +100,8 @@ class Balance:
     reserved: Decimal
     discharged: Decimal
     defence_credit: Decimal
+    # The agreement's end of execution, where the balance is one agreement's (with_end).
+    execution_ends_on: date | None = None
 
     @property
     def currency_label(self) -> StrOrPromise:
@@ -92,6 +122,19 @@ class Balance:
         if used == 0:
             return None
         return (self.defence_credit / used).quantize(FOUR_PLACES)
+
+    @property
+    def shortfall(self) -> Decimal:
+        """What is still outstanding once the execution period has ended (缺額, domain.md
+        §13): the outstanding credit on a date after ``execution_ends_on``, zero before
+        (and zero when the obligation is met or exceeded)."""
+        if self.execution_ends_on is None or self.as_of <= self.execution_ends_on:
+            return Decimal("0.00")
+        return max(self.outstanding, Decimal("0.00"))
+
+    def with_end(self, execution_ends_on: date | None) -> Balance:
+        """The same figures, knowing the agreement's end of execution (for ``shortfall``)."""
+        return replace(self, execution_ends_on=execution_ends_on)
 
 
 def balance_of(
@@ -141,24 +184,100 @@ def agreements_filtered(*, user, filters: dict | None = None) -> QuerySet[Agreem
     return AgreementFilterSet(filters or {}, queryset=queryset).qs
 
 
-def balances_of(*, agreements: list[dict], as_of: date) -> dict[int, Balance]:
-    """Balances of a page of agreements (dicts with ``id`` and ``currency``), by id, in one
-    query over the ledger: grouped by agreement with the date in WHERE, so PostgreSQL reads
-    only those agreements' entries through the index, whatever the ledger's size."""
-    sums = (
-        CreditEntry.objects.filter(
-            agreement_id__in=[a["id"] for a in agreements], effective_on__lte=as_of
-        )
-        .values("agreement_id")
-        .annotate(**_balance_expressions(as_of, prefix=""))
-        .order_by()
+# The maintained row's figures beside an agreement (``values(**MAINTAINED)``), named for
+# ``_from_maintained``; all None when the agreement has no entry yet.
+_ROW_FIELDS = {
+    "m_obligation": "obligation",
+    "m_reserved": "reserved",
+    "m_discharged": "discharged",
+    "m_defence": "defence",
+    "m_latest": "latest_effective_on",
+    "m_entries": "entries",
+}
+MAINTAINED = {name: F(f"maintained_balance__{field}") for name, field in _ROW_FIELDS.items()}
+_NO_ENTRIES = Decimal("0.00")
+
+
+def _from_maintained(row: Mapping[str, Any], as_of: date, currency: str) -> Balance | None:
+    """The balance on ``as_of`` from a row carrying ``MAINTAINED``, or None when an entry
+    of the agreement takes effect after ``as_of`` (the ledger must answer then)."""
+    latest = row["m_latest"]
+    if latest is None:  # no entry posted yet
+        return Balance(currency, as_of, _NO_ENTRIES, _NO_ENTRIES, _NO_ENTRIES, _NO_ENTRIES)
+    if latest > as_of:
+        return None
+    return Balance(
+        currency=currency,
+        as_of=as_of,
+        obligation=row["m_obligation"],
+        reserved=row["m_reserved"],
+        discharged=row["m_discharged"],
+        defence_credit=row["m_defence"],
     )
-    by_id = {row["agreement_id"]: row for row in sums}
-    empty = dict.fromkeys(("bal_obligation", "bal_discharged", "bal_reserved", "bal_defence"), 0)
-    return {
-        a["id"]: balance_of(row=by_id.get(a["id"], empty), as_of=as_of, currency=a["currency"])
-        for a in agreements
-    }
+
+
+def balances_of(*, agreements: list[dict], as_of: date) -> dict[int, Balance]:
+    """Balances of a page of agreements (dicts with ``id`` and ``currency``), by id.
+
+    Rows that carry ``MAINTAINED`` are answered from it where no entry takes effect after
+    ``as_of``; the others in one query over the ledger, grouped by agreement with the date
+    in WHERE, so PostgreSQL reads only those agreements' entries through the index,
+    whatever the ledger's size."""
+    found: dict[int, Balance] = {}
+    for a in agreements:
+        balance = _from_maintained(a, as_of, a["currency"]) if "m_latest" in a else None
+        if balance is not None:
+            found[a["id"]] = balance
+    missing = [a for a in agreements if a["id"] not in found]
+    if missing:
+        sums = (
+            CreditEntry.objects.filter(
+                agreement_id__in=[a["id"] for a in missing], effective_on__lte=as_of
+            )
+            .values("agreement_id")
+            .annotate(**_balance_expressions(as_of, prefix=""))
+            .order_by()
+        )
+        by_id = {row["agreement_id"]: row for row in sums}
+        empty = dict.fromkeys(FIGURES, 0)
+        for a in missing:
+            row = by_id.get(a["id"], empty)
+            found[a["id"]] = balance_of(row=row, as_of=as_of, currency=a["currency"])
+    return {a["id"]: found[a["id"]] for a in agreements}
+
+
+def balance_version(*, agreements: QuerySet[Agreement]) -> tuple[int, int, int, int]:
+    """What the balances of ``agreements`` depend on besides the date, in one cheap query
+    over the agreements and their maintained rows: how many agreements, which (the sum of
+    their ids), how many entries have been posted to them, and their ends of execution
+    (a sum of the dates as numbers: ``shortfall`` depends on them). Posting a covered
+    entry raises the third figure, so a tag made of these changes when such an entry is
+    posted (or the set of agreements, or an end of execution, changes) and not otherwise."""
+    ends = (
+        ExtractYear("execution_ends_on") * 10000
+        + ExtractMonth("execution_ends_on") * 100
+        + ExtractDay("execution_ends_on")
+    )
+    figures = agreements.order_by().aggregate(
+        count=Count("id"),
+        ids=Coalesce(Sum("id"), 0),
+        posted=Coalesce(Sum("maintained_balance__entries"), 0),
+        ends=Coalesce(Sum(ends), 0),
+    )
+    return figures["count"], figures["ids"], figures["posted"], figures["ends"]
+
+
+def visible_balance_row(*, user, pk: int) -> dict[str, Any] | None:
+    """A visible agreement's ``id``, ``currency`` and maintained row (``MAINTAINED``), or
+    None when the user may not see it: one query, enough for the ETag and, unless an
+    entry takes effect after the date asked, for the balance itself."""
+    row = (
+        Agreement.objects.visible_to(user)
+        .filter(pk=pk)
+        .values("id", "currency", "execution_ends_on", **MAINTAINED)
+        .first()
+    )
+    return None if row is None else dict(row)
 
 
 def balance_totals(*, agreements: QuerySet[Agreement], as_of: date) -> list[Balance]:
@@ -173,8 +292,19 @@ def balance_totals(*, agreements: QuerySet[Agreement], as_of: date) -> list[Bala
 
 
 def agreement_balance(*, agreement: Agreement, as_of: date | None = None) -> Balance:
-    """One agreement's balance on ``as_of`` (one query)."""
-    as_of = as_of or timezone.localdate()
+    """One agreement's balance on ``as_of`` (one query): from its maintained row when
+    ``as_of`` is today or later and no entry takes effect after it, else from the ledger."""
+    today = timezone.localdate()
+    as_of = as_of or today
+    if as_of >= today:
+        row = (
+            AgreementBalance.objects.filter(agreement_id=agreement.pk)
+            .values(**{name: F(field) for name, field in _ROW_FIELDS.items()})
+            .first()
+        )
+        balance = _from_maintained(row or dict.fromkeys(MAINTAINED), as_of, agreement.currency)
+        if balance is not None:
+            return balance
     row = (
         Agreement.objects.filter(pk=agreement.pk)
         .values("currency")
@@ -185,14 +315,28 @@ def agreement_balance(*, agreement: Agreement, as_of: date | None = None) -> Bal
 
 
 def contractor_balances(*, contractor_id: int, as_of: date | None = None) -> list[Balance]:
-    """A contractor's balance per currency over all its agreements (one query); the
-    currencies are kept apart."""
+    """A contractor's balance per currency over all its agreements (one query: the sums of
+    the maintained rows, unless an entry takes effect after ``as_of``; then the ledger's);
+    the currencies are kept apart."""
     as_of = as_of or timezone.localdate()
-    rows = (
-        Agreement.objects.filter(contractor_id=contractor_id)
-        .values("currency")
-        .annotate(**_balance_expressions(as_of))
+    agreements = Agreement.objects.filter(contractor_id=contractor_id)
+    maintained = (
+        agreements.values("currency")
+        .annotate(
+            **{
+                figure: Coalesce(Sum(f"maintained_balance__{field}"), ZERO)
+                for figure, field in zip(
+                    FIGURES, ("obligation", "discharged", "reserved", "defence"), strict=True
+                )
+            },
+            latest=Max("maintained_balance__latest_effective_on"),
+        )
         .order_by("currency")
+    )
+    if all(row["latest"] is None or row["latest"] <= as_of for row in maintained):
+        return [balance_of(row=row, as_of=as_of) for row in maintained]
+    rows = (
+        agreements.values("currency").annotate(**_balance_expressions(as_of)).order_by("currency")
     )
     return [balance_of(row=row, as_of=as_of) for row in rows]
 
@@ -205,8 +349,14 @@ def agreement_ledger(*, agreement: Agreement) -> QuerySet[CreditEntry]:
 
 
 def bank_balance(*, bank: CreditBank, as_of: date | None = None) -> Decimal:
-    """A contractor's legacy bank in one currency: opening + retained − drawn."""
-    as_of = as_of or date.max
+    """A contractor's legacy bank in one currency: opening + retained − drawn (today's from
+    the maintained rows of its agreements in that currency, an earlier date's from the
+    ledger)."""
+    if as_of is None:
+        moves = AgreementBalance.objects.filter(
+            agreement__contractor_id=bank.contractor_id, agreement__currency=bank.currency
+        ).aggregate(net=Coalesce(Sum(F("retained") - F("bank_drawn")), ZERO))
+        return bank.opening_balance + moves["net"]
     moves = CreditEntry.objects.filter(
         agreement__contractor_id=bank.contractor_id,
         currency=bank.currency,
@@ -271,3 +421,50 @@ def balance_history(*, entries: QuerySet[CreditEntry]) -> dict[str, list[dict]]:
         else:
             points.append(point)
     return history
+
+
+def balance_drift() -> list[tuple[int, str, Any, Any]]:
+    """Where the maintained balances differ from the ledger: ``(agreement id, figure,
+    maintained, ledger)`` for every figure of every agreement that disagrees, comparing
+    each row with the aggregate over all the agreement's entries (two queries). Empty
+    when the database kept them, as it must."""
+    ledger: dict[int, dict[str, Any]] = {
+        row["agreement_id"]: dict(row)
+        for row in CreditEntry.objects.values("agreement_id")
+        .annotate(
+            obligation=_signed_sum(OBLIGATION, date.max, ""),
+            reserved=_signed_sum(RESERVED, date.max, ""),
+            discharged=_signed_sum(DISCHARGED, date.max, ""),
+            bank_drawn=_signed_sum({EntryKind.BANK_DRAW: 1}, date.max, ""),
+            retained=_signed_sum({EntryKind.RETENTION: 1}, date.max, ""),
+            defence=_signed_sum({**DISCHARGED, **RESERVED}, date.max, "", defence=True),
+            latest_effective_on=Max("effective_on"),
+            last_entry_id=Max("id"),
+            entries=Count("id"),
+        )
+        .order_by()
+    }
+    fields = (
+        "obligation",
+        "reserved",
+        "discharged",
+        "bank_drawn",
+        "retained",
+        "defence",
+        "latest_effective_on",
+        "last_entry_id",
+        "entries",
+    )
+    maintained: dict[int, dict[str, Any]] = {
+        row["agreement_id"]: row for row in AgreementBalance.objects.values("agreement_id", *fields)
+    }
+    absent: dict[str, Any] = dict.fromkeys(fields)
+    drift: list[tuple[int, str, Any, Any]] = []
+    for agreement_id in sorted(ledger.keys() | maintained.keys()):
+        kept, summed = maintained.get(agreement_id, absent), ledger.get(agreement_id, absent)
+        drift.extend(
+            (agreement_id, name, kept[name], summed[name])
+            for name in fields
+            if kept[name] != summed[name]
+        )
+    return drift

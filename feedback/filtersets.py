@@ -3,8 +3,8 @@
 import django_filters
 from django.utils.translation import gettext_lazy as _
 
-from feedback.choices import BillStatus
-from feedback.models import Bill
+from feedback.choices import BillStatus, PenaltyStatus
+from feedback.models import Bill, Penalty
 from organizations.choices import OrganizationKind
 from organizations.models import Organization
 
@@ -25,3 +25,18 @@ class BillFilterSet(django_filters.FilterSet):
     class Meta:
         model = Bill
         fields = ["recipient", "status", "issued_on_after", "issued_on_before"]
+
+
+class PenaltyFilterSet(django_filters.FilterSet):
+    """Filters of penalties, shared by the API and the penalty list."""
+
+    contractor = django_filters.ModelChoiceFilter(
+        label=_("Contractor"),
+        field_name="agreement__contractor",
+        queryset=Organization.objects.filter(kind=OrganizationKind.FOREIGN_CONTRACTOR),
+    )
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=PenaltyStatus.choices)
+
+    class Meta:
+        model = Penalty
+        fields = ["agreement", "contractor", "status"]

@@ -19,3 +19,38 @@ def bill_overdue(bill) -> None:
     )
     office = users.filter(groups__name=OFFICE_GROUP, is_active=True)
     notify(office, "bill_overdue", context, link=path)
+
+
+def _penalty_context(penalty) -> tuple[str, dict]:
+    path = reverse("penalty_detail", args=[penalty.pk])
+    return path, {"penalty": penalty, "penalty_path": path}
+
+
+def penalty_issued(penalty) -> None:
+    """Tell the contractor's members of a penalty the committee decided."""
+    users = get_user_model().objects
+    path, context = _penalty_context(penalty)
+    notify(
+        users.filter(membership__organization_id=penalty.agreement.contractor_id, is_active=True),
+        "penalty_issued",
+        context,
+        link=path,
+    )
+
+
+def penalty_overdue(penalty) -> None:
+    """Tell the contractor's members and the office that a penalty is overdue."""
+    users = get_user_model().objects
+    path, context = _penalty_context(penalty)
+    notify(
+        users.filter(membership__organization_id=penalty.agreement.contractor_id, is_active=True),
+        "penalty_overdue",
+        context,
+        link=path,
+    )
+    notify(
+        users.filter(groups__name=OFFICE_GROUP, is_active=True),
+        "penalty_overdue",
+        context,
+        link=path,
+    )

@@ -20,8 +20,8 @@ from feedback.choices import (
     DEFENCE_INDUSTRY_SHARE,
     OFFICE_DETAILS,
 )
-from feedback.filtersets import BillFilterSet
-from feedback.models import Bill, ExchangeRate, FeeRate
+from feedback.filtersets import BillFilterSet, PenaltyFilterSet
+from feedback.models import Bill, ExchangeRate, FeeRate, Penalty
 from organizations.models import is_office_staff
 
 
@@ -168,3 +168,13 @@ def fee_estimate(*, activity, on: date, credits: Decimal | None = None) -> dict 
         "exchange": exchange,
         **steps,
     }
+
+
+def penalty_list(*, user, filters: dict | None = None):
+    """Visible penalties (罰款), filtered, newest first, with their agreement and meeting."""
+    queryset = (
+        Penalty.objects.visible_to(user)
+        .select_related("agreement", "agreement__contractor", "meeting")
+        .order_by("-issued_on", "-id")
+    )
+    return PenaltyFilterSet(filters or {}, queryset=queryset).qs

@@ -13,8 +13,9 @@ from feedback import notifications, selectors, workflow
 from feedback.choices import (
     PAYMENT_DAYS,
     BillStatus,
+    PenaltyStatus,
 )
-from feedback.models import Bill, ExchangeRate, FeeRate, Payment
+from feedback.models import Bill, ExchangeRate, FeeRate, Payment, Penalty, PenaltyPayment
 from icp_portal.lib.services import service
 from organizations.choices import AuditAction
 from organizations.models import Organization, User
@@ -228,3 +229,189 @@ def exchange_rate_set(*, currency: str, rate_twd: Decimal, effective_on: date, a
     row.save()
     event_record(actor=actor, target=row, action="exchange_rate.set")
     return row
+
+
+# --- Penalties (罰款, domain.md §13) --------------------------------------------------------
+
+
+def _whole_twd(amount, field: str) -> Decimal:
+    amount = Decimal(amount)
+    if amount != amount.to_integral_value():
+        raise ValidationError({field: _("Amounts are in whole NT$.")})
+    return amount.quantize(Decimal("1"))
+
+
+def penalty_amount_check(*, agreement, amount_twd) -> Decimal:
+    """A penalty is a positive whole NT$ amount, not above the maximum the promotion
+    committee set for the agreement (none set: no penalty can be decided). Returns it."""
+    if amount_twd is None:
+        raise ValidationError({"amount_twd": _("A penalty needs its amount in NT$.")})
+    amount = _whole_twd(amount_twd, "amount_twd")
+    if amount <= 0:
+        raise ValidationError({"amount_twd": _("A penalty must be positive.")})
+    cap = agreement.penalty_cap_twd
+    if cap is None:
+        raise ValidationError(
+            {
+                "amount_twd": _(
+                    "The committee has not set a maximum penalty for agreement %(number)s: "
+                    "set it first."
+                )
+                % {"number": agreement.number}
+            }
+        )
+    if amount > cap:
+        raise ValidationError(
+            {
+                "amount_twd": _(
+                    "NT$%(amount)s is above the maximum penalty of NT$%(cap)s the committee "
+                    "set for agreement %(number)s."
+                )
+                % {"amount": f"{amount:,.0f}", "cap": f"{cap:,.0f}", "number": agreement.number}
+            },
+            code="above_penalty_cap",
+        )
+    return amount
+
+
+@service
+def penalty_issue(
+    *,
+    agenda_item,
+    amount_twd,
+    issued_on: date,
+    actor: User,
+    reason: str = "",
+    reason_en: str = "",
+) -> Penalty:
+    """Issue the penalty (罰款) a promotion-committee decision imposed on an agreement whose
+    execution ended with credit outstanding (called in the minutes' transaction): due 30
+    days after the minutes' approval, billed to the contractor, and never a ledger entry.
+    A decision issues its penalty once, however often this runs."""
+    require_office(actor, system=True)
+    existing = Penalty.objects.filter(agenda_item=agenda_item).first()
+    if existing is not None:
+        return existing
+    agreement = agenda_item.agreement
+    amount = penalty_amount_check(agreement=agreement, amount_twd=amount_twd)
+    penalty = Penalty(
+        number=f"TMP-{agenda_item.pk}",
+        agreement=agreement,
+        meeting=agenda_item.meeting,
+        agenda_item=agenda_item,
+        amount_twd=amount,
+        reason=reason,
+        reason_en=reason_en,
+        issued_on=issued_on,
+        due_on=issued_on + timedelta(days=PAYMENT_DAYS),
+    )
+    penalty.full_clean()
+    penalty.save()
+    penalty.number = f"PN-{issued_on.year}-{penalty.pk:05d}"
+    penalty.save(update_fields=["number"])
+    event_record(
+        actor=actor,
+        target=penalty,
+        action="penalty.issue",
+        to_status=penalty.status,
+        note=f"{agreement.number} NT${amount}",
+    )
+    notifications.penalty_issued(penalty)
+    return penalty
+
+
+def _lock_penalty(penalty: Penalty, action: str, actor: User) -> Penalty:
+    penalty = (
+        Penalty.objects.select_for_update()
+        .select_related("agreement", "agreement__contractor")
+        .get(pk=penalty.pk)
+    )
+    workflow.penalty_check(penalty, action, actor)
+    return penalty
+
+
+@service
+def penalty_payment_record(
+    *, penalty: Penalty, paid_on: date, amount_twd, actor: User, reference: str = ""
+) -> PenaltyPayment:
+    """Record a payment of a penalty; it is paid when the payments reach its amount. A
+    payment beyond what is still owed is refused."""
+    penalty = _lock_penalty(penalty, "record_payment", actor)
+    amount = _whole_twd(amount_twd, "amount_twd")
+    if amount > penalty.outstanding_twd:
+        raise ValidationError(
+            {
+                "amount_twd": _(
+                    "NT$%(amount)s is more than the NT$%(owed)s still owed on %(number)s."
+                )
+                % {
+                    "amount": f"{amount:,.0f}",
+                    "owed": f"{penalty.outstanding_twd:,.0f}",
+                    "number": penalty.number,
+                }
+            }
+        )
+    payment = PenaltyPayment(
+        penalty=penalty, paid_on=paid_on, amount_twd=amount, reference=reference, recorded_by=actor
+    )
+    payment.full_clean()
+    payment.save()
+    before = penalty.status
+    penalty.paid_amount_twd += amount
+    if penalty.paid_amount_twd == penalty.amount_twd:
+        penalty.status = PenaltyStatus.PAID
+    penalty.save(update_fields=["paid_amount_twd", "status"])
+    event_record(
+        actor=actor,
+        target=penalty,
+        action="penalty.payment",
+        from_status=before,
+        to_status=penalty.status,
+        note=f"NT${amount} {reference}".strip(),
+    )
+    return payment
+
+
+@service
+def penalty_waive(*, penalty: Penalty, reason: str, actor: User) -> Penalty:
+    """The committee waives a penalty (or the office withdraws one issued in error)."""
+    penalty = _lock_penalty(penalty, "waive", actor)
+    if not reason.strip():
+        raise ValidationError({"reason": _("Give the reason.")})
+    before = penalty.status
+    penalty.status = PenaltyStatus.WAIVED
+    penalty.closing_reason = reason
+    penalty.save(update_fields=["status", "closing_reason"])
+    event_record(
+        actor=actor,
+        target=penalty,
+        action="penalty.waived",
+        from_status=before,
+        to_status=penalty.status,
+        note=reason,
+    )
+    return penalty
+
+
+@service
+def penalties_mark_overdue(*, today: date, actor: User) -> int:
+    """Mark issued penalties past their due date overdue and tell the contractor and the
+    office. Claimed row by row (skip locked): safe to run twice or in two workers."""
+    require_office(actor, system=True)
+    penalties = list(
+        Penalty.objects.select_for_update(skip_locked=True)
+        .filter(status=PenaltyStatus.ISSUED, due_on__lt=today)
+        .select_related("agreement")
+    )
+    for penalty in penalties:
+        penalty.status = PenaltyStatus.OVERDUE
+        penalty.save(update_fields=["status"])
+        event_record(
+            actor=actor,
+            target=penalty,
+            action="penalty.overdue",
+            from_status=PenaltyStatus.ISSUED,
+            to_status=PenaltyStatus.OVERDUE,
+        )
+        notifications.penalty_overdue(penalty)
+    return len(penalties)

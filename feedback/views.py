@@ -18,10 +18,10 @@ from django.views.decorators.http import require_POST
 
 from agreements.choices import Mode, PointsCurrency
 from feedback import selectors, services, workflow
-from feedback.choices import OPEN_STATUSES, BillStatus
-from feedback.filtersets import BillFilterSet
+from feedback.choices import OPEN_PENALTY_STATUSES, OPEN_STATUSES, BillStatus
+from feedback.filtersets import BillFilterSet, PenaltyFilterSet
 from feedback.forms import ExchangeRateForm, FeeRateForm, PaymentForm, ReasonForm
-from feedback.models import Bill
+from feedback.models import Bill, Penalty
 from feedback.pdf import payment_notice_pdf
 from icp_portal.lib.forms import service_action, service_form_page
 from icp_portal.lib.xlsx import xlsx_response
@@ -316,4 +316,105 @@ def fee_rate_list(request):
         context={"rates": marked, "today": timezone.localdate()},
         success=lambda _row: reverse("fee_rate_list"),
         message=_("The fee rate was recorded."),
+    )
+
+
+# --- Penalties (罰款, domain.md §13) -------------------------------------------------------
+
+# The small forms of the penalty page (staff, open penalties) and the action each takes.
+PENALTY_FORMS = {"payment": PaymentForm, "waive": ReasonForm}
+PENALTY_ACTIONS = {"payment": "record_payment", "waive": "waive"}
+
+
+@role_required(PortalRole.OFFICE, PortalRole.CONTRACTOR, PortalRole.AGENCY)
+def penalty_list(request):
+    """Penalties the committee decided: staff all, a contractor its own, an agency those on
+    its purchases."""
+    filterset = PenaltyFilterSet(request.GET or None)
+    filters = filterset.form.data.copy() if filterset.is_bound and filterset.is_valid() else {}
+    queryset = selectors.penalty_list(user=request.user, filters=filters)
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {"page": page, "filterset": filterset, "is_staff": is_office_staff(request.user)}
+    return render(request, "feedback/penalty_list.html", context)
+
+
+def _visible_penalty(request, pk) -> Penalty:
+    return get_object_or_404(
+        Penalty.objects.visible_to(request.user).select_related(
+            "agreement", "agreement__contractor", "meeting"
+        ),
+        pk=pk,
+    )
+
+
+def _penalty_page(request, penalty: Penalty, bound: dict | None = None):
+    actions = workflow.penalty_allowed(penalty, request.user)
+    bound = bound or {}
+    forms = {
+        key: bound.get(key) or form(prefix=key)
+        for key, form in PENALTY_FORMS.items()
+        if PENALTY_ACTIONS[key] in actions
+    }
+    context = {
+        "penalty": penalty,
+        "is_staff": is_office_staff(request.user),
+        "is_open": penalty.status in OPEN_PENALTY_STATUSES,
+        "payments": penalty.payments.select_related("recorded_by").order_by("paid_on", "id"),
+        "events": timeline(target=penalty),
+        "forms": forms,
+        "office": selectors.office_block(),
+    }
+    return render(request, "feedback/penalty_detail.html", context)
+
+
+def penalty_detail(request, pk):
+    """One penalty, for staff, the contractor's members and the agency (404 otherwise)."""
+    return _penalty_page(request, _visible_penalty(request, pk))
+
+
+def _penalty_action(request, pk, key: str, call, message: str):
+    penalty = _visible_penalty(request, pk)
+
+    def refused(form):
+        penalty.refresh_from_db()
+        return _penalty_page(request, penalty, bound={key: form})
+
+    return service_action(
+        request,
+        form=PENALTY_FORMS[key](request.POST, prefix=key),
+        call=lambda data: call(penalty, data),
+        done_url=reverse("penalty_detail", args=[penalty.pk]),
+        message=message,
+        refused=refused,
+        check=lambda: workflow.penalty_check(penalty, PENALTY_ACTIONS[key], request.user),
+    )
+
+
+@require_POST
+def penalty_payment(request, pk):
+    return _penalty_action(
+        request,
+        pk,
+        "payment",
+        lambda penalty, data: services.penalty_payment_record(
+            penalty=penalty,
+            paid_on=data["paid_on"],
+            amount_twd=data["amount_twd"],
+            reference=data["reference"],
+            actor=request.user,
+        ),
+        _("The payment was recorded."),
+    )
+
+
+@require_POST
+def penalty_waive(request, pk):
+    return _penalty_action(
+        request,
+        pk,
+        "waive",
+        lambda penalty, data: services.penalty_waive(
+            penalty=penalty, reason=data["reason"], actor=request.user
+        ),
+        _("The penalty was waived."),
     )

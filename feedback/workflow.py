@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext_noop
 
-from feedback.choices import OPEN_STATUSES, BillStatus
+from feedback.choices import OPEN_PENALTY_STATUSES, OPEN_STATUSES, BillStatus, PenaltyStatus
 from icp_portal.lib.workflow import OFFICE, SYSTEM, StateConflict, Transition, Workflow
 from organizations.policy import portal_roles
 
@@ -34,3 +34,30 @@ def check(bill, name: str, actor) -> Transition:
 
 def allowed(bill, actor) -> list[str]:
     return WORKFLOW.allowed(bill, actor)
+
+
+# A penalty (罰款) decided in the committee's minutes: issued, then paid, waived or (past its
+# due date) overdue — a fee bill's table without the cancellation (a penalty issued in
+# error is waived with that reason).
+PENALTY_TRANSITIONS: dict[str, Transition] = {
+    "record_payment": Transition(OPEN_PENALTY_STATUSES, None, (OFFICE,), "penalty_payment_record"),
+    "waive": Transition(OPEN_PENALTY_STATUSES, PenaltyStatus.WAIVED, (OFFICE,), "penalty_waive"),
+    "mark_overdue": Transition(
+        (PenaltyStatus.ISSUED,), PenaltyStatus.OVERDUE, (OFFICE, SYSTEM), "penalties_mark_overdue"
+    ),
+}
+
+PENALTY = Workflow(
+    transitions=PENALTY_TRANSITIONS,
+    roles_of=lambda user, penalty: portal_roles(user),
+    refusal=gettext_noop("Only ICP office staff may change a penalty."),
+    conflict=StateConflict,
+)
+
+
+def penalty_check(penalty, name: str, actor) -> Transition:
+    return PENALTY.check(penalty, name, actor)
+
+
+def penalty_allowed(penalty, actor) -> list[str]:
+    return PENALTY.allowed(penalty, actor)

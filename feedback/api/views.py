@@ -12,10 +12,12 @@ from feedback.api.serializers import (
     ExchangeRateSerializer,
     FeeRateSerializer,
     PaymentSerializer,
+    PenaltyPaymentSerializer,
+    PenaltySerializer,
     ReasonSerializer,
 )
-from feedback.filtersets import BillFilterSet
-from feedback.models import Bill, ExchangeRate, FeeRate
+from feedback.filtersets import BillFilterSet, PenaltyFilterSet
+from feedback.models import Bill, ExchangeRate, FeeRate, Penalty
 
 
 class _RateViewSet(mixins.ListModelMixin, mixins.CreateModelMixin, viewsets.GenericViewSet):
@@ -122,3 +124,56 @@ class BillViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.Gen
         response = HttpResponse(payment_notice_pdf(bill), content_type="application/pdf")
         response["Content-Disposition"] = f'inline; filename="{bill.number}.pdf"'
         return response
+
+
+class PenaltyViewSet(mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+    """Penalties (罰款) the promotion committee decided in its minutes: staff see all, a
+    contractor's members their own, an agency those on its purchases. A penalty never
+    changes the ledger."""
+
+    lookup_value_regex = r"\d+"
+    serializer_class = PenaltySerializer
+    filterset_class = PenaltyFilterSet
+    ordering_fields = ["issued_on", "due_on", "amount_twd", "id"]
+
+    def get_queryset(self):
+        return Penalty.objects.visible_to(self.request.user).order_by("-issued_on", "-id")
+
+    @extend_schema(methods=["GET"], responses=PenaltyPaymentSerializer(many=True))
+    @extend_schema(
+        methods=["POST"],
+        request=PenaltyPaymentSerializer,
+        responses={201: PenaltyPaymentSerializer},
+    )
+    @action(
+        detail=True,
+        methods=["get", "post"],
+        serializer_class=PenaltyPaymentSerializer,
+        filter_backends=[],  # the penalties' filters are not this list's
+    )
+    def payments(self, request, pk=None):
+        """Payments of the penalty; staff record one (partial allowed, overpayment refused)."""
+        penalty = self.get_object()
+        if request.method == "POST":
+            workflow.penalty_check(penalty, "record_payment", request.user)
+            serializer = PenaltyPaymentSerializer(data=request.data)
+            serializer.is_valid(raise_exception=True)
+            payment = services.penalty_payment_record(
+                penalty=penalty, actor=request.user, **serializer.validated_data
+            )
+            return Response(PenaltyPaymentSerializer(payment).data, status=status.HTTP_201_CREATED)
+        page = self.paginate_queryset(penalty.payments.order_by("paid_on", "id"))
+        return self.get_paginated_response(PenaltyPaymentSerializer(page, many=True).data)
+
+    @extend_schema(request=ReasonSerializer, responses=PenaltySerializer)
+    @action(detail=True, methods=["post"], serializer_class=ReasonSerializer)
+    def waive(self, request, pk=None):
+        """The committee waives the penalty (with a reason)."""
+        penalty = self.get_object()
+        workflow.penalty_check(penalty, "waive", request.user)
+        serializer = ReasonSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        penalty = services.penalty_waive(
+            penalty=penalty, actor=request.user, reason=serializer.validated_data["reason"]
+        )
+        return Response(PenaltySerializer(penalty).data)
