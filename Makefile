@@ -79,11 +79,12 @@ lock:
 clean:
 	rm -rf $(VENV) db.sqlite3 staticfiles
 
-# Benchmarks print JSON figures; SCALES="1 10 100" for the issue's three sizes.
+# One table of every figure (balance API and its floor, staff pages, minutes approval,
+# meeting packet); SCALES="1 10 100" for the issue's three sizes (100× builds 12,500
+# agreements once: see bench/pages.py). The JSON of every figure lands in /tmp/icp-bench-results.json.
 SCALES ?= 1
 bench: $(VENV)/.installed services
-	for n in $(SCALES); do $(BIN)/python -m bench.balances --scale $$n || exit 1; done
-	$(MAKE) --no-print-directory bench-packet
+	$(BIN)/python -m bench.run --scales $(SCALES) --packet --json /tmp/icp-bench-results.json
 
 # The meeting packet PDF: 50 cases with two 10-page attachments each, built and copied for
 # a member in fresh processes (time, peak RSS, pages, size, stages). PACKET_ARGS="--repeat 3

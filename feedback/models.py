@@ -137,6 +137,8 @@ class Bill(models.Model):
         verbose_name = _("bill")
         verbose_name_plural = _("bills")
         ordering = ["-issued_on", "-id"]
+        # The bill list's order: its page is read from the index, not sorted from all bills.
+        indexes = [models.Index(fields=["-issued_on", "-id"], name="bill_list_order_idx")]
         constraints = [
             models.CheckConstraint(
                 condition=Q(paid_amount_twd__gte=0, paid_amount_twd__lte=models.F("amount_twd")),
