@@ -359,7 +359,9 @@ def test_the_decision_api_refuses_a_penalty_above_the_maximum_with_400(
     data = {"agenda_item": shortfall_item.pk, "outcome": "approved", "amount_twd": "3000001"}
     response = api_client.post(url, data, format="json")
     assert response.status_code == 400
-    assert "maximum penalty" in str(response.json())
+    # The refusal names the field and both figures (in the caller's language).
+    (message,) = response.json()["amount_twd"]
+    assert "3,000,001" in message and "3,000,000" in message
 
 
 def test_the_agenda_api_puts_an_agreement_on_for_a_shortfall(agreement, api_client, office_user):
