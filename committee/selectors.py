@@ -534,6 +534,7 @@ def _shortfall_section(item: AgendaItem, meeting: Meeting) -> dict[str, Any]:
     discharged, shortfall after its execution end), its maximum penalty and the penalty or
     extension proposed (the decision, where one is recorded)."""
     agreement = item.agreement
+    assert agreement is not None  # a shortfall item names its agreement (model constraint)
     balance = agreement_selectors.agreement_balance(agreement=agreement, as_of=meeting.held_on)
     return {
         "agreement": agreement,
@@ -550,13 +551,14 @@ def shortfall_items(*, meeting: Meeting) -> list[tuple[AgendaItem, Any]]:
         .select_related("agreement", "agreement__contractor", "decision")
         .order_by("id")
     )
+    agreements = [item.agreement for item in items if item.agreement is not None]
     balances = agreement_selectors.balances_of(
-        agreements=[{"id": i.agreement_id, "currency": i.agreement.currency} for i in items],
+        agreements=[{"id": a.pk, "currency": a.currency} for a in agreements],
         as_of=meeting.held_on,
     )
     return [
-        (item, balances[item.agreement_id].with_end(item.agreement.execution_ends_on))
-        for item in items
+        (item, balances[agreement.pk].with_end(agreement.execution_ends_on))
+        for item, agreement in zip(items, agreements, strict=True)
     ]
 
 
