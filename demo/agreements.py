@@ -6,8 +6,15 @@ Idempotent: an agreement is created (and its ledger posted) only when its number
 
 from __future__ import annotations
 
-from agreements import services
-from agreements.choices import AgreementStatus, EntryKind
+from agreements import pipeline_services, services
+from agreements.choices import (
+    AgreementStatus,
+    AssessmentResult,
+    CaseUse,
+    EntryKind,
+    Ministry,
+    ProcurementStage,
+)
 from agreements.models import (
     Agreement,
     Briefing,
@@ -39,6 +46,85 @@ def _procurement(spec: dict, actor) -> Procurement:
         contract_value=D(contract["value"]),
         contract_currency=contract["currency"],
         contract_signed_on=contract["signed_on"],
+    )
+
+
+# The 2011 signings walked through the pipeline (domain.md §12). A defence purchase is one
+# of the defence ministry's; its LOA is the US government contract, so the agreement is due
+# 6 months after it (UH-60M: LOA 2010-12-28, due 2011-06-28, signed 2011-02-18).
+PIPELINE_FROM_YEAR = 2011
+DEFENCE_AGENCIES = ("mnd_armaments_bureau",)
+# NT$ per US$ for the ratio of an NT$ contract carrying US$ points (the office's round rate).
+TWD_PER_USD = D("30")
+
+
+def _pipeline(procurement: Procurement, spec: dict, standards: list[dict], actor) -> None:
+    """Assessment, specification, team, negotiation and commitment before the signing."""
+    if procurement.stage != ProcurementStage.PLANNING:
+        return
+    defence = spec["agency"] in DEFENCE_AGENCIES
+    contract = spec["contract"]
+    services.procurement_update(
+        procurement=procurement,
+        actor=actor,
+        defence=defence,
+        icp_use=CaseUse.DIRECT_DEFENCE if defence else CaseUse.INDUSTRY,
+    )
+    first_plan = (spec.get("plan") or [{"title": spec["title_zh"]}])[0]["title"]
+    pipeline_services.assessment_add(
+        procurement=procurement,
+        item=first_plan,
+        result=AssessmentResult.BUILDABLE_THROUGH_ICP,
+        actor=actor,
+    )
+    pipeline_services.procurement_advance(procurement=procurement, action="assess", actor=actor)
+    value = D(contract["value"])
+    if contract["currency"] == "TWD":
+        value = value / TWD_PER_USD
+    ratio = min((D(spec["obligation"]) / value).quantize(D("0.0001")), D("1")) or D("0.0001")
+    pipeline_services.procurement_specify(
+        procurement=procurement,
+        icp_ratio_min=ratio,
+        ratio_exemption="額度依個案協商，經推動小組同意低於百分之四十" if defence else "",
+        standards=[
+            {"mode": s["mode"], "min_multiplier": D(s["min"]), "max_multiplier": D(s["max"])}
+            for s in standards
+        ],
+        issued_on=contract["signed_on"],
+        schedule="協議書簽訂後三個月內辦理招商說明會",
+        actor=actor,
+    )
+    pipeline_services.negotiation_member_add(
+        procurement=procurement,
+        name="國防部整合評估司代表" if defence else "工業局工合小組組長",
+        ministry=Ministry.MND if defence else Ministry.MOEA,
+        unit="國防部" if defence else "經濟部工業局",
+        leader=True,
+        actor=actor,
+    )
+    pipeline_services.negotiation_member_add(
+        procurement=procurement,
+        name="工業局工合小組代表",
+        ministry=Ministry.MOEA,
+        unit="經濟部工業局",
+        actor=actor,
+    )
+    pipeline_services.procurement_advance(
+        procurement=procurement, action="start_negotiation", actor=actor
+    )
+    pipeline_services.negotiation_meeting_record(
+        procurement=procurement,
+        held_on=min(spec["signed_on"], contract["signed_on"]),
+        counterpart=party(spec["contractor"]).name_zh,
+        notes="工業合作額度、合作模式及乘數標準協商",
+        actor=actor,
+    )
+    pipeline_services.procurement_advance(
+        procurement=procurement,
+        action="commit",
+        # For a defence purchase the LOA came first: the agreement is due 6 months after it.
+        loa_signed_on=contract["signed_on"] if defence else None,
+        actor=actor,
     )
 
 
@@ -79,10 +165,13 @@ def seed() -> list[str]:
         if Agreement.objects.filter(number=spec["number"]).exists():
             continue
         ratio = spec.get("defence_ratio_min")
+        procurement = _procurement(spec, actor)
+        if spec["signed_on"].year >= PIPELINE_FROM_YEAR:
+            _pipeline(procurement, spec, data["standards"], actor)
         agreement = services.agreement_create(
             actor=actor,
             number=spec["number"],
-            procurement=_procurement(spec, actor),
+            procurement=procurement,
             contractor=party(spec["contractor"]),
             currency=spec["currency"],
             obligation=D(spec["obligation"]),

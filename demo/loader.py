@@ -67,7 +67,16 @@ def office() -> User:
 
 def steps() -> list[Callable[[], list[str]]]:
     """The seed steps in the apps' dependency order (each idempotent)."""
-    from demo import agreements, demand_items, feedback, inbox, outcomes, parties, replay
+    from demo import (
+        agreements,
+        demand_items,
+        feedback,
+        inbox,
+        outcomes,
+        parties,
+        replay,
+        steering,
+    )
 
     return [
         parties.seed,
@@ -75,6 +84,7 @@ def steps() -> list[Callable[[], list[str]]]:
         feedback.seed,
         demand_items.seed,
         replay.seed,
+        steering.seed,
         outcomes.seed,
         outcomes.seed_office,
         outcomes.seed_assignments,

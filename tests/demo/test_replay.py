@@ -181,13 +181,15 @@ def test_the_replay_is_dated_2010_and_2011_as_it_happened(demo_db):
         assert filed < review.held_on
     assert cases.filter(number__startswith="C-2011-").count() == 18
     assert cases.filter(number__startswith="C-2010-").count() == 26
-    # Every promotion-committee meeting has its minutes approved on their 2010–2011 date.
-    for meeting in Meeting.objects.filter(kind=MeetingKind.PROMOTION_COMMITTEE):
+    # Every promotion-committee and policy steering meeting has its minutes approved on
+    # their 2010–2011 date.
+    decided = (MeetingKind.PROMOTION_COMMITTEE, MeetingKind.POLICY_STEERING)
+    for meeting in Meeting.objects.filter(kind__in=decided):
         assert meeting.status == MeetingStatus.MINUTES_APPROVED
         assert meeting.year in (2010, 2011)
         assert meeting.minutes_approved_on.year == meeting.year
     # Sub-committees and demand panels carry no minutes: every one of 2010–2011 was held.
-    others = Meeting.objects.exclude(kind=MeetingKind.PROMOTION_COMMITTEE)
+    others = Meeting.objects.exclude(kind__in=decided)
     assert others.exists()
     assert set(others.values_list("status", flat=True)) == {MeetingStatus.HELD}
 
