@@ -115,7 +115,9 @@ class DecisionForm(forms.Form):
         help_text=_("Shown to English readers; without it they see the Chinese."),
     )
 
-    def __init__(self, *args, item, **kwargs):
+    def __init__(self, *args, item, standard_of=None, **kwargs):
+        # standard_of(agreement_id, mode) → (low, high): the page's ranges read at once
+        # (committee.selectors.multiplier_standards); alone, the form asks for its own.
         self.item = item
         decision = getattr(item, "decision", None)
         initial = kwargs.setdefault("initial", {})
@@ -174,9 +176,12 @@ class DecisionForm(forms.Form):
                     required=False,
                 )
                 default = activity.requested_multiplier
-                low, high = agreement_selectors.multiplier_standard_for(
-                    agreement=item.case.agreement, mode=activity.mode, on=item.meeting.held_on
-                )
+                if standard_of is not None:
+                    low, high = standard_of(item.case.agreement_id, activity.mode)
+                else:
+                    low, high = agreement_selectors.multiplier_standard_for(
+                        agreement=item.case.agreement, mode=activity.mode, on=item.meeting.held_on
+                    )
                 field.help_text = _("Standard %(low)s–%(high)s×") % {"low": low, "high": high}
             else:
                 field = forms.DecimalField(

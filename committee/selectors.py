@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Callable, Iterable
 from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
@@ -17,7 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements import selectors as agreement_selectors
-from agreements.choices import AgreementStatus
+from agreements.choices import DEFAULT_MULTIPLIER_RANGE, AgreementStatus
+from agreements.models import MultiplierStandard
 from cases import selectors as case_selectors
 from cases.choices import CaseStatus, ChecklistResult, DocumentKind
 from cases.models import Activity, Case, CaseDocument, ChecklistConfirmation
@@ -350,6 +352,26 @@ def packet_withheld_cases(*, meeting: Meeting, user) -> set[int]:
     for case_id, item_id in rows.values_list("case_id", "demand_item_id"):
         withheld.add(case_id if case_id else -item_id)
     return withheld
+
+
+def multiplier_standards(
+    *, agreement_ids: Iterable[int], on: date
+) -> Callable[[int, str], tuple[Decimal, Decimal]]:
+    """The multiplier range of each mode in effect on ``on`` for these agreements, read in
+    one query: what ``agreements.selectors.multiplier_standard_for`` answers one activity at
+    a time (the latest standard from on or before the date, else the default range), for a
+    meeting page that shows one on every activity of every item."""
+    latest: dict[tuple[int, str], tuple[Decimal, Decimal]] = {}
+    standards = MultiplierStandard.objects.filter(
+        agreement_id__in=set(agreement_ids), effective_from__lte=on
+    ).order_by("effective_from", "id")
+    for standard in standards:
+        latest[(standard.agreement_id, standard.mode)] = (
+            standard.min_multiplier,
+            standard.max_multiplier,
+        )
+    low, high = (Decimal(v) for v in DEFAULT_MULTIPLIER_RANGE)
+    return lambda agreement_id, mode: latest.get((agreement_id, mode), (low, high))
 
 
 def _case_section(item: AgendaItem, case: Case, meeting: Meeting) -> dict[str, Any]:

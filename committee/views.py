@@ -200,6 +200,12 @@ def _meeting_page(request, meeting: Meeting, bound: dict | None = None):
         for conflict in selectors.meeting_conflicts(meeting=meeting, user=user):
             conflicts[conflict.case_id].append(conflict)
 
+    standard_of = None
+    if "record_decision" in actions and promotion:
+        standard_of = selectors.multiplier_standards(
+            agreement_ids=[item.case.agreement_id for item in items if item.case_id],
+            on=meeting.held_on,
+        )
     rows = []
     for item in items:
         key = str(item.pk)
@@ -220,7 +226,7 @@ def _meeting_page(request, meeting: Meeting, bound: dict | None = None):
         }
         if "record_decision" in actions and promotion:
             row["decision_form"] = bound.get(f"decision-{key}") or DecisionForm(
-                item=item, prefix=f"decision-{key}"
+                item=item, prefix=f"decision-{key}", standard_of=standard_of
             )
         if "file_opinion" in actions and subcommittee and not own_conflict:
             row["conflict_form"] = bound.get(f"conflict-{key}") or ConflictForm(

@@ -72,11 +72,6 @@ def _count(client, path):
     return len(captured.captured_queries)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="each item's decision form looks up its multiplier standard (one query an item: "
-    "committee.forms via agreements.selectors.multiplier_standard_for); issue 15 note",
-)
 def test_the_meeting_page_costs_the_same_queries_for_3_or_30_decided_items(
     client, office_user, agreement, django_assert_max_num_queries
 ):
