@@ -15,7 +15,8 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.db.models import Case as DbCase
-from django.db.models import F, Q, QuerySet, Sum, When
+from django.db.models import F, OuterRef, Q, QuerySet, Subquery, Sum, Value, When
+from django.db.models.functions import Coalesce, Greatest
 from django.utils.text import capfirst
 
 from agreements.choices import DEFENCE_USES, CaseUse, EntryKind, Mode, PointsCurrency
@@ -187,18 +188,24 @@ def _fees(period: Period, agency: Organization | None) -> dict[str, Decimal]:
         total=Sum("amount_twd")
     )["total"]
     # Unpaid at the end: the amount less what was paid by then, of bills due before it.
-    overdue = ZERO
     late = bills.filter(due_on__lt=period.end).exclude(
         status__in=(BillStatus.WAIVED, BillStatus.CANCELLED)
     )
-    paid_by_end = dict(
-        payments.filter(bill__in=late, paid_on__lte=period.end)
-        .values("bill_id")
+    # Summed in the database: a loop over the bills grew with the program (7 periods a page).
+    paid_by_end = (
+        Payment.objects.filter(bill=OuterRef("pk"), paid_on__lte=period.end)
+        .order_by()
+        .values("bill")
         .annotate(total=Sum("amount_twd"))
-        .values_list("bill_id", "total")
+        .values("total")
     )
-    for bill_id, amount in late.values_list("id", "amount_twd"):
-        overdue += max(ZERO, amount - paid_by_end.get(bill_id, ZERO))
+    unpaid = F("amount_twd") - Coalesce(Subquery(paid_by_end), Value(ZERO))
+    overdue = (
+        late.order_by()
+        .annotate(unpaid=Greatest(unpaid, Value(ZERO)))
+        .aggregate(total=Sum("unpaid"))["total"]
+        or ZERO
+    )
     return {
         "billed_twd": billed or ZERO,
         "collected_twd": collected or ZERO,
