@@ -162,11 +162,13 @@ def case_list(request):
     without_status = filters.copy() if filters else {}
     if without_status:
         without_status.pop("status", None)
+    counted = selectors.case_list(user=request.user, filters=without_status)
+    # Distinct only where a filter joined the activities (a plain count is a fraction of
+    # the cost over the whole program's cases).
     counts = dict(
-        selectors.case_list(user=request.user, filters=without_status)
-        .order_by()
+        counted.order_by()
         .values_list("status")
-        .annotate(n=Count("id", distinct=True))
+        .annotate(n=Count("id", distinct=counted.query.distinct))
     )
     by_status = [
         (value, label, counts[value]) for value, label in CaseStatus.choices if value in counts

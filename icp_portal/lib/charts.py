@@ -7,9 +7,12 @@ image goes, and the SVG is deterministic (no date, fixed ids) for the same figur
 from __future__ import annotations
 
 import base64
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
-from functools import lru_cache
+from functools import lru_cache, wraps
 from io import StringIO
 from pathlib import Path
 
@@ -33,6 +36,35 @@ class Chart:
     def data_uri(self) -> str:
         encoded = base64.b64encode(self.svg.encode()).decode("ascii")
         return f"data:image/svg+xml;base64,{encoded}"
+
+
+# The charts drawn lately, by their figures and the reader's language: matplotlib takes
+# tens of milliseconds a chart, and the statistics page draws about ten, mostly the same
+# figures from one request to the next. The SVG is deterministic for the same figures,
+# so a remembered one is the one that would be drawn. Bounded, per process.
+_DRAWN: OrderedDict[str, Chart] = OrderedDict()
+_DRAWN_MAX = 64
+_DRAWN_LOCK = threading.Lock()
+
+
+def _remembered(draw: Callable[..., Chart]) -> Callable[..., Chart]:
+    @wraps(draw)
+    def chart(*args, **kwargs) -> Chart:
+        from django.utils.translation import get_language
+
+        key = repr((draw.__name__, args, sorted(kwargs.items()), get_language()))
+        with _DRAWN_LOCK:
+            if key in _DRAWN:
+                _DRAWN.move_to_end(key)
+                return _DRAWN[key]
+        drawn = draw(*args, **kwargs)
+        with _DRAWN_LOCK:
+            _DRAWN[key] = drawn
+            while len(_DRAWN) > _DRAWN_MAX:
+                _DRAWN.popitem(last=False)
+        return drawn
+
+    return chart
 
 
 @lru_cache(maxsize=1)
@@ -96,6 +128,7 @@ def _title(figure, title: str) -> None:
     figure.suptitle(title, x=0.01, ha="left", fontsize=10, fontweight="bold")
 
 
+@_remembered
 def bars(title: str, rows: list[tuple[str, Decimal]], unit: str) -> Chart:
     """Horizontal bars, largest first (credit by mode, field, agency, use)."""
     from matplotlib.ticker import FuncFormatter
@@ -113,6 +146,7 @@ def bars(title: str, rows: list[tuple[str, Decimal]], unit: str) -> Chart:
     return Chart(title, _svg(figure))
 
 
+@_remembered
 def grouped(
     title: str, categories: list[str], series: list[tuple[str, list[Decimal]]], unit: str
 ) -> Chart:
@@ -142,6 +176,7 @@ def grouped(
     return Chart(title, _svg(figure))
 
 
+@_remembered
 def share_line(
     title: str,
     years: list[int],
@@ -169,6 +204,7 @@ def share_line(
     return Chart(title, _svg(figure))
 
 
+@_remembered
 def progress(title: str, rows: list[tuple[str, Decimal]]) -> Chart:
     """Progress against targets (0–100%, a bar past 100% is drawn full and green)."""
     from matplotlib.ticker import PercentFormatter
@@ -186,6 +222,7 @@ def progress(title: str, rows: list[tuple[str, Decimal]]) -> Chart:
     return Chart(title, _svg(figure))
 
 
+@_remembered
 def timeline(title: str, dates: list, series: list[tuple[str, list[Decimal]]], unit: str) -> Chart:
     """Figures over time as steps (an agreement's obligation, discharged, reserved and
     available credit as its ledger moved)."""
