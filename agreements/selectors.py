@@ -30,6 +30,7 @@ from django.db.models import (
     OuterRef,
     Q,
     QuerySet,
+    Subquery,
     Sum,
     Value,
     When,
@@ -165,6 +166,44 @@ def briefing_on_time() -> Exists:
     )
 
 
+def _maintained_or_ledger(as_of: date) -> dict:
+    """Every balance figure on ``as_of`` as an annotation on agreements, without a
+    GROUP BY: the maintained row's figure where it holds on ``as_of`` (no entry of the
+    agreement takes effect later), else that agreement's ledger summed in a subquery (for
+    a date from today on, only agreements with an entry dated after it)."""
+    holds = Q(maintained_balance__latest_effective_on__lte=as_of)
+
+    def figure(field: str, signs: dict[str, int], defence: bool = False) -> Case:
+        ledger = (
+            CreditEntry.objects.filter(agreement=OuterRef("pk"))
+            .order_by()
+            .values("agreement")
+            .annotate(total=_signed_sum(signs, as_of, "", defence))
+            .values("total")
+        )
+        return Case(
+            When(maintained_balance__isnull=True, then=ZERO),
+            When(holds, then=F(f"maintained_balance__{field}")),
+            default=Coalesce(Subquery(ledger, output_field=MONEY_FIELD), ZERO),
+            output_field=MONEY_FIELD,
+        )
+
+    return {
+        "bal_obligation": figure("obligation", OBLIGATION),
+        "bal_discharged": figure("discharged", DISCHARGED),
+        "bal_reserved": figure("reserved", RESERVED),
+        "bal_defence": figure("defence", {**DISCHARGED, **RESERVED}, defence=True),
+    }
+
+
+def _figures_on(as_of: date, prefix: str = "entries__") -> dict:
+    """The balance annotations for ``as_of``: from the maintained rows from today on (the
+    ledger only where an entry is dated later), from the ledger for a past date."""
+    if as_of >= timezone.localdate():
+        return _maintained_or_ledger(as_of)
+    return _balance_expressions(as_of, prefix)
+
+
 def agreements_with_balances(*, user, filters: dict | None = None, as_of: date | None = None):
     """Visible agreements, filtered, each annotated with its balance on ``as_of``: one
     query for the whole list, whatever its length."""
@@ -172,7 +211,7 @@ def agreements_with_balances(*, user, filters: dict | None = None, as_of: date |
     queryset = (
         Agreement.objects.visible_to(user)
         .select_related("contractor", "procurement", "procurement__agency")
-        .annotate(**_balance_expressions(as_of), briefing_held_on_time=briefing_on_time())
+        .annotate(**_figures_on(as_of), briefing_held_on_time=briefing_on_time())
         .annotate(bal_available=F("bal_obligation") - F("bal_discharged") - F("bal_reserved"))
     )
     return AgreementFilterSet(filters or {}, queryset=queryset).qs
@@ -199,11 +238,14 @@ _NO_ENTRIES = Decimal("0.00")
 
 
 def _from_maintained(row: Mapping[str, Any], as_of: date, currency: str) -> Balance | None:
-    """The balance on ``as_of`` from a row carrying ``MAINTAINED``, or None when an entry
-    of the agreement takes effect after ``as_of`` (the ledger must answer then)."""
+    """The balance on ``as_of`` from a row carrying ``MAINTAINED`` (and the agreement's
+    ``execution_ends_on`` where it has it), or None when an entry of the agreement takes
+    effect after ``as_of`` (the ledger must answer then)."""
     latest = row["m_latest"]
+    ends = row.get("execution_ends_on")
     if latest is None:  # no entry posted yet
-        return Balance(currency, as_of, _NO_ENTRIES, _NO_ENTRIES, _NO_ENTRIES, _NO_ENTRIES)
+        zero = _NO_ENTRIES
+        return Balance(currency, as_of, zero, zero, zero, zero, execution_ends_on=ends)
     if latest > as_of:
         return None
     return Balance(
@@ -213,11 +255,13 @@ def _from_maintained(row: Mapping[str, Any], as_of: date, currency: str) -> Bala
         reserved=row["m_reserved"],
         discharged=row["m_discharged"],
         defence_credit=row["m_defence"],
+        execution_ends_on=ends,
     )
 
 
 def balances_of(*, agreements: list[dict], as_of: date) -> dict[int, Balance]:
-    """Balances of a page of agreements (dicts with ``id`` and ``currency``), by id.
+    """Balances of a page of agreements (dicts with ``id``, ``currency`` and optionally
+    ``execution_ends_on``, for ``shortfall``), by id.
 
     Rows that carry ``MAINTAINED`` are answered from it where no entry takes effect after
     ``as_of``; the others in one query over the ledger, grouped by agreement with the date
@@ -242,7 +286,8 @@ def balances_of(*, agreements: list[dict], as_of: date) -> dict[int, Balance]:
         empty = dict.fromkeys(FIGURES, 0)
         for a in missing:
             row = by_id.get(a["id"], empty)
-            found[a["id"]] = balance_of(row=row, as_of=as_of, currency=a["currency"])
+            balance = balance_of(row=row, as_of=as_of, currency=a["currency"])
+            found[a["id"]] = balance.with_end(a.get("execution_ends_on"))
     return {a["id"]: found[a["id"]] for a in agreements}
 
 
@@ -267,6 +312,17 @@ def balance_version(*, agreements: QuerySet[Agreement]) -> tuple[int, int, int, 
     return figures["count"], figures["ids"], figures["posted"], figures["ends"]
 
 
+def contractor_balance_version(*, contractor_id: int) -> tuple:
+    """What a contractor's balances and banks depend on besides the date (two cheap
+    queries): ``balance_version`` of its agreements, and its banks' count and opening
+    balances."""
+    banks = CreditBank.objects.filter(contractor_id=contractor_id).aggregate(
+        count=Count("id"), opening=Coalesce(Sum("opening_balance"), ZERO)
+    )
+    agreements = Agreement.objects.filter(contractor_id=contractor_id)
+    return (*balance_version(agreements=agreements), banks["count"], banks["opening"])
+
+
 def visible_balance_row(*, user, pk: int) -> dict[str, Any] | None:
     """A visible agreement's ``id``, ``currency`` and maintained row (``MAINTAINED``), or
     None when the user may not see it: one query, enough for the ETag and, unless an
@@ -282,12 +338,12 @@ def visible_balance_row(*, user, pk: int) -> dict[str, Any] | None:
 
 def balance_totals(*, agreements: QuerySet[Agreement], as_of: date) -> list[Balance]:
     """Totals of a list of agreements per currency (one query; currencies kept apart)."""
-    rows = (
-        Agreement.objects.filter(pk__in=agreements.values("pk"))
-        .values("currency")
-        .annotate(**_balance_expressions(as_of))
-        .order_by("currency")
-    )
+    listed = Agreement.objects.filter(pk__in=agreements.values("pk")).values("currency")
+    if as_of >= timezone.localdate():
+        figures = {name: Sum(value) for name, value in _maintained_or_ledger(as_of).items()}
+        rows = listed.annotate(**figures).order_by("currency")
+    else:
+        rows = listed.annotate(**_balance_expressions(as_of)).order_by("currency")
     return [balance_of(row=row, as_of=as_of) for row in rows]
 
 

@@ -518,9 +518,7 @@ class AgreementViewSet(
             etag,
             lambda: Response(
                 balance_json(
-                    selectors.balances_of(agreements=[row], as_of=as_of)[row["id"]].with_end(
-                        row["execution_ends_on"]
-                    ),
+                    selectors.balances_of(agreements=[row], as_of=as_of)[row["id"]],
                     agreement=row["id"],
                 )
             ),
@@ -579,7 +577,7 @@ class BalanceListView(ListAPIView):
             balances = selectors.balances_of(agreements=page, as_of=as_of)
             rows = [
                 balance_json(
-                    balances[a["id"]].with_end(a["execution_ends_on"]),
+                    balances[a["id"]],
                     agreement=a["id"],
                     contractor=a["contractor_id"],
                 )
@@ -595,21 +593,30 @@ class ContractorBalanceView(RetrieveAPIView):
 
     serializer_class = ContractorBalanceSerializer
 
-    @extend_schema(parameters=[AS_OF])
+    @extend_schema(
+        parameters=[AS_OF, IF_NONE_MATCH],
+        responses={200: ContractorBalanceSerializer, 304: None},
+    )
     def get(self, request, pk):
         organization = get_object_or_404(Organization.objects.visible_to(request.user), pk=pk)
         if organization.kind != OrganizationKind.FOREIGN_CONTRACTOR:
             raise NotFound()
         as_of = _as_of(request)
-        balances = selectors.contractor_balances(contractor_id=organization.pk, as_of=as_of)
-        banks = [
-            {"currency": bank.currency, "balance": f"{balance:.2f}"}
-            for bank, balance in selectors.contractor_banks(contractor_id=organization.pk)
-        ]
-        return Response(
-            {
-                "organization": organization.pk,
-                "balances": [balance_json(balance) for balance in balances],
-                "banks": banks,
-            }
-        )
+        version = selectors.contractor_balance_version(contractor_id=organization.pk)
+        etag = _etag("contractor", organization.pk, as_of, *version)
+
+        def answer() -> Response:
+            balances = selectors.contractor_balances(contractor_id=organization.pk, as_of=as_of)
+            banks = [
+                {"currency": bank.currency, "balance": f"{balance:.2f}"}
+                for bank, balance in selectors.contractor_banks(contractor_id=organization.pk)
+            ]
+            return Response(
+                {
+                    "organization": organization.pk,
+                    "balances": [balance_json(balance) for balance in balances],
+                    "banks": banks,
+                }
+            )
+
+        return _conditional(request, etag, answer)

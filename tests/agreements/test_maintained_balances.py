@@ -235,3 +235,33 @@ def test_a_current_balance_is_read_from_the_row_in_one_query(
     # A past date comes from the ledger, and agrees with it.
     past = selectors.agreement_balance(agreement=agreement, as_of=date(2011, 4, 30))
     assert (past.obligation, past.reserved) == (D("1000"), D("0"))
+
+
+@pytest.mark.django_db
+def test_the_agreement_list_reads_current_balances_from_the_rows_and_agrees_with_the_ledger(
+    office_user, contractor_a
+):
+    plain = make_agreement(contractor=contractor_a, actor=office_user, obligation="1000.00")
+    later = make_agreement(contractor=contractor_a, actor=office_user, obligation="500.00")
+    make_agreement(contractor=contractor_a, actor=office_user, obligation="70.00")
+    services.credit_reserve(
+        agreement=plain, amount=D("300.00"), effective_on=date(2011, 5, 1),
+        use=CaseUse.DIRECT_DEFENCE, actor=office_user,
+    )  # fmt: skip
+    services.credit_reserve(
+        agreement=later, amount=D("200.00"), effective_on=timezone.localdate() + timedelta(days=9),
+        use=CaseUse.INDUSTRY, actor=office_user,
+    )  # fmt: skip
+    for as_of in (timezone.localdate(), timezone.localdate() + timedelta(days=9), date(2011, 4, 1)):
+        listed = selectors.agreements_with_balances(user=office_user, as_of=as_of)
+        by_row = {a.pk: selectors.balance_of(row=a, as_of=as_of) for a in listed}
+        ledger = selectors.balances_of(
+            agreements=[{"id": pk, "currency": "USD_PTS"} for pk in by_row], as_of=as_of
+        )
+        assert by_row == ledger, as_of
+        (total,) = selectors.balance_totals(agreements=listed, as_of=as_of)
+        assert total.obligation == D("1570.00")
+        assert total.reserved == sum(b.reserved for b in ledger.values())
+    assert by_row[later.pk].reserved == 0
+    now = selectors.agreements_with_balances(user=office_user, as_of=timezone.localdate())
+    assert now.query.group_by is None  # no aggregate over the ledger: the rows are read

@@ -22,6 +22,8 @@ BALANCE_FIELDS = {
     "outstanding",
     "available",
     "defence_share",
+    "execution_ends_on",
+    "shortfall",
 }
 
 
@@ -88,6 +90,8 @@ def test_balance_endpoint_with_as_of(api_client, office_user, agreement_a):
         "outstanding": "26726856.00",
         "available": "16726856.00",
         "defence_share": "1.0000",
+        "execution_ends_on": "2021-12-31",
+        "shortfall": "0.00",
     }
     before = api_client.get(url, {"as_of": "2011-03-16"}).json()
     assert before["reserved"] == "0.00" and before["defence_share"] is None

@@ -124,3 +124,26 @@ def test_an_invisible_agreement_is_404_whatever_the_etag(
 ):
     api_client.force_authenticate(contractor_b_member)
     assert api_client.get(_one(agreement_a), HTTP_IF_NONE_MATCH="*").status_code == 404
+
+
+def test_the_contractor_balance_has_an_etag_that_a_posting_or_a_new_bank_changes(
+    api_client, office_user, contractor_a, agreement_a, agreement_b
+):
+    api_client.force_authenticate(office_user)
+    path = f"/api/v1/organizations/{contractor_a.pk}/balance/"
+    tag = api_client.get(path)["ETag"]
+    response = api_client.get(path, HTTP_IF_NONE_MATCH=tag)
+    assert response.status_code == 304 and response.content == b""
+    _reserve(agreement_b, office_user)  # another contractor's agreement
+    assert api_client.get(path, HTTP_IF_NONE_MATCH=tag).status_code == 304
+    _reserve(agreement_a, office_user)
+    moved = api_client.get(path, HTTP_IF_NONE_MATCH=tag)
+    assert moved.status_code == 200 and moved["ETag"] != tag
+    services.credit_bank_open(
+        contractor=contractor_a,
+        currency="USD_PTS",
+        opening_balance=D("50.00"),
+        opening_as_of=date(2011, 1, 1),
+        actor=office_user,
+    )
+    assert api_client.get(path, HTTP_IF_NONE_MATCH=moved["ETag"]).status_code == 200
