@@ -71,6 +71,7 @@ def steps() -> list[Callable[[], list[str]]]:
         agreements,
         demand_items,
         feedback,
+        guarantees,
         inbox,
         outcomes,
         parties,
@@ -81,6 +82,7 @@ def steps() -> list[Callable[[], list[str]]]:
     return [
         parties.seed,
         agreements.seed,
+        guarantees.seed,  # lodged at the signing, before the 2010–2011 replay
         feedback.seed,
         demand_items.seed,
         replay.seed,

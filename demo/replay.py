@@ -26,6 +26,7 @@ from dateutil.relativedelta import relativedelta
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Sum
 
+from agreements import services as agreement_services
 from agreements.choices import EntryKind, Mode
 from agreements.models import Agreement, CreditEntry, PlanItem
 from cases import selectors as case_selectors
@@ -37,6 +38,8 @@ from committee.choices import PACKET_DRAFT_DAYS, AgendaKind, MeetingKind, Outcom
 from committee.models import Meeting
 from demo.feedback import settle_2011_bills
 from demo.loader import D, at, load, office, party
+from feedback import services as fee_services
+from feedback.models import Penalty
 from icp_portal.lib.uploads import blank_pdf, text_pdf
 from organizations.choices import Language, MembershipRole
 from organizations.models import Membership, ReviewerProfile, User
@@ -427,6 +430,30 @@ class Replay:
             )
         for key, reason in spec.get("withdrawn", {}).items():
             decide(key, AgendaKind.WITHDRAWAL, Outcome.WITHDRAWN, reason)
+        # An agreement past its end with credit outstanding (domain.md §13): the office
+        # records the maximum penalty the committee set and puts it on the agenda.
+        for shortfall in spec.get("shortfalls", []):
+            agreement = Agreement.objects.get(number=shortfall["agreement"])
+            agreement_services.agreement_set_penalty_cap(
+                agreement=agreement,
+                penalty_cap_twd=D(shortfall["penalty_cap_twd"]),
+                actor=self.office,
+            )
+            item = services.agenda_add_agreement(
+                meeting=meeting,
+                agreement=agreement,
+                note=shortfall["item_note"],
+                actor=self.office,
+            )
+            decisions.append(
+                (
+                    item,
+                    Outcome.APPROVED,
+                    shortfall["note"],
+                    shortfall["note_en"],
+                    {"amount_twd": D(shortfall["penalty_twd"])},
+                )
+            )
         for conflict in spec.get("conflicts", []):
             services.conflict_declare(
                 meeting=meeting,
@@ -451,9 +478,28 @@ class Replay:
         # The decision letters, as the task issues them after the commit (here at once,
         # with the mail silenced: the task then finds them issued and sends nothing).
         report_services.letters_issue(meeting=meeting, actor=self.office)
+        for shortfall in spec.get("shortfalls", []):
+            self.penalty_follow_up(meeting, shortfall)
         for key in spec.get("pre_approved", []):
             self.pre_approved_on[key] = spec["held_on"]
         return meeting
+
+    def penalty_follow_up(self, meeting: Meeting, shortfall: dict) -> None:
+        """The penalty the minutes issued, as it went: the contractor's payments (recorded
+        by the office) and the daily job marking what is left overdue after the due date."""
+        penalty = Penalty.objects.get(meeting=meeting, agreement__number=shortfall["agreement"])
+        for payment in shortfall.get("payments", []):
+            fee_services.penalty_payment_record(
+                penalty=penalty,
+                paid_on=payment["paid_on"],
+                amount_twd=D(payment["amount_twd"]),
+                reference=payment.get("reference", ""),
+                actor=self.office,
+            )
+        if shortfall.get("overdue_checked_on"):
+            fee_services.penalties_mark_overdue(
+                today=shortfall["overdue_checked_on"], actor=self.office
+            )
 
     def packet(self, meeting: Meeting) -> None:
         """The meeting's packet as the office made it: built 7 days before the meeting
@@ -534,6 +580,11 @@ def meeting_summary(meeting: Meeting) -> str:
     ):
         if counts[key]:
             parts.append(f"{label} {counts[key]}")
+    for penalty in Penalty.objects.filter(meeting=meeting).select_related("agreement"):
+        parts.append(
+            f"penalty NT${penalty.amount_twd:,.0f} on {penalty.agreement.number} "
+            f"(due {penalty.due_on.isoformat()}, {penalty.status})"
+        )
     return (
         f"  {meeting.year} #{meeting.number} ({meeting.held_on.isoformat()}, minutes "
         f"{meeting.minutes_approved_on.isoformat()}): " + ", ".join(parts)

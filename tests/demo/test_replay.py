@@ -12,11 +12,12 @@ from django.db.models import Sum
 from django.utils import timezone
 
 from agreements.choices import EntryKind, PointsCurrency
-from agreements.models import Agreement, CreditEntry
+from agreements.models import Agreement, CreditEntry, Guarantee
 from agreements.selectors import agreement_balance
 from cases.models import Case, CaseDocument, ProgressReport
 from committee.choices import AgendaKind, MeetingKind, MeetingStatus, Outcome
 from committee.models import Decision, Meeting, Opinion
+from feedback.models import Penalty, PenaltyPayment
 from organizations.choices import ReviewerKind
 from organizations.models import AuditEvent, Membership
 
@@ -62,6 +63,8 @@ PUBLISHED = {
             (AgendaKind.CLOSURE, Outcome.CLOSED): 1,
             (AgendaKind.EXTENSION, Outcome.EXTENDED): 5,
             (AgendaKind.WITHDRAWAL, Outcome.WITHDRAWN): 1,
+            # Not in the report: the demo's shortfall decided as a penalty (issue 16).
+            (AgendaKind.PENALTY, Outcome.APPROVED): 1,
         },
     },
     4: {
@@ -101,6 +104,9 @@ def _snapshot() -> dict:
         "documents": CaseDocument.objects.count(),
         "events": AuditEvent.objects.count(),
         "case_history": Case.history.count(),
+        "guarantees": Guarantee.objects.count(),
+        "penalties": Penalty.objects.count(),
+        "penalty_payments": PenaltyPayment.objects.count(),
     }
 
 
