@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import itertools
 import json
+import math
 import random
 import statistics
 import time
@@ -284,7 +285,7 @@ def measure_page(client, path: str, requests: int) -> dict:
 
 def _figures(latencies: list[float]) -> dict:
     latencies = sorted(latencies)
-    p95 = latencies[max(0, int(len(latencies) * 0.95) - 1)]
+    p95 = latencies[max(0, math.ceil(len(latencies) * 0.95) - 1)]  # nearest rank
     return {
         "runs": len(latencies),
         "p50_ms": round(statistics.median(latencies) * 1000, 1),
