@@ -112,11 +112,20 @@ def _pipeline(procurement: Procurement, spec: dict, standards: list[dict], actor
     pipeline_services.procurement_advance(
         procurement=procurement, action="start_negotiation", actor=actor
     )
+    # The office's log of 2011 names this negotiation (office.yaml, ``pipeline``).
+    logged = next(
+        (
+            row
+            for row in load("office")["activities"]["negotiation"]
+            if row.get("pipeline") == spec["number"]
+        ),
+        None,
+    )
     pipeline_services.negotiation_meeting_record(
         procurement=procurement,
-        held_on=min(spec["signed_on"], contract["signed_on"]),
-        counterpart=party(spec["contractor"]).name_zh,
-        notes="工業合作額度、合作模式及乘數標準協商",
+        held_on=logged["date"] if logged else min(spec["signed_on"], contract["signed_on"]),
+        counterpart=logged["counterpart"] if logged else party(spec["contractor"]).name_zh,
+        notes=logged["title"] if logged else "工業合作額度、合作模式及乘數標準協商",
         actor=actor,
     )
     pipeline_services.procurement_advance(

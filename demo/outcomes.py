@@ -55,6 +55,8 @@ def seed_office() -> list[str]:
     if not OfficeActivity.objects.exists():
         for kind, rows in data["activities"].items():
             for row in rows:
+                if row.get("pipeline"):
+                    continue  # recorded by the procurement pipeline (demo/agreements.py)
                 report_services.activity_record(
                     kind=kind,
                     held_on=row["date"],
