@@ -124,16 +124,8 @@ class Case(ConstraintFieldsMixin, models.Model):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
         ordering = ["-created_at"]
-        # The work queue's order (oldest submitted first): its page of 50 is read from the
-        # index instead of sorting every case.
-        indexes = [
-            models.Index(
-                models.F("submitted_at").asc(nulls_last=True),
-                "created_at",
-                "id",
-                name="case_queue_order_idx",
-            )
-        ]
+        # The work queue's order (oldest submitted first) has an index on PostgreSQL only
+        # (migration cases/0008: SQLite takes no NULLS LAST in an index).
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__gt=models.F("starts_on")),
