@@ -365,6 +365,9 @@ SPECTACULAR_SETTINGS = {
         "PointsCurrencyEnum": "agreements.choices.PointsCurrency",
         "OutcomeStageEnum": "cases.choices.OutcomeStage",
         "PacketStageEnum": "committee.choices.PacketStage",
+        "ContractCurrencyEnum": "agreements.choices.ContractCurrency",
+        "CaseUseEnum": "agreements.choices.CaseUse",
+        "MinistryEnum": "agreements.choices.Ministry",
     },
 }
 

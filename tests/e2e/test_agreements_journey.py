@@ -137,7 +137,7 @@ def test_staff_record_a_procurement_and_a_signed_agreement_then_set_its_terms(
     assert MultiplierStandard.objects.get(agreement=agreement).max_multiplier == Decimal("3.00")
 
     # The public briefing, held in time: the overdue warning goes away.
-    page.get_by_role("link", name="登錄", exact=True).click()
+    page.locator(f'a[href$="/agreements/{agreement.pk}/briefings/add/"]').click()
     expect(page.get_by_role("heading", name="登錄招商說明會")).to_be_visible()
     page.fill("#id_held_on", "2011-11-15")
     page.fill("#id_title", "天弓三型工業合作招商說明會")

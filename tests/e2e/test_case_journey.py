@@ -77,7 +77,7 @@ def _review(page, name):
 
 def figure(balance, name: str):
     """The figure of one row of an agreement's balance table."""
-    return balance.get_by_role("row", name=name).locator("td")
+    return balance.get_by_role("row", name=re.compile(rf"^{re.escape(name)}(\s|$)")).locator("td")
 
 
 def alert(page, text):

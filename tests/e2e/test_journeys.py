@@ -13,6 +13,7 @@ def test_staff_signs_in_and_sees_the_staff_home(page, live_server, sign_in, offi
     expect(page).to_have_url(f"{live_server.url}/home/office/")
     expect(page.get_by_test_id("home-office")).to_have_text("工合小組")
     expect(page.get_by_role("link", name="國內承接單位")).to_contain_text("1")
+    page.get_by_test_id("nav-directory").click()
     page.get_by_role("link", name="機構", exact=True).click()
     expect(page.get_by_role("link", name="漢翔航空工業股份有限公司")).to_be_visible()
 

@@ -140,8 +140,12 @@ def test_an_event_action_must_be_one_of_the_labelled_actions(office_user, recipi
 def test_the_agenda_takes_a_case_only_from_the_case_tables_sources():
     for kind, name in meeting_workflow.AGENDA_CASE_TRANSITION.items():
         assert meeting_workflow.AGENDA_SOURCES[kind] == case_workflow.TRANSITIONS[name].sources
+    # The kinds without a case: a demand item's review, a shortfall (an agreement), a
+    # request to the policy steering meeting.
     assert set(meeting_workflow.AGENDA_CASE_TRANSITION) == set(AgendaKind) - {
-        AgendaKind.DEMAND_ITEM_REVIEW
+        AgendaKind.DEMAND_ITEM_REVIEW,
+        AgendaKind.PENALTY,
+        AgendaKind.STEERING_REQUEST,
     }
 
 
