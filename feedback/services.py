@@ -101,6 +101,40 @@ def _lock(bill: Bill, action: str, actor: User) -> Bill:
     return bill
 
 
+def _payment_apply(*, owed, payment, paid_status: str, action: str, actor: User) -> None:
+    """Record ``payment`` on what is ``owed`` (a fee bill or a penalty, both in whole NT$):
+    refused beyond what is still owed; paid when the payments reach the amount; an event."""
+    amount = payment.amount_twd
+    if amount > owed.outstanding_twd:
+        raise ValidationError(
+            {
+                "amount_twd": _(
+                    "NT$%(amount)s is more than the NT$%(owed)s still owed on %(number)s."
+                )
+                % {
+                    "amount": f"{amount:,.0f}",
+                    "owed": f"{owed.outstanding_twd:,.0f}",
+                    "number": owed.number,
+                }
+            }
+        )
+    payment.full_clean()
+    payment.save()
+    before = owed.status
+    owed.paid_amount_twd += amount
+    if owed.paid_amount_twd == owed.amount_twd:
+        owed.status = paid_status
+    owed.save(update_fields=["paid_amount_twd", "status"])
+    event_record(
+        actor=actor,
+        target=owed,
+        action=action,
+        from_status=before,
+        to_status=owed.status,
+        note=f"NT${amount} {payment.reference}".strip(),
+    )
+
+
 @service
 def payment_record(
     *, bill: Bill, paid_on: date, amount_twd: Decimal, actor: User, reference: str = ""
@@ -112,36 +146,15 @@ def payment_record(
     if amount_twd != amount_twd.to_integral_value():
         raise ValidationError({"amount_twd": _("Payments are in whole NT$.")})
     amount_twd = amount_twd.quantize(Decimal("1"))
-    if amount_twd > bill.outstanding_twd:
-        raise ValidationError(
-            {
-                "amount_twd": _(
-                    "NT$%(amount)s is more than the NT$%(owed)s still owed on %(number)s."
-                )
-                % {
-                    "amount": f"{amount_twd:,.0f}",
-                    "owed": f"{bill.outstanding_twd:,.0f}",
-                    "number": bill.number,
-                }
-            }
-        )
     payment = Payment(
         bill=bill, paid_on=paid_on, amount_twd=amount_twd, reference=reference, recorded_by=actor
     )
-    payment.full_clean()
-    payment.save()
-    before = bill.status
-    bill.paid_amount_twd += amount_twd
-    if bill.paid_amount_twd == bill.amount_twd:
-        bill.status = BillStatus.PAID
-    bill.save(update_fields=["paid_amount_twd", "status"])
-    event_record(
-        actor=actor,
-        target=bill,
+    _payment_apply(
+        owed=bill,
+        payment=payment,
+        paid_status=BillStatus.PAID,
         action="bill.payment",
-        from_status=before,
-        to_status=bill.status,
-        note=f"NT${amount_twd} {reference}".strip(),
+        actor=actor,
     )
     recipient_block_refresh(recipient=bill.recipient, actor=actor, bill=bill)
     return payment
@@ -338,36 +351,15 @@ def penalty_payment_record(
     payment beyond what is still owed is refused."""
     penalty = _lock_penalty(penalty, "record_payment", actor)
     amount = _whole_twd(amount_twd, "amount_twd")
-    if amount > penalty.outstanding_twd:
-        raise ValidationError(
-            {
-                "amount_twd": _(
-                    "NT$%(amount)s is more than the NT$%(owed)s still owed on %(number)s."
-                )
-                % {
-                    "amount": f"{amount:,.0f}",
-                    "owed": f"{penalty.outstanding_twd:,.0f}",
-                    "number": penalty.number,
-                }
-            }
-        )
     payment = PenaltyPayment(
         penalty=penalty, paid_on=paid_on, amount_twd=amount, reference=reference, recorded_by=actor
     )
-    payment.full_clean()
-    payment.save()
-    before = penalty.status
-    penalty.paid_amount_twd += amount
-    if penalty.paid_amount_twd == penalty.amount_twd:
-        penalty.status = PenaltyStatus.PAID
-    penalty.save(update_fields=["paid_amount_twd", "status"])
-    event_record(
-        actor=actor,
-        target=penalty,
+    _payment_apply(
+        owed=penalty,
+        payment=payment,
+        paid_status=PenaltyStatus.PAID,
         action="penalty.payment",
-        from_status=before,
-        to_status=penalty.status,
-        note=f"NT${amount} {reference}".strip(),
+        actor=actor,
     )
     return payment
 
