@@ -46,6 +46,8 @@ def _procurement(spec: dict, actor) -> Procurement:
         contract_value=D(contract["value"]),
         contract_currency=contract["currency"],
         contract_signed_on=contract["signed_on"],
+        # The defence ministry's purchases are defence purchases, signed before 2011 too.
+        defence=spec["agency"] in DEFENCE_AGENCIES,
     )
 
 
