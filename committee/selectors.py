@@ -556,7 +556,8 @@ def _shortfall_section(item: AgendaItem, meeting: Meeting) -> dict[str, Any]:
     discharged, shortfall after its execution end), its maximum penalty and the penalty or
     extension proposed (the decision, where one is recorded)."""
     agreement = item.agreement
-    assert agreement is not None  # a shortfall item names its agreement (model constraint)
+    if agreement is None:  # the model's constraint: a shortfall item names its agreement
+        raise ValueError(f"Agenda item {item.pk} is a shortfall item without an agreement.")
     balance = agreement_selectors.agreement_balance(agreement=agreement, as_of=meeting.held_on)
     return {
         "agreement": agreement,
