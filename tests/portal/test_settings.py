@@ -169,3 +169,14 @@ def test_a_web_process_finds_a_task_it_enqueues_by_name():
     )
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "committee.build_packet"
+
+
+@pytest.mark.django_db
+def test_postgresql_compiles_no_plan_just_in_time_for_a_page():
+    """JIT compiling cost 466 ms on the agreement list's totals at 10× for a 4 ms query:
+    the portal's connections turn it off (DB_JIT=true turns it back on)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
