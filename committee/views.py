@@ -44,6 +44,7 @@ from committee.pdf import packet_pdf_for
 from demand_items.choices import ItemStatus
 from demand_items.models import DemandItem
 from demand_items.workflow import SECOND_REVIEW_BANDS
+from feedback.choices import PAYMENT_DAYS
 from icp_portal.lib.errors import Conflict
 from icp_portal.lib.forms import service_action, service_form_page
 from icp_portal.lib.xlsx import xlsx_response
@@ -273,6 +274,7 @@ def _meeting_page(request, meeting: Meeting, bound: dict | None = None):
         if promotion and can_build
         else [],
         "shortfalls": _shortfall_rows(meeting, actions, bound) if promotion else [],
+        "penalty_days": PAYMENT_DAYS,
         "shortfall_candidates": selectors.shortfall_candidates(meeting=meeting, user=user)
         if promotion and can_build
         else [],
