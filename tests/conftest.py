@@ -26,6 +26,33 @@ def pytest_configure(config):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    """After every test that touched the database, before its data is rolled back or
+    flushed: every maintained balance equals the ledger's aggregate (issue 15). So the
+    rows hold after the whole suite — the demo, reversals, retention, bank draws, races
+    and every service's postings — test by test. A test that makes them drift on purpose
+    (to prove the check or the guard) says so with ``@pytest.mark.balances_drift``."""
+    drift = None if item.get_closest_marker("balances_drift") else _balance_drift()
+    result = yield
+    if drift:
+        pytest.fail(f"maintained balances differ from the ledger: {drift[:5]}", pytrace=False)
+    return result
+
+
+def _balance_drift():
+    from django.db import connection
+
+    if connection.connection is None or connection.needs_rollback:
+        return None  # nothing read or written, or a transaction the test left broken
+    from agreements.selectors import balance_drift
+
+    try:
+        return balance_drift()
+    except RuntimeError:  # pytest-django blocks the database for this test
+        return None
+
+
 @pytest.fixture(autouse=True)
 def _test_settings(settings, tmp_path):
     # Uploaded documents go to a temporary folder, not the working tree's media/.

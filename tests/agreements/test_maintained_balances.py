@@ -118,6 +118,7 @@ def test_balances_check_passes_after_every_kind_of_posting_and_a_race(
 
 
 @pytest.mark.django_db
+@pytest.mark.balances_drift
 def test_balances_check_fails_and_names_the_figure_when_a_row_drifts(office_user, contractor_a):
     agreement = make_agreement(contractor=contractor_a, actor=office_user, obligation="1000.00")
     assert _check().endswith("1 maintained balances equal the ledger.\n")
@@ -132,6 +133,7 @@ def test_balances_check_fails_and_names_the_figure_when_a_row_drifts(office_user
 
 
 @pytest.mark.django_db
+@pytest.mark.balances_drift
 @pytest.mark.parametrize(
     "statement",
     [
