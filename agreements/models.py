@@ -61,6 +61,17 @@ def briefing_deadline(signed_on):
     return signed_on + relativedelta(months=BRIEFING_DEADLINE_MONTHS)
 
 
+def party_scope_key(user) -> str:
+    """Everything :func:`party_scope` depends on, as a key (no query: the roles are kept
+    on the user): whose rows a caller sees — for ETags and compiled queries per scope."""
+    if not getattr(user, "is_authenticated", False):
+        return "anonymous"
+    if is_office_staff(user):
+        return "office"
+    membership = user_membership(user=user)
+    return f"organization:{membership.organization_id}" if membership else "none"
+
+
 def party_scope(queryset, user, contractor_field: str, agency_field: str | None = None):
     """Staff see all; a contractor's members see their organization's rows; a procuring
     agency's members (read-only) the rows of their agency's purchases, where

@@ -47,7 +47,9 @@ from agreements.models import (
     CreditBank,
     CreditEntry,
     MultiplierStandard,
+    party_scope_key,
 )
+from icp_portal.lib.prepared import Prepared
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -327,13 +329,21 @@ def visible_balance_row(*, user, pk: int) -> dict[str, Any] | None:
     """A visible agreement's ``id``, ``currency`` and maintained row (``MAINTAINED``), or
     None when the user may not see it: one query, enough for the ETag and, unless an
     entry takes effect after the date asked, for the balance itself."""
-    row = (
+    rows = _VISIBLE_BALANCE_ROW.run(party_scope_key(user), user=user, pk=pk)
+    return dict(rows[0]) if rows else None
+
+
+# Compiled once per scope (``Agreement.objects.visible_to`` depends on the scope only):
+# the single-balance call is what REST clients poll most (icp_portal.lib.prepared).
+_VISIBLE_BALANCE_ROW = Prepared(
+    "visible agreement with its maintained balance",
+    lambda user, pk: (
         Agreement.objects.visible_to(user)
         .filter(pk=pk)
-        .values("id", "currency", "execution_ends_on", **MAINTAINED)
-        .first()
-    )
-    return None if row is None else dict(row)
+        .values("id", "currency", "execution_ends_on", **MAINTAINED)[:1]
+    ),
+    pk=-7_000_000_015,
+)
 
 
 def balance_totals(*, agreements: QuerySet[Agreement], as_of: date) -> list[Balance]:

@@ -41,11 +41,10 @@ from agreements.api.serializers import (
 )
 from agreements.choices import EntryKind
 from agreements.filtersets import AgreementFilterSet, CreditEntryFilterSet, ProcurementFilterSet
-from agreements.models import Agreement, Procurement
+from agreements.models import Agreement, Procurement, party_scope_key
 from organizations.api.permissions import StaffWritePermission
 from organizations.choices import OrganizationKind
-from organizations.models import Organization, is_office_staff
-from organizations.selectors import user_membership
+from organizations.models import Organization
 
 AS_OF = OpenApiParameter("as_of", str, description="YYYY-MM-DD; default today")
 IF_NONE_MATCH = OpenApiParameter(
@@ -78,14 +77,6 @@ def _conditional(request, etag: str, answer) -> Response:
     response["ETag"] = etag
     response["Cache-Control"] = "private, no-cache"
     return response
-
-
-def _scope(user) -> str:
-    """Whose view of the data a list is (no query: both are cached on the user)."""
-    if is_office_staff(user):
-        return "office"
-    membership = user_membership(user=user)
-    return f"organization:{membership.organization_id}" if membership else "none"
 
 
 class _StaffWriteViewSet(viewsets.GenericViewSet):
@@ -565,7 +556,7 @@ class BalanceListView(ListAPIView):
         version = selectors.balance_version(agreements=agreements)
         count = version[0]
         query = sorted(request.query_params.lists())
-        etag = _etag("balances", _scope(request.user), query, as_of, *version)
+        etag = _etag("balances", party_scope_key(request.user), query, as_of, *version)
 
         def answer() -> Response:
             self.paginator.django_paginator_class = _paginator_counted(count)
