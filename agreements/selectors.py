@@ -21,11 +21,13 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
+    BigIntegerField,
     Case,
     Count,
     DecimalField,
     Exists,
     F,
+    Func,
     Max,
     OuterRef,
     Q,
@@ -35,7 +37,7 @@ from django.db.models import (
     Value,
     When,
 )
-from django.db.models.functions import Coalesce, ExtractDay, ExtractMonth, ExtractYear
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 from agreements.choices import DEFAULT_MULTIPLIER_RANGE, DEFENCE_USES, EntryKind, PointsCurrency
@@ -293,23 +295,41 @@ def balances_of(*, agreements: list[dict], as_of: date) -> dict[int, Balance]:
     return {a["id"]: found[a["id"]] for a in agreements}
 
 
+class _DayNumber(Func):
+    """A date as a whole number of days, times the row's id: cheap integer arithmetic
+    (PostgreSQL's EXTRACT returns numeric since version 14 and cost 10 ms over 12,500
+    agreements), weighted so that two ends moving in opposite directions still change
+    the sum."""
+
+    output_field = BigIntegerField()
+    template = "(%(expressions)s - DATE '2000-01-01') * CAST(%(id)s AS BIGINT)"
+
+    def __init__(self, date_field: str, id_field: str = "id") -> None:
+        super().__init__(F(date_field), F(id_field))
+
+    def as_sql(self, compiler, connection, **extra):  # type: ignore[override]
+        (day, row_id) = (compiler.compile(e) for e in self.get_source_expressions())
+        sql = self.template % {"expressions": day[0], "id": row_id[0]}
+        return sql, (*day[1], *row_id[1])
+
+    def as_sqlite(self, compiler, connection, **extra):  # type: ignore[override]
+        (day, row_id) = (compiler.compile(e) for e in self.get_source_expressions())
+        return f"(CAST(julianday({day[0]}) AS INTEGER) * {row_id[0]})", (*day[1], *row_id[1])
+
+
 def balance_version(*, agreements: QuerySet[Agreement]) -> tuple[int, int, int, int]:
     """What the balances of ``agreements`` depend on besides the date, in one cheap query
     over the agreements and their maintained rows: how many agreements, which (the sum of
     their ids), how many entries have been posted to them, and their ends of execution
-    (a sum of the dates as numbers: ``shortfall`` depends on them). Posting a covered
-    entry raises the third figure, so a tag made of these changes when such an entry is
-    posted (or the set of agreements, or an end of execution, changes) and not otherwise."""
-    ends = (
-        ExtractYear("execution_ends_on") * 10000
-        + ExtractMonth("execution_ends_on") * 100
-        + ExtractDay("execution_ends_on")
-    )
+    (each end's day number weighted by its agreement's id: ``shortfall`` depends on them).
+    Posting a covered entry raises the third figure, so a tag made of these changes when
+    such an entry is posted (or the set of agreements, or an end of execution, changes)
+    and not otherwise."""
     figures = agreements.order_by().aggregate(
         count=Count("id"),
         ids=Coalesce(Sum("id"), 0),
         posted=Coalesce(Sum("maintained_balance__entries"), 0),
-        ends=Coalesce(Sum(ends), 0),
+        ends=Coalesce(Sum(_DayNumber("execution_ends_on")), 0),
     )
     return figures["count"], figures["ids"], figures["posted"], figures["ends"]
 
