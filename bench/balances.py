@@ -1,6 +1,6 @@
 """Benchmark of the balance API against a floor.
 
-    python -m bench.balances --scale N [--seconds 15] [--clients 8]
+    python -m bench.balances --scale N [--seconds 15] [--clients 8] [--rounds 3]
 
 Builds (once per scale) a data set N times the 2011 program in its own PostgreSQL
 database — 125 agreements of 56 contractors, about 2,000 cases' worth of ledger entries
@@ -9,6 +9,11 @@ per 1× — serves the portal with gunicorn on 127.0.0.1, and drives
 concurrent keep-alive clients for a fixed time. It does the same against the floor (one
 hand-written SQL aggregate in a bare view, ``bench/floor.py``) and prints JSON:
 requests/s, p50 and p95 latency, queries per request, and the ratio to the floor.
+
+Each endpoint is measured as of 2011-12-31 and current (no ``as_of``), portal and floor,
+and as a polling client holding the ETag (``If-None-Match`` → 304; its ratio is to the
+floor's dated figure, which is what the client would otherwise ask). The variants run in
+alternating rounds, so a shared machine's load falls on each alike.
 """
 
 from __future__ import annotations
@@ -203,6 +208,21 @@ def queries_per_request(paths: dict[str, str], token: str) -> dict[str, int]:
     return counts
 
 
+def conditional_queries(path: str, token: str) -> int:
+    """The SQL queries of a conditional request whose ETag still holds (304), in-process."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    client = Client(HTTP_AUTHORIZATION=f"Token {token}")
+    tag = client.get(path)["ETag"]
+    client.get(path, HTTP_IF_NONE_MATCH=tag)
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(path, HTTP_IF_NONE_MATCH=tag)
+    assert response.status_code == 304, (path, response.status_code)
+    return len(captured.captured_queries)
+
+
 def _free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -240,25 +260,28 @@ def serve(scale: int, workers: int) -> tuple[subprocess.Popen, int]:
     raise SystemExit("gunicorn did not start")
 
 
-def drive(port: int, make_path, token: str | None, seconds: float, clients: int) -> dict:
-    """Concurrent keep-alive clients hit ``make_path()`` for ``seconds``."""
+def drive(port: int, make_request, token: str | None, seconds: float, clients: int) -> dict:
+    """Concurrent keep-alive clients send ``make_request()`` (a path, or a path and extra
+    headers) for ``seconds``; 200 and 304 count as answers, anything else as an error."""
     latencies: list[float] = []
     errors = 0
     lock = threading.Lock()
     stop = time.monotonic() + seconds
-    headers = {"Authorization": f"Token {token}"} if token else {}
+    auth = {"Authorization": f"Token {token}"} if token else {}
 
     def client():
         nonlocal errors
         connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
         mine, failed = [], 0
         while time.monotonic() < stop:
+            request = make_request()
+            path, extra = request if isinstance(request, tuple) else (request, {})
             started = time.perf_counter()
-            connection.request("GET", make_path(), headers=headers)
+            connection.request("GET", path, headers=auth | extra)
             response = connection.getresponse()
             response.read()
             elapsed = time.perf_counter() - started
-            if response.status == 200:
+            if response.status in (200, 304):
                 mine.append(elapsed)
             else:
                 failed += 1
@@ -274,14 +297,33 @@ def drive(port: int, make_path, token: str | None, seconds: float, clients: int)
     for thread in threads:
         thread.join()
     wall = time.monotonic() - began
-    latencies.sort()
+    return {"latencies": latencies, "errors": errors, "wall": wall}
+
+
+def _summary(runs: list[dict]) -> dict:
+    """The rounds of one variant together: requests/s over their time, p50 and p95."""
+    latencies = sorted(x for run in runs for x in run["latencies"])
+    wall = sum(run["wall"] for run in runs)
     return {
         "requests": len(latencies),
-        "errors": errors,
+        "errors": sum(run["errors"] for run in runs),
         "requests_per_second": round(len(latencies) / wall, 1),
         "p50_ms": round(statistics.median(latencies) * 1000, 1) if latencies else None,
         "p95_ms": round(latencies[int(len(latencies) * 0.95) - 1] * 1000, 1) if latencies else None,
     }
+
+
+def _etags(port: int, token: str, paths: list[str]) -> dict[str, str]:
+    """The ETag of each path, as a polling client keeps it."""
+    connection = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    tags = {}
+    for path in paths:
+        connection.request("GET", path, headers={"Authorization": f"Token {token}"})
+        response = connection.getresponse()
+        response.read()
+        tags[path] = response.getheader("ETag")
+    connection.close()
+    return tags
 
 
 def main(argv=None) -> None:
@@ -290,6 +332,7 @@ def main(argv=None) -> None:
     parser.add_argument("--seconds", type=float, default=15.0, help="per endpoint")
     parser.add_argument("--clients", type=int, default=8)
     parser.add_argument("--workers", type=int, default=2, help="gunicorn workers")
+    parser.add_argument("--rounds", type=int, default=3, help="alternating rounds per variant")
     args = parser.parse_args(argv)
 
     _create_database(args.scale)
@@ -298,44 +341,71 @@ def main(argv=None) -> None:
     token, ids = data.pop("token"), data.pop("agreement_ids")
     rng = random.Random(7)
     as_of = "2011-12-31"
-    endpoints = {
-        "balances": (
-            f"/api/v1/balances/?page_size=500&as_of={as_of}",
-            f"/bench/floor/balances/?page_size=500&as_of={as_of}",
-        ),
-        "agreement_balance": (
-            "/api/v1/agreements/{id}/balance/?as_of=" + as_of,
-            "/bench/floor/agreements/{id}/balance/?as_of=" + as_of,
-        ),
+    portal = {
+        "balances": "/api/v1/balances/?page_size=500",
+        "one": "/api/v1/agreements/{id}/balance/",
     }
-    sample = ids[len(ids) // 2]
-    queries = queries_per_request(
-        {
-            f"{name}:{side}": path.format(id=sample)
-            for name, pair in endpoints.items()
-            for side, path in zip(("portal", "floor"), pair, strict=True)
-        },
-        token,
-    )
+    floor = {
+        "balances": "/bench/floor/balances/?page_size=500",
+        "one": "/bench/floor/agreements/{id}/balance/",
+    }
+    sep = {"balances": "&", "one": "?"}
+    polled = rng.sample(ids, min(200, len(ids)))  # the agreements a 304 client polls
+    results = {}
     server, port = serve(args.scale, args.workers)
     try:
-        results = {}
-        for name, (portal_path, floor_path) in endpoints.items():
-            figures = {}
-            for side, path, auth in (("portal", portal_path, token), ("floor", floor_path, None)):
-                make_path = lambda p=path: p.format(id=rng.choice(ids))  # noqa: E731
-                drive(port, make_path, auth, min(2.0, args.seconds), args.clients)  # warm-up
-                figures[side] = drive(port, make_path, auth, args.seconds, args.clients)
-                figures[side]["queries_per_request"] = queries[f"{name}:{side}"]
-            portal, floor = figures["portal"], figures["floor"]
+        for name, key in (("balances", "balances"), ("agreement_balance", "one")):
+            dated = f"{sep[key]}as_of={as_of}"
+            # (variant, side, path, token, polls with If-None-Match); the floor has no ETag.
+            variants = [
+                ("portal", portal[key] + dated, token, False),
+                ("floor", floor[key] + dated, None, False),
+                ("portal_current", portal[key], token, False),
+                ("floor_current", floor[key], None, False),
+                ("portal_304", portal[key] + dated, token, True),
+            ]
+            tags = _etags(port, token, [portal[key].format(id=i) + dated for i in polled])
+
+            def requester(path, conditional, key=key, tags=tags):
+                if conditional:
+                    chosen = path.format(id=rng.choice(polled))
+                    return chosen, {"If-None-Match": tags[chosen]}
+                return path.format(id=rng.choice(ids)) if key == "one" else path
+
+            # Rounds alternate the variants, so a shared machine's load falls on them alike.
+            runs: dict[str, list[dict]] = {variant: [] for variant, *_ in variants}
+            for _variant, path, auth, conditional in variants:  # warm-up
+                drive(port, lambda p=path, c=conditional: requester(p, c), auth, 1.0, args.clients)
+            for _round in range(args.rounds):
+                for variant, path, auth, conditional in variants:
+                    runs[variant].append(
+                        drive(
+                            port,
+                            lambda p=path, c=conditional: requester(p, c),
+                            auth,
+                            args.seconds / args.rounds,
+                            args.clients,
+                        )
+                    )
+            figures = {variant: _summary(done) for variant, done in runs.items()}
+            sample = ids[len(ids) // 2]
+            counted = queries_per_request(
+                {variant: path.format(id=sample) for variant, path, _auth, _c in variants[:4]},
+                token,
+            )
+            for variant, count in counted.items():
+                figures[variant]["queries_per_request"] = count
+            figures["portal_304"]["queries_per_request"] = conditional_queries(
+                (portal[key] + dated).format(id=sample), token
+            )
+
+            def ratio(mine, theirs):
+                return round(theirs["requests_per_second"] / mine["requests_per_second"], 2)
+
             figures["ratio_to_floor"] = {
-                "requests_per_second": round(
-                    floor["requests_per_second"] / portal["requests_per_second"], 2
-                )
-                if portal["requests_per_second"]
-                else None,
-                "p50": round(portal["p50_ms"] / floor["p50_ms"], 2) if floor["p50_ms"] else None,
-                "p95": round(portal["p95_ms"] / floor["p95_ms"], 2) if floor["p95_ms"] else None,
+                "requests_per_second": ratio(figures["portal"], figures["floor"]),
+                "current": ratio(figures["portal_current"], figures["floor_current"]),
+                "304": ratio(figures["portal_304"], figures["floor"]),
             }
             results[name] = figures
     finally:

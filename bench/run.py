@@ -43,44 +43,33 @@ def _run(module: str, *args: str) -> dict:
     return json.loads(output[output.index("{") :])
 
 
+# A balance variant's label, and its ratio's key in ``ratio_to_floor`` (None: a floor).
+VARIANTS = {
+    "portal": ("portal", "requests_per_second"),
+    "floor": ("floor", None),
+    "portal_current": ("portal, current", "current"),
+    "floor_current": ("floor, current", None),
+    "portal_304": ("portal, If-None-Match → 304", "304"),
+}
+
+
 def _rows(scale: int, balances: dict, pages: dict) -> list[tuple]:
     rows = []
     for name, figures in balances["results"].items():
-        portal, floor = figures["portal"], figures["floor"]
         label = {"balances": "API /balances/ (page 500)"}.get(name, "API /agreements/{id}/balance/")
-        for side, values in (("portal", portal), ("floor", floor)):
-            ratio = figures["ratio_to_floor"]["requests_per_second"] if side == "portal" else None
+        for variant, (suffix, ratio_key) in VARIANTS.items():
+            values = figures.get(variant)
+            if values is None:
+                continue
             rows.append(
                 (
-                    f"{label} {side}",
+                    f"{label} {suffix}",
                     scale,
                     values["requests_per_second"],
                     values["p50_ms"],
                     values["p95_ms"],
-                    values["queries_per_request"],
-                    ratio,
-                )
-            )
-        for extra, values in figures.items():
-            # Further variants a balance run may measure (e.g. a conditional request).
-            if extra in {"portal", "floor", "ratio_to_floor"} or not isinstance(values, dict):
-                continue
-            if "requests_per_second" not in values:
-                continue
-            ratio = (
-                round(floor["requests_per_second"] / values["requests_per_second"], 2)
-                if values["requests_per_second"]
-                else None
-            )
-            rows.append(
-                (
-                    f"{label} {extra}",
-                    scale,
-                    values["requests_per_second"],
-                    values.get("p50_ms"),
-                    values.get("p95_ms"),
                     values.get("queries_per_request"),
-                    ratio,
+                    figures["ratio_to_floor"].get(ratio_key) if ratio_key else None,
                 )
             )
     for name, values in pages["results"].items():
@@ -106,11 +95,11 @@ def _table(rows: list[tuple], data: dict[int, dict]) -> str:
             return f"{value:>{width}.{digits}f}"
         return f"{value:>{width}}"
 
-    head = f"{'figure':<44}{'scale':>6}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'queries':>8}"
+    head = f"{'figure':<52}{'scale':>6}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'queries':>8}"
     lines = [head + f"{'ratio':>7}", "-" * (len(head) + 7)]
     for name, scale, rps, p50, p95, queries, ratio in sorted(rows, key=lambda r: (r[0], r[1])):
         lines.append(
-            f"{name:<44}{cell(f'{scale}×', 6)}{cell(rps, 9)}{cell(p50, 9)}{cell(p95, 9)}"
+            f"{name:<52}{cell(f'{scale}×', 6)}{cell(rps, 9)}{cell(p50, 9)}{cell(p95, 9)}"
             f"{cell(queries, 8)}{cell(ratio, 7, 2)}"
         )
     lines.append("")
@@ -122,8 +111,9 @@ def _table(rows: list[tuple], data: dict[int, dict]) -> str:
             "this run; 0 = reused)"
         )
     lines.append(
-        "ratio = floor req/s ÷ portal req/s in the same run (below 1: the portal is faster); "
-        "pages in-process (no network), API over HTTP with gunicorn."
+        "ratio = floor req/s ÷ portal req/s in the same run (below 1: the portal is faster), "
+        "dated to dated, current to current, 304 to the floor's dated; pages in-process "
+        "(no network), API over HTTP with gunicorn, variants in alternating rounds."
     )
     return "\n".join(lines)
 
