@@ -278,14 +278,10 @@ def balances_of(*, agreements: list[dict], as_of: date) -> dict[int, Balance]:
             found[a["id"]] = balance
     missing = [a for a in agreements if a["id"] not in found]
     if missing:
-        sums = (
-            CreditEntry.objects.filter(
-                agreement_id__in=[a["id"] for a in missing], effective_on__lte=as_of
-            )
-            .values("agreement_id")
-            .annotate(**_balance_expressions(as_of, prefix=""))
-            .order_by()
-        )
+        if len(missing) == 1:  # one agreement's balance: the query REST clients poll
+            sums = _LEDGER_OF_ONE.run(None, pk=missing[0]["id"], as_of=as_of)
+        else:
+            sums = list(_ledger_sums([a["id"] for a in missing], as_of))
         by_id = {row["agreement_id"]: row for row in sums}
         empty = dict.fromkeys(FIGURES, 0)
         for a in missing:
@@ -293,6 +289,28 @@ def balances_of(*, agreements: list[dict], as_of: date) -> dict[int, Balance]:
             balance = balance_of(row=row, as_of=as_of, currency=a["currency"])
             found[a["id"]] = balance.with_end(a.get("execution_ends_on"))
     return {a["id"]: found[a["id"]] for a in agreements}
+
+
+def _ledger_sums(agreement_ids, as_of: date) -> QuerySet:
+    """The balance figures of these agreements on ``as_of`` from the ledger, one row per
+    agreement, grouped by agreement with the date in WHERE (PostgreSQL reads only their
+    entries, through the index)."""
+    return (
+        CreditEntry.objects.filter(agreement_id__in=agreement_ids, effective_on__lte=as_of)
+        .values("agreement_id")
+        .annotate(**_balance_expressions(as_of, prefix=""))
+        .order_by()
+    )
+
+
+# Compiled once (icp_portal.lib.prepared): building the four signed sums cost 5 ms of
+# Python for a 0.3 ms query.
+_LEDGER_OF_ONE = Prepared(
+    "the balance of one agreement from the ledger",
+    lambda pk, as_of: _ledger_sums([pk], as_of),
+    pk=-7_000_000_016,
+    as_of=date(1, 2, 3),
+)
 
 
 class _DayNumber(Func):
@@ -312,7 +330,7 @@ class _DayNumber(Func):
         sql = self.template % {"expressions": day[0], "id": row_id[0]}
         return sql, (*day[1], *row_id[1])
 
-    def as_sqlite(self, compiler, connection, **extra):  # type: ignore[override]
+    def as_sqlite(self, compiler, connection, **extra):
         (day, row_id) = (compiler.compile(e) for e in self.get_source_expressions())
         return f"(CAST(julianday({day[0]}) AS INTEGER) * {row_id[0]})", (*day[1], *row_id[1])
 
@@ -353,6 +371,18 @@ def visible_balance_row(*, user, pk: int) -> dict[str, Any] | None:
     return dict(rows[0]) if rows else None
 
 
+def visible_balance(*, user, pk: int, as_of: date) -> tuple[dict[str, Any], Balance] | None:
+    """A visible agreement's row (as :func:`visible_balance_row`, for the ETag) and its
+    balance on ``as_of``, in one query: the maintained figures where they hold on that
+    date, else that agreement's ledger summed in a subquery; None when the user may not
+    see it."""
+    rows = _VISIBLE_BALANCE.run(party_scope_key(user), user=user, pk=pk, as_of=as_of)
+    if not rows:
+        return None
+    row = dict(rows[0])
+    return row, balance_of(row=row, as_of=as_of).with_end(row["execution_ends_on"])
+
+
 # Compiled once per scope (``Agreement.objects.visible_to`` depends on the scope only):
 # the single-balance call is what REST clients poll most (icp_portal.lib.prepared).
 _VISIBLE_BALANCE_ROW = Prepared(
@@ -363,6 +393,17 @@ _VISIBLE_BALANCE_ROW = Prepared(
         .values("id", "currency", "execution_ends_on", **MAINTAINED)[:1]
     ),
     pk=-7_000_000_015,
+)
+_VISIBLE_BALANCE = Prepared(
+    "visible agreement with its balance on a date",
+    lambda user, pk, as_of: (
+        Agreement.objects.visible_to(user)
+        .filter(pk=pk)
+        .values("id", "currency", "execution_ends_on", **MAINTAINED)
+        .annotate(**_maintained_or_ledger(as_of))[:1]
+    ),
+    pk=-7_000_000_017,
+    as_of=date(1, 2, 4),
 )
 
 

@@ -38,6 +38,7 @@ from django.db import DatabaseError, connections, transaction
 from django.db.models import QuerySet
 
 _NAMES = itertools.count(1)
+_BIGINT = (-(2**63), 2**63 - 1)
 _PLACEHOLDER = re.compile(r"%[s%]")
 
 
@@ -92,9 +93,18 @@ class Prepared:
         self._build = build
         self._placeholders = placeholders
         self._compiled: dict[Hashable, _Compiled] = {}
+        self._as_text: set[str] = set()
         self.compilations = 0  # how many variants were compiled (a test reads it)
 
     def run(self, variant: Hashable, /, **values: Any) -> list:
+        for name, placeholder in self._placeholders.items():
+            if isinstance(placeholder, int):  # an id: a whole number the database can hold
+                try:
+                    values[name] = int(values[name])
+                except (TypeError, ValueError):
+                    return []  # matches nothing, as Django's lookups answer
+                if not _BIGINT[0] <= values[name] <= _BIGINT[1]:
+                    return []
         compiled = self._compiled.get(variant)
         if compiled is None:
             compiled = self._compiled[variant] = self._compile(values)
@@ -102,8 +112,9 @@ class Prepared:
             return []
         params = list(compiled.params)
         for name, positions in compiled.slots.items():
+            value = str(values[name]) if name in self._as_text else values[name]
             for position in positions:
-                params[position] = values[name]
+                params[position] = value
         # A copy per call: threads never share parameters, and each uses its own
         # connection (Django's connections belong to the thread that opened them).
         connection = connections[compiled.queryset.db]
@@ -124,8 +135,18 @@ class Prepared:
             sql, params = compiler.as_sql()
         except EmptyResultSet:
             return _Compiled(None, None, "", (), {}, "")
+        # A backend may pass a value as text (SQLite's dates): such a slot takes text too.
+        self._as_text = {
+            name
+            for name, placeholder in self._placeholders.items()
+            if not isinstance(placeholder, str) and str(placeholder) in params
+        }
         slots = {
-            name: tuple(i for i, param in enumerate(params) if param == placeholder)
+            name: tuple(
+                i
+                for i, param in enumerate(params)
+                if param == placeholder or (name in self._as_text and param == str(placeholder))
+            )
             for name, placeholder in self._placeholders.items()
         }
         missing = [name for name, positions in slots.items() if not positions]

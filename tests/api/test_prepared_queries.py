@@ -145,3 +145,15 @@ def test_the_balance_call_authenticates_and_finds_its_row_in_two_queries(
     assert selectors.visible_balance_row(user=office_user, pk=agreements[0].pk)["id"] == (
         agreements[0].pk
     )
+
+
+@pytest.mark.parametrize("pk", ["abc", "", "9" * 30, -(2**63) - 1, None])
+def test_an_id_that_is_no_whole_number_the_database_holds_matches_nothing(
+    office_user, agreements, pk
+):
+    assert _visible_rows().run("office", user=office_user, pk=pk) == []
+
+
+def test_an_id_given_as_text_finds_its_row(office_user, agreements):
+    rows = _visible_rows().run("office", user=office_user, pk=str(agreements[0].pk))
+    assert rows == [{"id": agreements[0].pk, "number": agreements[0].number}]
