@@ -50,6 +50,22 @@ class _Compiled:
     params: tuple
     slots: dict[str, tuple[int, ...]]
     name: str  # of the server-side prepared statement
+    converters: dict
+
+
+class _CompiledQuery:
+    """The compiled query as the queryset's iterable sees it: its own compiler (the kept
+    SQL, this call's parameters); everything else read from the original query."""
+
+    def __init__(self, query: Any, compiler: Any) -> None:
+        self._query = query
+        self._compiler = compiler
+
+    def get_compiler(self, *args: Any, **kwargs: Any) -> Any:
+        return self._compiler
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._query, name)
 
 
 def _numbered(sql: str) -> str:
@@ -122,8 +138,13 @@ class Prepared:
         compiler = copy.copy(compiled.compiler)
         compiler.connection = connection
         compiler.as_sql = lambda *args, **kwargs: (sql, tuple(params))
-        queryset = compiled.queryset.all()  # a copy of the query, its compiler replaced
-        queryset.query.get_compiler = lambda *args, **kwargs: compiler  # type: ignore[method-assign]
+        compiler.get_converters = lambda fields: compiled.converters
+        # The queryset's own iterable (model instances with their related objects, or
+        # dicts) reads the rows, asking this compiler instead of compiling the query.
+        template = compiled.queryset
+        queryset = template.__class__.__new__(template.__class__)
+        queryset.__dict__.update(template.__dict__, _result_cache=None, _prefetch_done=False)
+        queryset._query = _CompiledQuery(template.query, compiler)  # type: ignore[attr-defined]
         return list(queryset)
 
     def _compile(self, values: dict[str, Any]) -> _Compiled:
@@ -134,7 +155,7 @@ class Prepared:
         try:
             sql, params = compiler.as_sql()
         except EmptyResultSet:
-            return _Compiled(None, None, "", (), {}, "")
+            return _Compiled(None, None, "", (), {}, "", {})
         # A backend may pass a value as text (SQLite's dates): such a slot takes text too.
         self._as_text = {
             name
@@ -153,4 +174,6 @@ class Prepared:
         if missing:
             raise ValueError(f"placeholders not found among the query's parameters: {missing}")
         name = f"icp_prepared_{next(_NAMES)}"
-        return _Compiled(queryset, compiler, sql, tuple(params), slots, name)
+        # How each column's value is converted depends on the column, not the row: once.
+        converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
+        return _Compiled(queryset, compiler, sql, tuple(params), slots, name, converters)
