@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from agreements.api import fast
 from agreements.api.views import (
     AgreementViewSet,
     BalanceListView,
@@ -15,6 +16,9 @@ routes = [
 ]
 
 urlpatterns = [
+    # Before the router's route of the same path: token calls answered without DRF's
+    # per-request machinery, everything else by the action (agreements/api/fast.py).
+    path("agreements/<int:pk>/balance/", fast.agreement_balance, name="agreement-balance"),
     path("balances/", BalanceListView.as_view(), name="balance-list"),
     path(
         "organizations/<int:pk>/balance/",

@@ -67,16 +67,50 @@ def _etag(*parts) -> str:
     return '"' + hashlib.blake2b(repr(parts).encode(), digest_size=16).hexdigest() + '"'
 
 
-def _conditional(request, etag: str, answer) -> Response:
-    """304 with no body when the client holds ``etag`` (api.md "Conditional requests"),
-    else ``answer()``; both carry the tag and ask caches to revalidate every time."""
-    held = [tag.removeprefix("W/") for tag in parse_etags(request.headers.get("If-None-Match", ""))]
-    response = (
-        Response(status=status.HTTP_304_NOT_MODIFIED) if etag in held or "*" in held else answer()
-    )
+def _holds(if_none_match: str, etag: str) -> bool:
+    """Whether a client's ``If-None-Match`` still holds ``etag`` (weak tags compare too)."""
+    held = [tag.removeprefix("W/") for tag in parse_etags(if_none_match)]
+    return etag in held or "*" in held
+
+
+def _tagged(response, etag: str):
+    """Every balance answer carries its tag and asks caches to revalidate every time."""
     response["ETag"] = etag
     response["Cache-Control"] = "private, no-cache"
     return response
+
+
+def _conditional(request, etag: str, answer) -> Response:
+    """304 with no body when the client holds ``etag`` (api.md "Conditional requests"),
+    else ``answer()``."""
+    if _holds(request.headers.get("If-None-Match", ""), etag):
+        return _tagged(Response(status=status.HTTP_304_NOT_MODIFIED), etag)
+    return _tagged(answer(), etag)
+
+
+def balance_of_one(*, user, pk, as_of, if_none_match: str = "") -> tuple[str, dict | None] | None:
+    """One agreement's balance on ``as_of`` as the API answers it: its ETag and its JSON,
+    or no JSON when the client's ``If-None-Match`` still holds (304); None when ``user``
+    may not see the agreement (404).
+
+    A client that holds a tag is answered from the light row (a 304 computes nothing);
+    otherwise the row and the balance come in one query."""
+    if if_none_match:
+        row = selectors.visible_balance_row(user=user, pk=pk)
+        found = None
+    else:
+        found = selectors.visible_balance(user=user, pk=pk, as_of=as_of)
+        row = found[0] if found else None
+    if row is None:
+        return None
+    etag = _etag("balance", row["id"], as_of, row["m_entries"] or 0, row["execution_ends_on"])
+    if if_none_match and _holds(if_none_match, etag):
+        return etag, None
+    if found is None:
+        found = selectors.visible_balance(user=user, pk=pk, as_of=as_of)
+        if found is None:
+            return None
+    return etag, balance_json(found[1], agreement=row["id"])
 
 
 class _StaffWriteViewSet(viewsets.GenericViewSet):
@@ -497,32 +531,20 @@ class AgreementViewSet(
     def balance(self, request, pk=None):
         """The balance on ``as_of``: obligation, reserved, discharged, outstanding, available.
 
-        One query finds the visible agreement with its maintained balance: the ETag, and the
-        figures unless an entry takes effect after ``as_of`` (then the ledger's)."""
-        as_of = _as_of(request)
-        # A client that holds a tag is answered from the light row (304 computes nothing);
-        # otherwise the row and the balance come in one query.
-        conditional = "If-None-Match" in request.headers
-        if conditional:
-            row = selectors.visible_balance_row(user=request.user, pk=pk)
-        else:
-            found = selectors.visible_balance(user=request.user, pk=pk, as_of=as_of)
-            row = found[0] if found else None
-        if row is None:
+        One query finds the visible agreement with its balance (``balance_of_one``); REST
+        clients' token calls are mostly answered by ``fast_balance`` before reaching here."""
+        found = balance_of_one(
+            user=request.user,
+            pk=pk,
+            as_of=_as_of(request),
+            if_none_match=request.headers.get("If-None-Match", ""),
+        )
+        if found is None:
             raise Http404
-        etag = _etag("balance", row["id"], as_of, row["m_entries"] or 0, row["execution_ends_on"])
-
-        def answer() -> Response:
-            balance = (
-                selectors.visible_balance(user=request.user, pk=pk, as_of=as_of)
-                if conditional
-                else found
-            )
-            if balance is None:
-                raise Http404
-            return Response(balance_json(balance[1], agreement=row["id"]))
-
-        return _conditional(request, etag, answer)
+        etag, body = found
+        if body is None:
+            return _tagged(Response(status=status.HTTP_304_NOT_MODIFIED), etag)
+        return _tagged(Response(body), etag)
 
 
 def _paginator_counted(count: int):

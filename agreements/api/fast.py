@@ -1,0 +1,71 @@
+"""The call REST clients poll most, ``GET /api/v1/agreements/{id}/balance/`` with an API
+token, answered without DRF's per-request machinery (issue 15).
+
+Its common case — a valid token asking a balance its holder may see — is answered here by
+the same parts the DRF action uses: the token authenticator, the viewset's permission
+classes, ``AsOfSerializer`` for the date, and ``balance_of_one`` (selector, ETag, JSON).
+Everything else — another method, a browser session, a refused or read-only-refused
+token, a bad date, an agreement the caller may not see — goes to the DRF action
+(``AgreementViewSet.balance``), which answers it as everywhere else in the API. So no
+rule is decided here that the action does not decide the same way; this only skips the
+request wrapping, content negotiation and rendering that cost about as much as the
+query itself.
+"""
+
+from types import SimpleNamespace
+
+from django.http import HttpResponse, JsonResponse
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from rest_framework import exceptions
+
+from agreements.api.serializers import AsOfSerializer
+from agreements.api.views import AgreementViewSet, _tagged, balance_of_one
+from organizations.api.authentication import ApiTokenAuthentication
+
+_ACTION = AgreementViewSet.as_view({"get": "balance"}, detail=True)
+# What DRF writes on this action's answers (compact JSON, UTF-8; the methods allowed).
+_JSON = {"separators": (",", ":"), "ensure_ascii": False, "allow_nan": False}
+_ALLOW = "GET, HEAD, OPTIONS"
+
+
+@csrf_exempt  # as DRF's views are: a token call carries no cookie to forge
+def agreement_balance(request, pk: int):
+    if request.method == "GET" and request.META.get("HTTP_AUTHORIZATION"):
+        response = _answer(request, pk)
+        if response is not None:
+            return response
+    return _ACTION(request, pk=pk)
+
+
+def _answer(request, pk: int) -> HttpResponse | None:
+    """The answer when every check passes, else None (the DRF action answers)."""
+    if AgreementViewSet.throttle_classes:
+        return None  # throttling is DRF's to count
+    try:
+        authenticated = ApiTokenAuthentication().authenticate(request)
+    except exceptions.APIException:
+        return None
+    if authenticated is None:
+        return None
+    user, token = authenticated
+    view = AgreementViewSet(action="balance", kwargs={"pk": pk}, request=None)
+    asked = SimpleNamespace(method=request.method, user=user, auth=token)
+    if not all(p.has_permission(asked, view) for p in view.get_permissions()):
+        return None
+    dates = AsOfSerializer(data=request.GET)
+    if not dates.is_valid():
+        return None
+    as_of = dates.validated_data.get("as_of") or timezone.localdate()
+    found = balance_of_one(
+        user=user, pk=pk, as_of=as_of, if_none_match=request.headers.get("If-None-Match", "")
+    )
+    if found is None:
+        return None
+    request.user = user  # as DRF does, for the middleware after the view
+    etag, body = found
+    response = (
+        HttpResponse(status=304) if body is None else JsonResponse(body, json_dumps_params=_JSON)
+    )
+    response["Allow"] = _ALLOW
+    return _tagged(response, etag)

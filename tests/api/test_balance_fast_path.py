@@ -1,0 +1,123 @@
+"""``GET /api/v1/agreements/{id}/balance/`` with a token is answered without DRF's
+per-request machinery (agreements/api/fast.py), and answers exactly as the DRF action
+does; every refusal is the action's own answer."""
+
+from datetime import date, timedelta
+
+import pytest
+from django.utils import timezone
+
+from organizations.services import api_token_issue
+from tests.factories import make_agreement
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def agreement(office_user, contractor_a):
+    return make_agreement(contractor=contractor_a, actor=office_user, obligation="1000.00")
+
+
+def _path(agreement, query=""):
+    return f"/api/v1/agreements/{agreement.pk}/balance/{query}"
+
+
+def _token(user, **options):
+    return "Token " + api_token_issue(user=user, actor=user, name="poll", **options)[1]
+
+
+def _by_drf(response) -> bool:
+    return hasattr(response, "data")  # a DRF Response; the fast path answers JsonResponse
+
+
+@pytest.mark.parametrize("query", ["", "?as_of=2011-12-31"])
+def test_a_token_call_is_answered_by_the_fast_path_exactly_as_the_action_answers(
+    client, office_user, agreement, query
+):
+    fast = client.get(_path(agreement, query), HTTP_AUTHORIZATION=_token(office_user))
+    client.force_login(office_user)
+    action = client.get(_path(agreement, query))  # a browser session: the DRF action
+    assert fast.status_code == action.status_code == 200
+    assert not _by_drf(fast) and _by_drf(action)
+    assert fast.content == action.content
+    for header in ("Content-Type", "ETag", "Cache-Control", "Allow"):
+        assert fast[header] == action[header], header
+
+
+def test_a_client_holding_the_tag_gets_304_from_the_fast_path(client, office_user, agreement):
+    token = _token(office_user)
+    tag = client.get(_path(agreement), HTTP_AUTHORIZATION=token)["ETag"]
+    again = client.get(_path(agreement), HTTP_AUTHORIZATION=token, HTTP_IF_NONE_MATCH=tag)
+    assert again.status_code == 304 and again.content == b"" and again["ETag"] == tag
+    assert not _by_drf(again)
+    stale = client.get(_path(agreement), HTTP_AUTHORIZATION=token, HTTP_IF_NONE_MATCH='"old"')
+    assert stale.status_code == 200 and stale["ETag"] == tag
+
+
+def test_another_contractors_agreement_is_the_actions_404(client, contractor_b_member, agreement):
+    response = client.get(_path(agreement), HTTP_AUTHORIZATION=_token(contractor_b_member))
+    assert response.status_code == 404 and _by_drf(response)
+
+
+def test_the_own_contractors_member_reads_it_by_the_fast_path(
+    client, contractor_a_member, agreement
+):
+    response = client.get(_path(agreement), HTTP_AUTHORIZATION=_token(contractor_a_member))
+    assert response.status_code == 200 and not _by_drf(response)
+    assert response.json()["obligation"] == "1000.00"
+
+
+@pytest.mark.parametrize(
+    "authorization", ["Token not-a-key-at-all-0123456789", "Token", "Bearer abc"]
+)
+def test_a_refused_token_is_the_actions_401(client, agreement, authorization):
+    response = client.get(_path(agreement), HTTP_AUTHORIZATION=authorization)
+    assert response.status_code == 401 and _by_drf(response)
+    assert "detail" in response.json()
+
+
+def test_an_expired_token_and_an_inactive_account_are_refused(client, office_user, agreement):
+    token = _token(office_user)
+    from organizations.models import ApiToken
+
+    ApiToken.objects.update(expiry=timezone.now() - timedelta(seconds=1))
+    assert client.get(_path(agreement), HTTP_AUTHORIZATION=token).status_code == 401
+    fresh = _token(office_user)
+    office_user.is_active = False
+    office_user.save()
+    assert client.get(_path(agreement), HTTP_AUTHORIZATION=fresh).status_code == 401
+
+
+@pytest.mark.parametrize("as_of", ["2011-13-01", "yesterday", "2011-1-1x"])
+def test_a_bad_date_is_the_actions_400_with_its_message(client, office_user, agreement, as_of):
+    response = client.get(
+        _path(agreement, f"?as_of={as_of}"),
+        HTTP_AUTHORIZATION=_token(office_user),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 400 and _by_drf(response)
+    assert "as_of" in response.json()
+
+
+def test_other_methods_go_to_the_action(client, office_user, agreement):
+    token = _token(office_user)
+    assert client.post(_path(agreement), HTTP_AUTHORIZATION=token).status_code == 405
+    options = client.options(_path(agreement), HTTP_AUTHORIZATION=token)
+    assert options.status_code == 200 and _by_drf(options)
+
+
+def test_a_read_only_token_reads_by_the_fast_path(client, office_user, agreement):
+    response = client.get(_path(agreement), HTTP_AUTHORIZATION=_token(office_user, read_only=True))
+    assert response.status_code == 200 and not _by_drf(response)
+    assert response["Cache-Control"] == "private, no-cache"
+
+
+def test_the_fast_path_costs_two_queries_whatever_the_date(
+    client, office_user, agreement, django_assert_num_queries
+):
+    token = _token(office_user)
+    for query in ("", f"?as_of={date(2011, 12, 31)}"):
+        client.get(_path(agreement, query), HTTP_AUTHORIZATION=token)  # prepares once
+        with django_assert_num_queries(2):
+            response = client.get(_path(agreement, query), HTTP_AUTHORIZATION=token)
+        assert response.status_code == 200
