@@ -90,6 +90,13 @@ class User(AbstractUser):
 
 
 class OrganizationQuerySet(models.QuerySet["Organization"]):
+    def option_labels(self) -> list[tuple[int, str]]:
+        """``(id, name in the active language)`` of each organization, in order: what a
+        select of them shows (``str`` of each), without building a model per row (a list
+        page's contractor filter offers every contractor: thousands at 100×)."""
+        english = (get_language() or "").startswith("en")
+        return list(self.values_list("pk", "name_en" if english else "name_zh"))
+
     def visible_to(self, user) -> OrganizationQuerySet:
         """Staff see every party; others see their own and the public kinds, never
         another contractor; anonymous visitors see nothing."""
