@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from django.db.models import (
@@ -170,11 +171,15 @@ def briefing_on_time() -> Exists:
     )
 
 
+@lru_cache(maxsize=8)
 def _maintained_or_ledger(as_of: date) -> dict:
     """Every balance figure on ``as_of`` as an annotation on agreements, without a
     GROUP BY: the maintained row's figure where it holds on ``as_of`` (no entry of the
     agreement takes effect later), else that agreement's ledger summed in a subquery (for
-    a date from today on, only agreements with an entry dated after it)."""
+    a date from today on, only agreements with an entry dated after it).
+
+    Built once per date (3 ms of Python, twice a list page): a query copies each
+    expression it is given, so the same ones serve every query. Do not change the dict."""
     holds = Q(maintained_balance__latest_effective_on__lte=as_of)
 
     def figure(field: str, signs: dict[str, int], defence: bool = False) -> Case:
@@ -216,7 +221,8 @@ def agreements_with_balances(*, user, filters: dict | None = None, as_of: date |
         Agreement.objects.visible_to(user)
         .select_related("contractor", "procurement", "procurement__agency")
         .annotate(**_figures_on(as_of), briefing_held_on_time=briefing_on_time())
-        .annotate(bal_available=F("bal_obligation") - F("bal_discharged") - F("bal_reserved"))
+        # To order by only: selected, it repeated three figures' SQL in every list query.
+        .alias(bal_available=F("bal_obligation") - F("bal_discharged") - F("bal_reserved"))
     )
     return AgreementFilterSet(filters or {}, queryset=queryset).qs
 
@@ -409,13 +415,31 @@ _VISIBLE_BALANCE = Prepared(
 
 def balance_totals(*, agreements: QuerySet[Agreement], as_of: date) -> list[Balance]:
     """Totals of a list of agreements per currency (one query; currencies kept apart)."""
-    listed = Agreement.objects.filter(pk__in=agreements.values("pk")).values("currency")
+    listed = Agreement.objects.filter(pk__in=agreements.values("pk"))
+    return [balance_of(row=row, as_of=as_of) for row in _totals_by_currency(listed, as_of)]
+
+
+def _totals_by_currency(agreements: QuerySet[Agreement], as_of: date) -> QuerySet:
+    """One row of summed figures per currency over ``agreements``, each of which must
+    appear once in the query (no join that repeats an agreement)."""
+    listed = agreements.order_by().values("currency")
     if as_of >= timezone.localdate():
         figures = {name: Sum(value) for name, value in _maintained_or_ledger(as_of).items()}
-        rows = listed.annotate(**figures).order_by("currency")
-    else:
-        rows = listed.annotate(**_balance_expressions(as_of)).order_by("currency")
-    return [balance_of(row=row, as_of=as_of) for row in rows]
+        return listed.annotate(**figures).order_by("currency")
+    return listed.annotate(**_balance_expressions(as_of)).order_by("currency")
+
+
+def agreement_list_totals(
+    *, user, filters: dict | None = None, as_of: date
+) -> tuple[list[Balance], int]:
+    """The agreement list's totals per currency on ``as_of``, and how many agreements it
+    lists, in one query: summed straight over the visible, filtered agreements (their
+    filters follow single-valued relations only, so none counts twice), not over a list
+    of their ids."""
+    agreements = agreements_filtered(user=user, filters=filters)
+    rows = list(_totals_by_currency(agreements, as_of).annotate(listed=Count("id", distinct=True)))
+    totals = [balance_of(row=row, as_of=as_of) for row in rows]
+    return totals, sum(row["listed"] for row in rows)
 
 
 def agreement_balance(*, agreement: Agreement, as_of: date | None = None) -> Balance:

@@ -3,7 +3,6 @@ contractor reads its own, in its language. Excel exports of the list and of a le
 
 from __future__ import annotations
 
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
@@ -29,6 +28,7 @@ from agreements.forms import (
 )
 from agreements.models import Agreement, CreditEntry, Guarantee
 from icp_portal.lib.forms import service_form_page
+from icp_portal.lib.pagination import CountedPaginator
 from icp_portal.lib.xlsx import xlsx_response
 from organizations.decorators import office_required
 from organizations.models import is_office_staff
@@ -66,7 +66,7 @@ def _listed_agreements(request):
         queryset = queryset.order_by(*by_currency, order, "id")
     else:
         sort = "-signed_on"
-    return filterset, as_of_form, as_of, sort, queryset
+    return filterset, filters, as_of_form, as_of, sort, queryset
 
 
 def _without(query, *names: str) -> str:
@@ -81,8 +81,12 @@ def agreement_list(request):
     """Agreements with their balances on a date (staff: all; contractor: its own)."""
     if request.GET.get("format") == "xlsx":
         return agreement_list_xlsx(request)
-    filterset, as_of_form, as_of, sort, queryset = _listed_agreements(request)
-    page = Paginator(queryset, 50).get_page(request.GET.get("page"))
+    filterset, filters, as_of_form, as_of, sort, queryset = _listed_agreements(request)
+    # The totals' query also counts the agreements listed: the page asks no COUNT.
+    totals, listed = selectors.agreement_list_totals(
+        user=request.user, filters=filters, as_of=as_of
+    )
+    page = CountedPaginator(queryset, 50, count=listed).get_page(request.GET.get("page"))
     rows = [(agreement, selectors.balance_of(row=agreement, as_of=as_of)) for agreement in page]
     query = request.GET.copy()
     query.pop("page", None)
@@ -93,7 +97,7 @@ def agreement_list(request):
         "as_of": as_of,
         "sort": sort,
         "rows": rows,
-        "totals": selectors.balance_totals(agreements=queryset, as_of=as_of),
+        "totals": totals,
         "is_staff": is_office_staff(request.user),
         "query": query.urlencode(),
         # A sort link replaces the sort (the others' parameters kept), never piles it up.
@@ -103,7 +107,7 @@ def agreement_list(request):
 
 
 def agreement_list_xlsx(request):
-    _filterset, _form, as_of, _sort, queryset = _listed_agreements(request)
+    _filterset, _filters, _form, as_of, _sort, queryset = _listed_agreements(request)
     rows = ((agreement, selectors.balance_of(row=agreement, as_of=as_of)) for agreement in queryset)
     headers = [
         _("Number"),

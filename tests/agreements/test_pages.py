@@ -1,15 +1,16 @@
 """Agreement pages: staff list, filter, sort, open, create and amend; a contractor reads
 its own in its language; Excel exports."""
 
-from datetime import date
+from datetime import date, timedelta
 from decimal import Decimal
 from io import BytesIO
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from openpyxl import load_workbook
 
-from agreements import services
+from agreements import selectors, services
 from agreements.choices import CaseUse
 from agreements.models import Agreement, CreditEntry
 from tests.factories import ProcurementFactory, make_agreement
@@ -58,6 +59,38 @@ def test_staff_list_shows_balance_columns_and_filters(
         reverse("agreement_list"), {"signed_on_after": "2011-01-01"}
     ).content.decode()
     assert "ICP-2011-004" in after and "ICP-2008-011" not in after
+
+
+def test_the_list_totals_and_count_are_those_of_the_agreements_listed(
+    client, office_user, contractor_a, contractor_b, agreements
+):
+    twd = make_agreement(
+        contractor=contractor_a, actor=office_user, currency="TWD_PTS", obligation="900.00"
+    )
+    later = timezone.localdate() + timedelta(days=9)
+    # An entry taking effect later: today's figures for it come from the ledger.
+    services.credit_reserve(
+        agreement=twd, amount=D("300.00"), effective_on=later, use=CaseUse.INDUSTRY,
+        actor=office_user,
+    )  # fmt: skip
+    client.force_login(office_user)
+    for as_of in (timezone.localdate(), later, date(2011, 8, 1)):
+        for filters in ({}, {"contractor": contractor_a.pk}, {"currency": "TWD_PTS"}):
+            listed = selectors.agreements_with_balances(
+                user=office_user, filters=filters, as_of=as_of
+            )
+            totals, count = selectors.agreement_list_totals(
+                user=office_user, filters=filters, as_of=as_of
+            )
+            assert totals == selectors.balance_totals(agreements=listed, as_of=as_of)
+            assert count == listed.count() > 0
+            response = client.get(reverse("agreement_list"), {**filters, "as_of": as_of})
+            assert response.context["totals"] == totals
+            assert response.context["page"].paginator.count == count
+    (twd_total,) = selectors.agreement_list_totals(
+        user=office_user, filters={"currency": "TWD_PTS"}, as_of=timezone.localdate()
+    )[0]
+    assert twd_total.reserved == 0 and twd_total.obligation == D("900.00")
 
 
 def test_list_sorts_by_a_balance_column(client, office_user, agreements):
