@@ -10,7 +10,6 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, DecimalField, F, OuterRef, Subquery, Sum
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -45,6 +44,7 @@ from cases.forms import (
 from cases.models import Activity, Case
 from cases.workflow import TransitionNotAllowed
 from icp_portal.lib.forms import apply_service_errors, service_action
+from icp_portal.lib.pagination import CountedPaginator
 from icp_portal.lib.xlsx import xlsx_response
 from organizations.choices import PortalRole
 from organizations.selectors import user_role
@@ -158,7 +158,6 @@ def case_list(request):
     )
     if request.GET.get("format") == "xlsx":
         return _case_list_xlsx(queryset)
-    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     without_status = filters.copy() if filters else {}
     if without_status:
         without_status.pop("status", None)
@@ -173,6 +172,11 @@ def case_list(request):
     by_status = [
         (value, label, counts[value]) for value, label in CaseStatus.choices if value in counts
     ]
+    # A case has one status, so the listed cases number the counts of the statuses picked
+    # (of all, when none is): no second count over every case.
+    picked = filterset.form.cleaned_data.get("status") if filters else None
+    listed = sum(counts.get(value, 0) for value in set(picked)) if picked else sum(counts.values())
+    page = CountedPaginator(queryset, PAGE_SIZE, count=listed).get_page(request.GET.get("page"))
     query = request.GET.copy()
     query.pop("page", None)
     status_query = query.copy()

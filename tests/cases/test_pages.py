@@ -16,7 +16,7 @@ from agreements import services as agreement_services
 from agreements.choices import CaseUse, Mode
 from cases import services
 from cases.choices import CaseStatus, DocumentKind
-from cases.models import Case, CaseDocument
+from cases.models import Activity, Case, CaseDocument
 from icp_portal.lib.uploads import blank_pdf
 from organizations.models import Organization
 from tests.factories import OrganizationFactory, ProcurementFactory, make_agreement
@@ -410,6 +410,34 @@ def test_the_work_queue_lists_oldest_submitted_first_and_filters(
     assert [c.pk for c in by_contractor.context["page"]] == [second.pk]
     found = client.get(reverse("case_list"), {"q": "Draft"})
     assert [c.pk for c in found.context["page"]] == [draft.pk]
+
+
+def test_the_work_queue_counts_the_cases_it_lists_from_its_counts_by_status(
+    client, office_user, contractor_a_member, agreement, recipient
+):
+    cases = [make_case(agreement, contractor_a_member, recipient, title=f"C{i}") for i in range(5)]
+    for case in cases[:3]:
+        attach_all(case, contractor_a_member)
+        services.case_submit(case=case, actor=contractor_a_member)
+    # A second activity on one case: the mode filter joins the activities (DISTINCT).
+    Activity.objects.create(
+        case=cases[0], mode=Mode.TECHNOLOGY_TRANSFER, recipient=recipient,
+        value=D("1.00"), requested_multiplier=D("1.00"), requested_credits=D("1.00"),
+    )  # fmt: skip
+    sign_in(client, office_user)
+    for query, expected in (
+        ({}, 5),
+        ({"status": ["submitted"]}, 3),
+        ({"status": ["submitted", "draft"]}, 5),
+        ({"status": ["closed"]}, 0),
+        ({"mode": Mode.TECHNOLOGY_TRANSFER}, 5),
+        ({"mode": Mode.TECHNOLOGY_TRANSFER, "status": ["draft"]}, 2),
+        ({"q": "C1"}, 1),
+        ({"status": ["nonsense"]}, 5),  # a refused filter lists every case
+    ):
+        response = client.get(reverse("case_list"), query)
+        assert response.context["page"].paginator.count == expected, query
+        assert len(response.context["page"]) == expected, query
 
 
 def test_the_work_queue_query_count_does_not_grow_with_cases(
