@@ -242,6 +242,7 @@ _ROW_FIELDS = {
     "m_defence": "defence",
     "m_latest": "latest_effective_on",
     "m_entries": "entries",
+    "m_last": "last_entry_id",
 }
 MAINTAINED = {name: F(f"maintained_balance__{field}") for name, field in _ROW_FIELDS.items()}
 _NO_ENTRIES = Decimal("0.00")
