@@ -34,7 +34,7 @@ from agreements.choices import (
     ProcurementStage,
 )
 from icp_portal.lib.errors import AppendOnlyError
-from icp_portal.lib.models import program_date
+from icp_portal.lib.models import ChoiceLabelsMixin, program_date
 from icp_portal.lib.texts import LocalizedText, localized
 from organizations.choices import OrganizationKind
 from organizations.models import Organization, is_office_staff
@@ -217,7 +217,7 @@ class AgreementQuerySet(models.QuerySet["Agreement"]):
         return party_scope(self, user, "contractor", "procurement__agency")
 
 
-class Agreement(models.Model):
+class Agreement(ChoiceLabelsMixin, models.Model):
     """An industrial cooperation agreement (工業合作協議書) of one contractor on one
     procurement: the obligation in points that the contractor must discharge."""
 

@@ -30,6 +30,7 @@ from cases.choices import (
 from icp_portal.lib.models import (
     PROGRAM_YEAR,
     QUARTER,
+    ChoiceLabelsMixin,
     ConstraintFieldsMixin,
     not_in_future,
     program_date,
@@ -66,7 +67,7 @@ class CaseQuerySet(models.QuerySet["Case"]):
         return self.none()
 
 
-class Case(ConstraintFieldsMixin, models.Model):
+class Case(ChoiceLabelsMixin, ConstraintFieldsMixin, models.Model):
     """An industrial cooperation case (工業合作個案) a contractor runs under an agreement."""
 
     constraint_fields = {"case_ends_after_start": "ends_on"}
@@ -181,7 +182,7 @@ class Case(ConstraintFieldsMixin, models.Model):
         )
 
 
-class Activity(ConstraintFieldsMixin, models.Model):
+class Activity(ChoiceLabelsMixin, ConstraintFieldsMixin, models.Model):
     """One activity of a case: a mode, a domestic recipient, a value and its multiplier."""
 
     constraint_fields = {"activity_value_and_multiplier_positive": "requested_multiplier"}

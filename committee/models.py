@@ -22,7 +22,7 @@ from committee.choices import (
     PacketStatus,
     Requester,
 )
-from icp_portal.lib.models import PROGRAM_YEAR, program_date
+from icp_portal.lib.models import PROGRAM_YEAR, ChoiceLabelsMixin, program_date
 from icp_portal.lib.texts import LocalizedText, localized
 from organizations.models import ReviewerProfile, is_office_staff
 
@@ -94,7 +94,7 @@ class Meeting(models.Model):
         return localized(self.title, self.title_en)
 
 
-class AgendaItem(models.Model):
+class AgendaItem(ChoiceLabelsMixin, models.Model):
     """An item on a meeting's agenda: a case to pre-approve, actually approve, extend…"""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
@@ -177,7 +177,7 @@ class AgendaItem(models.Model):
         return f"{self.get_kind_display()}: {subject}"
 
 
-class Decision(models.Model):
+class Decision(ChoiceLabelsMixin, models.Model):
     """The decision on one agenda item, as the minutes record it; applied when the minutes
     are approved (then it can no longer change)."""
 

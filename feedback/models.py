@@ -13,7 +13,12 @@ from agreements.choices import Mode, PointsCurrency
 from agreements.models import MONEY, Agreement, party_scope
 from cases.models import Activity, Case
 from feedback.choices import BillStatus, PenaltyStatus
-from icp_portal.lib.models import ConstraintFieldsMixin, not_in_future, program_date
+from icp_portal.lib.models import (
+    ChoiceLabelsMixin,
+    ConstraintFieldsMixin,
+    not_in_future,
+    program_date,
+)
 from icp_portal.lib.texts import LocalizedText, localized
 from organizations.choices import OrganizationKind
 from organizations.models import Organization, is_office_staff
@@ -96,7 +101,7 @@ class BillQuerySet(models.QuerySet["Bill"]):
         return self.none()
 
 
-class Bill(models.Model):
+class Bill(ChoiceLabelsMixin, models.Model):
     """A feedback-fee bill (回饋金繳款通知) for one activity's actually approved credits,
     to a profit-making recipient. Every figure of the calculation is copied onto it."""
 
