@@ -438,7 +438,9 @@ def agreement_list_totals(
     filters follow single-valued relations only, so none counts twice), not over a list
     of their ids."""
     agreements = agreements_filtered(user=user, filters=filters)
-    rows = list(_totals_by_currency(agreements, as_of).annotate(listed=Count("id", distinct=True)))
+    # A past date's figures join the ledger (an agreement once per entry): count it once.
+    listed = Count("id", distinct=as_of < timezone.localdate())
+    rows = list(_totals_by_currency(agreements, as_of).annotate(listed=listed))
     totals = [balance_of(row=row, as_of=as_of) for row in rows]
     return totals, sum(row["listed"] for row in rows)
 
