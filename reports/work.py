@@ -143,7 +143,11 @@ def _agreements(today: date) -> list[dict[str, Any]]:
         .exclude(briefings__held_on__lte=F("briefing_due_on"))
         .count()
     )
-    ended = list(Agreement.objects.filter(execution_ends_on__lt=today).values("id", "currency"))
+    ended = list(
+        Agreement.objects.filter(execution_ends_on__lt=today).values(
+            "id", "currency", **agreement_selectors.MAINTAINED
+        )
+    )
     balances = agreement_selectors.balances_of(agreements=ended, as_of=today)
     outstanding = [row for row in ended if balances[row["id"]].outstanding > 0]
     url = reverse("agreement_list")
@@ -297,7 +301,8 @@ def agreement_balances(*, user, today: date, order: tuple[str, ...]) -> dict[str
         .select_related("contractor", "procurement")
         .order_by(*order)
     )
-    rows = list(agreements.values("id", "currency"))
+    # Today's figures from the maintained rows (the ledger only for an entry dated later).
+    rows = list(agreements.values("id", "currency", **agreement_selectors.MAINTAINED))
     balances = agreement_selectors.balances_of(agreements=rows, as_of=today)
     return {
         "agreements": [(agreement, balances[agreement.pk]) for agreement in agreements],
