@@ -19,7 +19,12 @@ class CaseFilterSet(django_filters.FilterSet):
         field_name="agreement__contractor",
         queryset=Organization.objects.filter(kind=OrganizationKind.FOREIGN_CONTRACTOR),
     )
-    status = django_filters.MultipleChoiceFilter(label=_("Status"), choices=CaseStatus.choices)
+    # A case's own column: no join repeats a case, so no DISTINCT (with it PostgreSQL
+    # sorted every case of the statuses picked, 600 ms at 100×, instead of reading the
+    # first 50 from the queue's order index).
+    status = django_filters.MultipleChoiceFilter(
+        label=_("Status"), choices=CaseStatus.choices, distinct=False
+    )
     use = django_filters.ChoiceFilter(label=_("Use"), choices=CaseUse.choices)
     field = django_filters.ChoiceFilter(label=_("Field"), choices=Field.choices)
     mode = django_filters.ChoiceFilter(

@@ -127,6 +127,11 @@ class Case(ChoiceLabelsMixin, ConstraintFieldsMixin, models.Model):
         ordering = ["-created_at"]
         # The work queue's order (oldest submitted first) has an index on PostgreSQL only
         # (migration cases/0008: SQLite takes no NULLS LAST in an index).
+        indexes = [
+            # The queue by status: a status few cases hold is found without reading every
+            # case (the order index serves the common ones).
+            models.Index(fields=["status"], name="case_status_idx"),
+        ]
         constraints = [
             models.CheckConstraint(
                 condition=Q(ends_on__gt=models.F("starts_on")),
