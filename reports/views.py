@@ -22,7 +22,7 @@ from icp_portal.lib.forms import apply_service_errors
 from organizations import selectors as organization_selectors
 from organizations.choices import OrganizationKind, PortalRole
 from organizations.decorators import office_required, role_required
-from organizations.models import Organization, ReviewerProfile, is_office_staff
+from organizations.models import ReviewerProfile, is_office_staff
 from organizations.selectors import user_membership
 from reports import dashboard, exports, selectors, services, work
 from reports import search as searching
@@ -42,7 +42,7 @@ def _query(request) -> tuple[dict, dict]:
 
 
 def _figures_and_panels(query: dict, agency, public: bool, years: list[int]) -> tuple:
-    figures = selectors.statistics_for(agency=agency, public=public, **query)
+    figures = selectors.statistics_for(agency=agency, public=public, years=years, **query)
     charts = dashboard.panels(figures=figures, years=years, agency=agency, public=public)
     return figures, charts
 
@@ -56,7 +56,7 @@ def _page(request, *, public: bool):
     years = selectors.program_years()
     if request.GET.get("format") == "xlsx":
         return exports.statistics_xlsx(
-            selectors.statistics_for(agency=agency, public=public, **query)
+            selectors.statistics_for(agency=agency, public=public, years=years, **query)
         )
     if public and "start" not in query:
         # The published page: figures and charts cached until the next approved minutes.
@@ -78,13 +78,7 @@ def _page(request, *, public: bool):
         "years": years,
         "year": figures["year"],
         "agency": agency,
-        "agencies": Organization.objects.filter(
-            kind=OrganizationKind.PROCURING_AGENCY, procurements__isnull=False
-        )
-        .distinct()
-        .order_by("name_zh")
-        if staff
-        else [],
+        "agencies": selectors.statistics_agencies() if staff else [],
         "public": public,
         "defence_percent": f"{Decimal(figures['defence_share']['value']) * 100:.2f}",
         "errors": errors,
