@@ -27,6 +27,7 @@ _ACTION = AgreementViewSet.as_view({"get": "balance"}, detail=True)
 # What DRF writes on this action's answers (compact JSON, UTF-8; the methods allowed).
 _JSON = {"separators": (",", ":"), "ensure_ascii": False, "allow_nan": False}
 _ALLOW = "GET, HEAD, OPTIONS"
+_AS_OF = AsOfSerializer().fields["as_of"]
 
 
 @csrf_exempt  # as DRF's views are: a token call carries no cookie to forge
@@ -53,10 +54,12 @@ def _answer(request, pk: int) -> HttpResponse | None:
     asked = SimpleNamespace(method=request.method, user=user, auth=token)
     if not all(p.has_permission(asked, view) for p in view.get_permissions()):
         return None
-    dates = AsOfSerializer(data=request.GET)
-    if not dates.is_valid():
-        return None
-    as_of = dates.validated_data.get("as_of") or timezone.localdate()
+    as_of = timezone.localdate()
+    if "as_of" in request.GET:
+        try:  # the serializer's own field (its formats and messages), without the serializer
+            as_of = _AS_OF.run_validation(request.GET["as_of"])
+        except exceptions.ValidationError:
+            return None
     found = balance_of_one(
         user=user, pk=pk, as_of=as_of, if_none_match=request.headers.get("If-None-Match", "")
     )
