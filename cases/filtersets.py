@@ -65,13 +65,12 @@ class CaseFilterSet(django_filters.FilterSet):
         self.user = user
 
     def filter_reports(self, queryset, name, value):
-        # The schedule of quarters is computed, not stored: the cases owing a report are
-        # found by the selector that the homes use, then kept by id.
-        from cases.selectors import reports_due
+        # The schedule of quarters is computed, not stored: the database counts each
+        # executing case's quarters owed, and the cases owing one are kept by subquery.
+        from cases.selectors import cases_owing_reports
 
-        overdue, coming = reports_due(cases=queryset, today=timezone.localdate())
-        lines = overdue if value == "overdue" else coming
-        return queryset.filter(id__in={line["case"].pk for line in lines})
+        owing = cases_owing_reports(today=timezone.localdate(), overdue=value == "overdue")
+        return queryset.filter(pk__in=owing)
 
     def filter_assignee(self, queryset, name, value):
         if value == "none":

@@ -3,11 +3,37 @@ effect and its timeline."""
 
 from __future__ import annotations
 
-from datetime import date
+from collections.abc import Callable
+from datetime import date, timedelta
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
-from django.db.models import Q, QuerySet, Sum
+from django.db.models import Case as CaseWhen
+from django.db.models import (
+    Count,
+    F,
+    Func,
+    IntegerField,
+    Max,
+    Min,
+    OuterRef,
+    Q,
+    QuerySet,
+    Subquery,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.expressions import Col
+from django.db.models.functions import (
+    Cast,
+    Coalesce,
+    ExtractQuarter,
+    ExtractYear,
+    Greatest,
+    Least,
+)
+from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual, LessThanOrEqual
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -17,7 +43,7 @@ from agreements.choices import EntryKind, Mode
 from agreements.models import CreditEntry
 from cases.choices import CaseStatus, ChecklistResult, DocumentKind, OutcomeStage
 from cases.filtersets import CaseFilterSet
-from cases.models import Activity, Case, progress_report_due_on
+from cases.models import Activity, Case, ProgressReport, progress_report_due_on
 from icp_portal.lib.texts import LocalizedText, localized
 from organizations.models import AuditEvent
 from organizations.selectors import events_of, timeline
@@ -233,7 +259,8 @@ def case_ledger(*, case: Case) -> QuerySet[CreditEntry]:
 
 def progress_report_status(*, case: Case, today: date | None = None) -> list[dict]:
     """Each quarter of the case's schedule so far with its progress report (進度報告): due
-    date, filed or not, overdue or not."""
+    date, filed or not, overdue or not. The schedule's one definition: ``reports_owed``
+    counts the same quarters in the database (tests/cases/test_reports_due.py)."""
     today = today or timezone.localdate()
     filed = {(r.year, r.quarter): r for r in case.progress_reports.all()}
     rows = []
@@ -258,16 +285,17 @@ def progress_report_status(*, case: Case, today: date | None = None) -> list[dic
 
 # A report due within this many days is shown as coming.
 REPORT_SOON_DAYS = 15
+# The statuses in which a case owes quarterly reports.
+EXECUTING = (CaseStatus.PRE_APPROVED, CaseStatus.IN_EXECUTION)
 
 
 def reports_due(*, cases: QuerySet[Case], today: date) -> tuple[list[dict], list[dict]]:
     """The quarterly progress reports not filed among ``cases`` executing: those overdue and
     those due within ``REPORT_SOON_DAYS``, each ``{case, year, quarter, due_on, …}`` by due
-    date. Two queries (the cases, their reports), whatever their number."""
+    date. Two queries (the cases, their reports), but every case walked in Python: for a
+    contractor's own cases. Over the program, ``reports_owed`` counts in the database."""
     executing = (
-        cases.filter(status__in=(CaseStatus.PRE_APPROVED, CaseStatus.IN_EXECUTION))
-        .prefetch_related("progress_reports")
-        .order_by("number")
+        cases.filter(status__in=EXECUTING).prefetch_related("progress_reports").order_by("number")
     )
     overdue, coming = [], []
     for case in executing:
@@ -284,6 +312,136 @@ def reports_due(*, cases: QuerySet[Case], today: date) -> tuple[list[dict], list
         return line["due_on"], line["case"].number
 
     return sorted(overdue, key=by_due), sorted(coming, key=by_due)
+
+
+# --- The same schedule counted in the database ----------------------------------------------
+# A quarter is numbered year × 4 + quarter − 1, so that consecutive quarters have
+# consecutive numbers. ``progress_report_status`` walks a case's quarters from the quarter
+# of its start while the quarter's first day is on or before min(today, its end): the
+# numbers [number(starts_on), min(number(ends_on), number(today))]. Due dates rise with the
+# number, so the quarters overdue today are those up to the last one due before today, and
+# those coming the ones after it up to the last one due within ``REPORT_SOON_DAYS``: two
+# windows known from today alone, each ending on number(today) at the latest (a quarter's
+# report is due after the quarter ends), which leaves number(today) out of the sums.
+
+
+def quarter_number(year: int, quarter: int) -> int:
+    """The quarter's place in a count of quarters: consecutive quarters, consecutive
+    numbers."""
+    return year * 4 + quarter - 1
+
+
+def _last_quarter_due_by(day: date) -> int:
+    """The number of the last quarter whose report is due on or before ``day``."""
+    # The quarter of ``day`` ends on or after it: its report is due later.
+    number = quarter_number(day.year, (day.month - 1) // 3 + 1) - 1
+    while progress_report_due_on(number // 4, number % 4 + 1) > day:
+        number -= 1
+    return number
+
+
+class _OfTheCase(Func):
+    """An expression of the case's own columns in a query grouped by case, grouped by
+    those columns (by the case alone, on PostgreSQL): computed once per case, where an
+    expression in the GROUP BY would be computed once per report joined."""
+
+    template = "%(expressions)s"
+    output_field = IntegerField()
+
+    def get_group_by_cols(self):
+        return [col for col in self.flatten() if isinstance(col, Col)]
+
+
+def _quarter_of(date_field: str | OuterRef):
+    # Each part cast: PostgreSQL's EXTRACT gives a numeric, slower to add than integers.
+    year = Cast(ExtractYear(date_field), IntegerField())
+    quarter = Cast(ExtractQuarter(date_field), IntegerField())
+    return year * 4 + quarter - 1
+
+
+def _schedule_within(window: tuple[int | None, int], column: Callable) -> tuple:
+    """The first and last quarters of the case's schedule within ``window`` (quarter
+    numbers, the first open if None), from the case's ``column("starts_on")`` and
+    ``column("ends_on")``; the first after the last where none is."""
+    after, up_to = window
+    first = _quarter_of(column("starts_on"))
+    if after is not None:
+        first = Greatest(first, Value(after + 1))
+    return first, Least(_quarter_of(column("ends_on")), Value(up_to))
+
+
+def reports_owed(*, cases: QuerySet[Case], today: date) -> QuerySet[Case]:
+    """``cases`` executing, each with ``reports_overdue`` (the quarters of its schedule due
+    before ``today`` without a report) and ``reports_coming`` (those due from ``today`` to
+    ``REPORT_SOON_DAYS`` later, not filed yet): the figures of ``progress_report_status``
+    counted by the database, in one query grouped by case (give it cases without joins)."""
+    overdue_up_to = _last_quarter_due_by(today - timedelta(days=1))
+    coming_up_to = _last_quarter_due_by(today + timedelta(days=REPORT_SOON_DAYS))
+    # Per report joined, only sums and comparisons with the windows' constants. A report
+    # is filed for a quarter of the schedule, so a case's reports lie within it and those
+    # in a window are the ones filed for its quarters there. Where one lies outside (the
+    # dates changed since), the case's reports are counted by a query of their own, which
+    # the database runs for such a case only.
+    number = F("progress_reports__year") * 4 + F("progress_reports__quarter") - 1
+    starts, ends = _OfTheCase(_quarter_of("starts_on")), _OfTheCase(_quarter_of("ends_on"))
+    # (No report first: then the case's quarters are not computed for it.)
+    inside = Q(Exact(Count("progress_reports"), 0)) | Q(
+        GreaterThanOrEqual(Min(number), starts), LessThanOrEqual(Max(number), ends)
+    )
+
+    def owed(window: tuple[int | None, int]):
+        first, last = _schedule_within(window, str)
+        outer_first, outer_last = _schedule_within(window, OuterRef)
+        after, up_to = window
+        in_window = Q(LessThanOrEqual(number, up_to))
+        if after is not None:
+            in_window &= Q(GreaterThan(number, after))
+        exactly = (
+            ProgressReport.objects.filter(case=OuterRef("pk"))
+            .alias(number=F("year") * 4 + F("quarter") - 1)
+            .filter(
+                GreaterThanOrEqual(F("number"), outer_first),
+                LessThanOrEqual(F("number"), outer_last),
+            )
+            .order_by()
+            .values("case")
+            .annotate(n=Count("pk"))
+            .values("n")
+        )
+        filed = CaseWhen(
+            When(inside, then=Count("progress_reports", filter=in_window)),
+            default=_OfTheCase(Coalesce(Subquery(exactly), 0)),
+        )
+        return _OfTheCase(Greatest(last - first + 1, Value(0))) - filed
+
+    return (
+        cases.filter(status__in=EXECUTING)
+        .order_by()
+        .annotate(
+            reports_overdue=owed((None, overdue_up_to)),
+            reports_coming=owed((overdue_up_to, coming_up_to)),
+        )
+    )
+
+
+def reports_due_counts(*, cases: QuerySet[Case], today: date) -> dict[str, int]:
+    """How many quarterly reports are overdue and coming among ``cases``, and on how many
+    cases (``overdue``, ``overdue_cases``, ``coming``, ``coming_cases``): one query."""
+    counts = reports_owed(cases=cases, today=today).aggregate(
+        overdue=Sum("reports_overdue"),
+        overdue_cases=Count("pk", filter=Q(reports_overdue__gt=0)),
+        coming=Sum("reports_coming"),
+        coming_cases=Count("pk", filter=Q(reports_coming__gt=0)),
+    )
+    return {key: int(value or 0) for key, value in counts.items()}
+
+
+def cases_owing_reports(*, today: date, overdue: bool) -> QuerySet[Case, int]:
+    """The ids of the cases with a report overdue (or, ``overdue=False``, coming): a
+    subquery to keep a queryset of cases by (``pk__in``)."""
+    owing = Q(reports_overdue__gt=0) if overdue else Q(reports_coming__gt=0)
+    owed = reports_owed(cases=Case.objects.all(), today=today)
+    return owed.filter(owing).values_list("pk", flat=True)
 
 
 def technology_transfer_activities(*, case: Case) -> QuerySet[Activity]:

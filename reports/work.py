@@ -113,15 +113,15 @@ def _reports(today: date, user=None) -> list[dict[str, Any]]:
     from cases import selectors as case_selectors
 
     cases = Case.objects.all() if user is None else Case.objects.filter(assignee=user)
-    overdue, coming = case_selectors.reports_due(cases=cases, today=today)
+    counts = case_selectors.reports_due_counts(cases=cases, today=today)
     mine = "&assignee=mine" if user is not None else ""
     url = reverse("case_list")
     return [
         {
             "key": "reports-overdue",
             "label": _("Quarterly progress reports overdue"),
-            "count": len(overdue),
-            "cases": len({line["case"].pk for line in overdue}),
+            "count": counts["overdue"],
+            "cases": counts["overdue_cases"],
             "url": f"{url}?reports=overdue{mine}",
             "urgent": True,
         },
@@ -129,8 +129,8 @@ def _reports(today: date, user=None) -> list[dict[str, Any]]:
             "key": "reports-due",
             "label": _("Quarterly progress reports due within %(days)s days")
             % {"days": case_selectors.REPORT_SOON_DAYS},
-            "count": len(coming),
-            "cases": len({line["case"].pk for line in coming}),
+            "count": counts["coming"],
+            "cases": counts["coming_cases"],
             "url": f"{url}?reports=due{mine}",
             "urgent": False,
         },
