@@ -255,8 +255,10 @@ def pages() -> dict[str, str]:
         status=MeetingStatus.HELD, minutes_approved_on=None, minutes_approved_by=None
     )
     return {
+        "office_home": "/home/office/",
         "agreement_list": "/agreements/",
         "case_queue": "/cases/",
+        "case_queue_reports_overdue": "/cases/?reports=overdue",
         "case_page": f"/cases/{case.pk}/",
         "meeting_page_30_items": f"/meetings/{meeting.pk}/",
         "statistics": "/statistics/",

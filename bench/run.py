@@ -22,8 +22,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 
 PAGE_LABELS = {
+    "office_home": "page: office home",
     "agreement_list": "page: agreement list",
     "case_queue": "page: case work queue",
+    "case_queue_reports_overdue": "page: work queue, reports overdue",
     "case_page": "page: a case",
     "meeting_page_30_items": "page: meeting of 30 items",
     "statistics": "page: statistics",
