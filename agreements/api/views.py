@@ -532,7 +532,7 @@ class AgreementViewSet(
         """The balance on ``as_of``: obligation, reserved, discharged, outstanding, available.
 
         One query finds the visible agreement with its balance (``balance_of_one``); REST
-        clients' token calls are mostly answered by ``fast_balance`` before reaching here."""
+        clients' token GETs are answered by ``agreements.api.fast`` before reaching here."""
         found = balance_of_one(
             user=request.user,
             pk=pk,

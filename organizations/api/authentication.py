@@ -31,7 +31,12 @@ class ApiTokenAuthentication(TokenAuthentication):
 
     def authenticate_credentials(self, token):
         message = _("Invalid token.")
-        token = token.decode("utf-8")
+        try:  # a header is Latin-1 on the wire: a key is printable ASCII, anything else is wrong
+            token = token.decode("ascii")
+        except UnicodeDecodeError as error:
+            raise exceptions.AuthenticationFailed(message) from error
+        if not token.isprintable():  # e.g. a NUL, which no query may carry
+            raise exceptions.AuthenticationFailed(message)
         candidates = _TOKENS.run(None, key=token[: CONSTANTS.TOKEN_KEY_LENGTH])
         for auth_token in candidates:
             if self._cleanup_token(auth_token):

@@ -121,3 +121,10 @@ def test_the_fast_path_costs_two_queries_whatever_the_date(
         with django_assert_num_queries(2):
             response = client.get(_path(agreement, query), HTTP_AUTHORIZATION=token)
         assert response.status_code == 200
+
+
+@pytest.mark.parametrize("key", ["caf\xe9\xff", "abc\x00def", "\x00" * 80])
+@pytest.mark.parametrize("path", ["/api/v1/agreements/{pk}/balance/", "/api/v1/balances/"])
+def test_a_token_of_odd_bytes_is_refused_not_an_error(client, agreement, path, key):
+    response = client.get(path.format(pk=agreement.pk), HTTP_AUTHORIZATION=f"Token {key}")
+    assert response.status_code == 401 and "detail" in response.json()
