@@ -52,7 +52,7 @@ from agreements.models import (
     MultiplierStandard,
     party_scope_key,
 )
-from icp_portal.lib.prepared import Prepared
+from icp_portal.lib.prepared import Call, Prepared
 
 if TYPE_CHECKING:
     from django_stubs_ext import StrOrPromise
@@ -388,6 +388,16 @@ def visible_balance(*, user, pk: int, as_of: date) -> tuple[dict[str, Any], Bala
         return None
     row = dict(rows[0])
     return row, balance_of(row=row, as_of=as_of).with_end(row["execution_ends_on"])
+
+
+def visible_balance_query(*, scope: str, pk: int, as_of: date | None = None) -> Call:
+    """The query :func:`visible_balance_row` (no ``as_of``) or :func:`visible_balance`
+    runs for a caller whose ``party_scope_key`` is ``scope``, to send ahead with another
+    (``icp_portal.lib.prepared.fetched_together``): those functions take its rows only if
+    the caller's scope is ``scope``."""
+    if as_of is None:
+        return _VISIBLE_BALANCE_ROW.call(scope, pk=pk)
+    return _VISIBLE_BALANCE.call(scope, pk=pk, as_of=as_of)
 
 
 # Compiled once per scope (``Agreement.objects.visible_to`` depends on the scope only):

@@ -113,6 +113,13 @@ def balance_of_one(*, user, pk, as_of, if_none_match: str = "") -> tuple[str, di
     return etag, balance_json(found[1], agreement=row["id"])
 
 
+def balance_of_one_query(*, scope: str, pk, as_of, if_none_match: str = ""):
+    """The query :func:`balance_of_one` starts with for a caller of ``scope``
+    (``party_scope_key``), to send ahead with the token lookup (agreements/api/fast.py)."""
+    light = bool(if_none_match)
+    return selectors.visible_balance_query(scope=scope, pk=pk, as_of=None if light else as_of)
+
+
 class _StaffWriteViewSet(viewsets.GenericViewSet):
     permission_classes = [*viewsets.GenericViewSet.permission_classes, StaffWritePermission]
 

@@ -22,6 +22,14 @@ connection, then ``EXECUTE``): planning the token lookup's four joins took 1.2 m
 0.1 ms execution. A statement PostgreSQL cannot prepare (a parameter whose type it cannot
 infer) runs as plain SQL. Prepared statements last as long as the connection and survive
 a rolled-back transaction; a new connection prepares again.
+
+``fetched_together(a.call(...), b.call(...))`` sends several compiled queries as one
+statement (one round trip: each part's rows under its own number, ``UNION ALL``); inside
+the block, ``run`` with exactly one of those variants and slot values returns the rows
+fetched, once, instead of querying. A caller may so *guess* a later query (the scope a
+token had on its last call) and send it with the first: the guess is checked by ``run``
+itself, since only the variant the code then asks for takes the rows; a wrong guess costs
+the query it would have run anyway.
 """
 
 from __future__ import annotations
@@ -29,17 +37,22 @@ from __future__ import annotations
 import copy
 import itertools
 import re
-from collections.abc import Callable, Hashable
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Callable, Hashable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
 
 from django.core.exceptions import EmptyResultSet
 from django.db import DatabaseError, connections, transaction
 from django.db.models import QuerySet
 
+_T = TypeVar("_T")
 _NAMES = itertools.count(1)
 _BIGINT = (-(2**63), 2**63 - 1)
 _PLACEHOLDER = re.compile(r"%[s%]")
+# Rows fetched ahead (``fetched_together``), by (prepared, variant, slot values).
+_AHEAD: ContextVar[dict | None] = ContextVar("prepared_ahead", default=None)
 
 
 @dataclass(frozen=True)
@@ -51,6 +64,30 @@ class _Compiled:
     slots: dict[str, tuple[int, ...]]
     name: str  # of the server-side prepared statement
     converters: dict
+    composite: bool  # whether a selected field is composite (read once, not per row)
+
+
+@dataclass(frozen=True)
+class _Combined:
+    """Several compiled queries as one statement: each row is a part's number, then every
+    part's columns (NULL but its own)."""
+
+    sql: str
+    params: tuple  # (only their count is read: the arguments of EXECUTE)
+    name: str
+    label: str
+
+
+@dataclass(frozen=True)
+class Call:
+    """A compiled query with its values, not yet run (``Prepared.call``)."""
+
+    prepared: Prepared
+    variant: Hashable
+    values: dict[str, Any] = field(hash=False)
+
+
+_COMBINED: dict[tuple[str, ...], _Combined | None] = {}
 
 
 class _CompiledQuery:
@@ -74,7 +111,7 @@ def _numbered(sql: str) -> str:
     return _PLACEHOLDER.sub(lambda m: f"${next(numbers)}" if m[0] == "%s" else "%", sql)
 
 
-def _server_side(connection: Any, compiled: _Compiled, label: str) -> str | None:
+def _server_side(connection: Any, compiled: _Compiled | _Combined, label: str) -> str | None:
     """``EXECUTE`` of ``compiled`` on this connection, preparing it the first time; None
     where it cannot be (not PostgreSQL, or PostgreSQL refused to prepare it)."""
     if connection.vendor != "postgresql":
@@ -112,40 +149,60 @@ class Prepared:
         self._as_text: set[str] = set()
         self.compilations = 0  # how many variants were compiled (a test reads it)
 
+    def call(self, variant: Hashable, /, **values: Any) -> Call:
+        """This query with these values, to send with others (``fetched_together``)."""
+        return Call(self, variant, values)
+
     def run(self, variant: Hashable, /, **values: Any) -> list:
-        for name, placeholder in self._placeholders.items():
-            if isinstance(placeholder, int):  # an id: a whole number the database can hold
-                try:
-                    values[name] = int(values[name])
-                except (TypeError, ValueError):
-                    return []  # matches nothing, as Django's lookups answer
-                if not _BIGINT[0] <= values[name] <= _BIGINT[1]:
-                    return []
+        slots = self._slot_values(values)
+        if slots is None:
+            return []  # matches nothing, as Django's lookups answer
+        ahead = _AHEAD.get()
+        if ahead:
+            fetched = ahead.pop((self, variant, tuple(slots.items())), None)
+            if fetched is not None:
+                return fetched
         compiled = self._compiled.get(variant)
         if compiled is None:
             compiled = self._compiled[variant] = self._compile(values)
         if compiled.queryset is None:
             return []
+        # Each thread uses its own connection (Django's connections belong to the thread
+        # that opened them).
+        connection = connections[compiled.queryset.db]
+        params = self._params(compiled, slots)
+
+        def send() -> list:
+            sql = _server_side(connection, compiled, self.label) or compiled.sql
+            return _results(compiled, connection, sql=sql, params=params)
+
+        return _checked_by_use(connection, send)
+
+    def _slot_values(self, values: dict[str, Any]) -> dict[str, Any] | None:
+        """Each slot's value; None when an id slot's value is no whole number the database
+        can hold (nothing matches it)."""
+        slots = {}
+        for name, placeholder in self._placeholders.items():
+            value = values[name]
+            if isinstance(placeholder, int):  # an id: a whole number the database can hold
+                try:
+                    value = int(value)
+                except (TypeError, ValueError):
+                    return None
+                if not _BIGINT[0] <= value <= _BIGINT[1]:
+                    return None
+            slots[name] = value
+        return slots
+
+    def _params(self, compiled: _Compiled, slots: dict[str, Any]) -> list:
+        """The compiled query's parameters with these slot values (a copy per call:
+        threads never share parameters)."""
         params = list(compiled.params)
         for name, positions in compiled.slots.items():
-            value = str(values[name]) if name in self._as_text else values[name]
+            value = str(slots[name]) if name in self._as_text else slots[name]
             for position in positions:
                 params[position] = value
-        # A copy per call: threads never share parameters, and each uses its own
-        # connection (Django's connections belong to the thread that opened them).
-        connection = connections[compiled.queryset.db]
-        sql = _server_side(connection, compiled, self.label) or compiled.sql
-        compiler = copy.copy(compiled.compiler)
-        compiler.connection = connection
-        compiler.as_sql = lambda *args, **kwargs: (sql, tuple(params))
-        compiler.get_converters = lambda fields: compiled.converters
-        # The queryset's own iterable (model instances with their related objects, or
-        # dicts) reads the rows, asking this compiler instead of compiling the query.
-        template = compiled.queryset
-        queryset = template.__class__.__new__(template.__class__)
-        queryset.__dict__.update(template.__dict__, _result_cache=None, _prefetch_done=False)
-        queryset._query = _CompiledQuery(template.query, compiler)  # type: ignore[attr-defined]
-        return list(queryset)
+        return params
 
     def _compile(self, values: dict[str, Any]) -> _Compiled:
         context = {k: v for k, v in values.items() if k not in self._placeholders}
@@ -155,7 +212,7 @@ class Prepared:
         try:
             sql, params = compiler.as_sql()
         except EmptyResultSet:
-            return _Compiled(None, None, "", (), {}, "", {})
+            return _Compiled(None, None, "", (), {}, "", {}, False)
         # A backend may pass a value as text (SQLite's dates): such a slot takes text too.
         self._as_text = {
             name
@@ -175,5 +232,131 @@ class Prepared:
             raise ValueError(f"placeholders not found among the query's parameters: {missing}")
         name = f"icp_prepared_{next(_NAMES)}"
         # How each column's value is converted depends on the column, not the row: once.
-        converters = compiler.get_converters([s[0] for s in compiler.select[: compiler.col_count]])
-        return _Compiled(queryset, compiler, sql, tuple(params), slots, name, converters)
+        fields = [s[0] for s in compiler.select[: compiler.col_count]]
+        converters = compiler.get_converters(fields)
+        composite = compiler.has_composite_fields(fields)
+        return _Compiled(queryset, compiler, sql, tuple(params), slots, name, converters, composite)
+
+
+def _checked_by_use(connection: Any, send: Callable[[], _T]) -> _T:
+    """``send()``, the statement itself checking the connection. Where Django would first
+    send ``SELECT 1`` (``CONN_HEALTH_CHECKS``: before a request's first query, on a kept
+    connection), the statement goes alone; should it find the connection gone (the server
+    restarted, a firewall dropped it), it is sent once more on a new connection, as
+    Django's check would have had it. One round trip per call instead of two. Only outside
+    a transaction (a read sent twice is the same read); elsewhere Django checks as usual."""
+    if (
+        connection.connection is None
+        or not connection.health_check_enabled
+        or connection.health_check_done
+        or connection.in_atomic_block
+    ):
+        return send()
+    connection.health_check_done = True
+    try:
+        return send()
+    except DatabaseError:
+        if connection.is_usable():
+            raise  # the statement failed, not the connection
+        connection.close()
+        return send()
+
+
+def _results(
+    compiled: _Compiled, connection: Any, *, sql: str = "", params: Any = (), rows: Any = None
+) -> list:
+    """The queryset's own results (model instances with their related objects, or dicts)
+    from the kept compiler: running ``sql`` with ``params``, or converting ``rows`` that
+    were fetched already."""
+    compiler = copy.copy(compiled.compiler)
+    compiler.connection = connection
+    compiler.get_converters = lambda fields: compiled.converters
+    compiler.has_composite_fields = lambda fields: compiled.composite
+    if rows is None:
+        compiler.as_sql = lambda *args, **kwargs: (sql, tuple(params))
+    else:
+        compiler.execute_sql = lambda *args, **kwargs: [rows]
+    # The queryset's own iterable reads the rows, asking this compiler instead of
+    # compiling the query.
+    template = compiled.queryset
+    if template is None:  # a query that matches nothing is never sent
+        return []
+    queryset = template.__class__.__new__(template.__class__)
+    queryset.__dict__.update(template.__dict__, _result_cache=None, _prefetch_done=False)
+    queryset._query = _CompiledQuery(template.query, compiler)  # type: ignore[attr-defined]
+    return list(queryset)
+
+
+def _combined(parts: list[_Compiled], label: str) -> _Combined | None:
+    """One statement of ``parts`` (kept per combination): ``SELECT i, NULL…, q.*, NULL…
+    FROM (part i) q`` joined by ``UNION ALL``; None if a part's columns are not only its
+    selected ones (an ORDER BY column added for DISTINCT)."""
+    key = tuple(part.name for part in parts)
+    if key not in _COMBINED:
+        widths = [part.compiler.col_count for part in parts]
+        combinable = not any(part.compiler.has_extra_select for part in parts)
+        branches = []
+        for number, part in enumerate(parts):
+            columns = [
+                "q.*" if other == number else ", ".join(["NULL"] * width)
+                for other, width in enumerate(widths)
+            ]
+            # Django's compiled SQL with its placeholders: every value stays a parameter.
+            select = f"SELECT {number}, {', '.join(columns)} FROM ({part.sql}) q"  # noqa: S608
+            branches.append(select)
+        params = tuple(param for part in parts for param in part.params)
+        name = f"icp_prepared_{next(_NAMES)}"
+        statement = _Combined(" UNION ALL ".join(branches), params, name, label)
+        _COMBINED[key] = statement if combinable else None
+    return _COMBINED[key]
+
+
+@contextmanager
+def fetched_together(*calls: Call) -> Iterator[bool]:
+    """Send ``calls`` as one statement; inside the block, ``run`` with one of their
+    variants and slot values returns its rows (once) without querying. Yields whether they
+    were fetched: not when a call's variant is not compiled yet, matches nothing, or the
+    calls are on different databases (each ``run`` then queries as usual)."""
+    fetched = _run_together(calls)
+    token = _AHEAD.set(fetched)
+    try:
+        yield bool(fetched)
+    finally:
+        _AHEAD.reset(token)
+
+
+def _run_together(calls: tuple[Call, ...]) -> dict:
+    parts = []
+    databases = set()
+    for call in calls:
+        slots = call.prepared._slot_values(call.values)
+        compiled = call.prepared._compiled.get(call.variant)
+        if slots is None or compiled is None or compiled.queryset is None:
+            return {}
+        parts.append((call, slots, compiled))
+        databases.add(compiled.queryset.db)
+    if len(databases) != 1:
+        return {}
+    label = " + ".join(call.prepared.label for call in calls)
+    combined = _combined([compiled for _, _, compiled in parts], label)
+    if combined is None:
+        return {}
+    params = [p for call, slots, compiled in parts for p in call.prepared._params(compiled, slots)]
+    connection = connections[databases.pop()]
+
+    def send() -> list:
+        sql = _server_side(connection, combined, label) or combined.sql
+        with connection.cursor() as cursor:
+            cursor.execute(sql, params)
+            return cursor.fetchall()
+
+    rows = _checked_by_use(connection, send)
+    fetched = {}
+    start = 1
+    for number, (call, slots, compiled) in enumerate(parts):
+        end = start + compiled.compiler.col_count
+        own = [row[start:end] for row in rows if row[0] == number]
+        key = (call.prepared, call.variant, tuple(slots.items()))
+        fetched[key] = _results(compiled, connection, rows=own)
+        start = end
+    return fetched

@@ -7,10 +7,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from knox.auth import TokenAuthentication
 from knox.crypto import hash_token
-from knox.settings import CONSTANTS
+from knox.settings import CONSTANTS, knox_settings
 from rest_framework import exceptions
+from rest_framework.authentication import get_authorization_header
 
-from icp_portal.lib.prepared import Prepared
+from icp_portal.lib.prepared import Call, Prepared
 from organizations.models import ApiToken, remember_roles, with_roles
 
 # The token with its user and the user's roles, compiled once (icp_portal.lib.prepared):
@@ -22,6 +23,18 @@ _TOKENS = Prepared(
 )
 
 
+def _key(token: bytes) -> str:
+    """The key part of a token as sent (what the token row is found by); 401 unless it is
+    printable ASCII (a header is Latin-1 on the wire; a NUL no query may carry)."""
+    try:
+        text = token.decode("ascii")
+    except UnicodeDecodeError as error:
+        raise exceptions.AuthenticationFailed(_("Invalid token.")) from error
+    if not text.isprintable():
+        raise exceptions.AuthenticationFailed(_("Invalid token."))
+    return text[: CONSTANTS.TOKEN_KEY_LENGTH]
+
+
 class ApiTokenAuthentication(TokenAuthentication):
     """Knox's hashed-token authentication; an expired or disabled account is refused.
 
@@ -29,15 +42,26 @@ class ApiTokenAuthentication(TokenAuthentication):
     its organization) come together, and stay on the user for the request's visibility
     and policy checks (``is_office_staff``, ``user_membership``)."""
 
+    @staticmethod
+    def lookup(request) -> tuple[bytes, str, Call] | None:
+        """The token this request's header carries (as ``authenticate_credentials`` takes
+        it), its key, and the query that method runs for it (to send with another:
+        ``fetched_together``); None when the header carries no usable key (then
+        ``authenticate`` answers the request)."""
+        parts = get_authorization_header(request).split()
+        if len(parts) != 2 or parts[0].lower() != knox_settings.AUTH_HEADER_PREFIX.lower().encode():
+            return None
+        try:
+            key = _key(parts[1])
+        except exceptions.AuthenticationFailed:
+            return None
+        return parts[1], key, _TOKENS.call(None, key=key)
+
     def authenticate_credentials(self, token):
         message = _("Invalid token.")
-        try:  # a header is Latin-1 on the wire: a key is printable ASCII, anything else is wrong
-            token = token.decode("ascii")
-        except UnicodeDecodeError as error:
-            raise exceptions.AuthenticationFailed(message) from error
-        if not token.isprintable():  # e.g. a NUL, which no query may carry
-            raise exceptions.AuthenticationFailed(message)
-        candidates = _TOKENS.run(None, key=token[: CONSTANTS.TOKEN_KEY_LENGTH])
+        key = _key(token)
+        token = token.decode("ascii")  # (printable ASCII: ``_key`` checked it)
+        candidates = _TOKENS.run(None, key=key)
         for auth_token in candidates:
             if self._cleanup_token(auth_token):
                 continue

@@ -112,15 +112,89 @@ def test_a_read_only_token_reads_by_the_fast_path(client, office_user, agreement
     assert response["Cache-Control"] == "private, no-cache"
 
 
-def test_the_fast_path_costs_two_queries_whatever_the_date(
-    client, office_user, agreement, django_assert_num_queries
+@pytest.mark.parametrize("if_none_match", ["", '"a tag it no longer holds"'])
+def test_a_tokens_next_calls_are_one_statement_whatever_the_date(
+    client, office_user, agreement, django_assert_num_queries, if_none_match
 ):
     token = _token(office_user)
     for query in ("", f"?as_of={date(2011, 12, 31)}"):
-        client.get(_path(agreement, query), HTTP_AUTHORIZATION=token)  # prepares once
-        with django_assert_num_queries(2):
-            response = client.get(_path(agreement, query), HTTP_AUTHORIZATION=token)
-        assert response.status_code == 200
+        headers = {"HTTP_AUTHORIZATION": token, "HTTP_IF_NONE_MATCH": if_none_match}
+        client.get(_path(agreement, query), **headers)  # learns the scope; prepares once
+        client.get(_path(agreement, query), **headers)  # prepares the two as one
+        with django_assert_num_queries(2 if if_none_match else 1) as captured:
+            response = client.get(_path(agreement, query), **headers)
+        assert response.status_code == 200 and not _by_drf(response)
+        assert "organizations_apitoken with roles + visible agreement" in captured[0]["sql"]
+        client.force_login(office_user)
+        assert response.content == client.get(_path(agreement, query)).content
+        client.logout()
+
+
+def test_a_304_is_one_statement(client, office_user, agreement, django_assert_num_queries):
+    token = _token(office_user)
+    tag = client.get(_path(agreement), HTTP_AUTHORIZATION=token)["ETag"]
+    for _ in range(2):  # learns the scope for this query; prepares the two as one
+        client.get(_path(agreement), HTTP_AUTHORIZATION=token, HTTP_IF_NONE_MATCH=tag)
+    with django_assert_num_queries(1):
+        again = client.get(_path(agreement), HTTP_AUTHORIZATION=token, HTTP_IF_NONE_MATCH=tag)
+    assert again.status_code == 304 and again["ETag"] == tag
+
+
+def _learned(client, token, agreement, times=3):
+    for _ in range(times):  # the token's scope is learned and its statement prepared
+        assert client.get(_path(agreement), HTTP_AUTHORIZATION=token).status_code == 200
+
+
+def test_a_member_moved_to_another_contractor_sees_by_the_new_scope_on_the_next_call(
+    client, contractor_a_member, contractor_b, office_user, agreement
+):
+    theirs = make_agreement(contractor=contractor_b, actor=office_user, obligation="7.00")
+    token = _token(contractor_a_member)
+    _learned(client, token, agreement)
+    contractor_a_member.membership.organization = contractor_b
+    contractor_a_member.membership.save()
+    # The statement sent carries the old scope's row; the roles read with it say otherwise.
+    assert client.get(_path(agreement), HTTP_AUTHORIZATION=token).status_code == 404
+    moved = client.get(_path(theirs), HTTP_AUTHORIZATION=token)
+    assert moved.status_code == 200 and moved.json()["obligation"] == "7.00"
+    assert client.get(_path(agreement), HTTP_AUTHORIZATION=token).status_code == 404
+
+
+def test_staff_taken_out_of_the_office_see_nothing_on_the_next_call(client, office_user, agreement):
+    token = _token(office_user)
+    _learned(client, token, agreement)
+    office_user.groups.clear()
+    assert client.get(_path(agreement), HTTP_AUTHORIZATION=token).status_code == 404
+
+
+def test_a_revoked_token_or_a_deactivated_account_is_refused_on_the_next_call(
+    client, office_user, agreement
+):
+    from organizations.models import ApiToken
+
+    token = _token(office_user)
+    _learned(client, token, agreement)
+    office_user.is_active = False
+    office_user.save()
+    assert client.get(_path(agreement), HTTP_AUTHORIZATION=token).status_code == 401
+    office_user.is_active = True
+    office_user.save()
+    _learned(client, token, agreement, times=1)
+    ApiToken.objects.all().delete()
+    assert client.get(_path(agreement), HTTP_AUTHORIZATION=token).status_code == 401
+
+
+def test_another_token_with_the_same_key_learns_nothing_from_the_first(
+    client, office_user, contractor_b_member, agreement
+):
+    token = _token(office_user)
+    _learned(client, token, agreement)
+    other = "Token " + token.split()[1][:15] + "0" * (len(token.split()[1]) - 15)
+    assert client.get(_path(agreement), HTTP_AUTHORIZATION=other).status_code == 401
+    assert (
+        client.get(_path(agreement), HTTP_AUTHORIZATION=_token(contractor_b_member)).status_code
+        == 404
+    )
 
 
 @pytest.mark.parametrize("key", ["caf\xe9\xff", "abc\x00def", "\x00" * 80])
