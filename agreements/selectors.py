@@ -378,26 +378,17 @@ def visible_balance_row(*, user, pk: int) -> dict[str, Any] | None:
     return dict(rows[0]) if rows else None
 
 
-def visible_balance(*, user, pk: int, as_of: date) -> tuple[dict[str, Any], Balance] | None:
-    """A visible agreement's row (as :func:`visible_balance_row`, for the ETag) and its
-    balance on ``as_of``, in one query: the maintained figures where they hold on that
-    date, else that agreement's ledger summed in a subquery; None when the user may not
-    see it."""
-    rows = _VISIBLE_BALANCE.run(party_scope_key(user), user=user, pk=pk, as_of=as_of)
-    if not rows:
-        return None
-    row = dict(rows[0])
-    return row, balance_of(row=row, as_of=as_of).with_end(row["execution_ends_on"])
-
-
-def visible_balance_query(*, scope: str, pk: int, as_of: date | None = None) -> Call:
-    """The query :func:`visible_balance_row` (no ``as_of``) or :func:`visible_balance`
-    runs for a caller whose ``party_scope_key`` is ``scope``, to send ahead with another
-    (``icp_portal.lib.prepared.fetched_together``): those functions take its rows only if
-    the caller's scope is ``scope``."""
-    if as_of is None:
-        return _VISIBLE_BALANCE_ROW.call(scope, pk=pk)
-    return _VISIBLE_BALANCE.call(scope, pk=pk, as_of=as_of)
+def visible_balance_queries(*, scope: str, pk: int, as_of: date | None) -> list[Call]:
+    """The queries a balance of agreement ``pk`` on ``as_of`` takes for a caller whose
+    ``party_scope_key`` is ``scope`` (only the row when ``as_of`` is None: a client holding
+    a tag), to send ahead with another (``icp_portal.lib.prepared.fetched_together``):
+    :func:`visible_balance_row` takes the row only if the caller's scope is ``scope``, and
+    the ledger is summed only for a past date (where the maintained row rarely holds);
+    a ledger sum no balance asks for is dropped unread."""
+    queries = [_VISIBLE_BALANCE_ROW.call(scope, pk=pk)]
+    if as_of is not None and as_of < timezone.localdate():
+        queries.append(_LEDGER_OF_ONE.call(None, pk=pk, as_of=as_of))
+    return queries
 
 
 # Compiled once per scope (``Agreement.objects.visible_to`` depends on the scope only):
@@ -410,17 +401,6 @@ _VISIBLE_BALANCE_ROW = Prepared(
         .values("id", "currency", "execution_ends_on", **MAINTAINED)[:1]
     ),
     pk=-7_000_000_015,
-)
-_VISIBLE_BALANCE = Prepared(
-    "visible agreement with its balance on a date",
-    lambda user, pk, as_of: (
-        Agreement.objects.visible_to(user)
-        .filter(pk=pk)
-        .values("id", "currency", "execution_ends_on", **MAINTAINED)
-        .annotate(**_maintained_or_ledger(as_of))[:1]
-    ),
-    pk=-7_000_000_017,
-    as_of=date(1, 2, 4),
 )
 
 

@@ -29,7 +29,7 @@ from django.views.decorators.csrf import csrf_exempt
 from rest_framework import exceptions
 
 from agreements.api.serializers import AsOfSerializer
-from agreements.api.views import AgreementViewSet, _tagged, balance_of_one, balance_of_one_query
+from agreements.api.views import AgreementViewSet, _tagged, balance_of_one, balance_of_one_queries
 from agreements.models import party_scope_key
 from icp_portal.lib.prepared import fetched_together
 from organizations.api.authentication import ApiTokenAuthentication
@@ -79,8 +79,8 @@ def _answer(request, pk: int) -> HttpResponse | None:
     ahead = [token_query]
     if key in _SCOPES:
         guess = _SCOPES[key]
-        ahead.append(
-            balance_of_one_query(scope=guess, pk=pk, as_of=as_of, if_none_match=if_none_match)
+        ahead += balance_of_one_queries(
+            scope=guess, pk=pk, as_of=as_of, if_none_match=if_none_match
         )
     with fetched_together(*ahead):
         try:  # (what ``authenticate`` does once the header is parsed, as ``lookup`` did)

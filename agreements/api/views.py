@@ -93,31 +93,24 @@ def balance_of_one(*, user, pk, as_of, if_none_match: str = "") -> tuple[str, di
     or no JSON when the client's ``If-None-Match`` still holds (304); None when ``user``
     may not see the agreement (404).
 
-    A client that holds a tag is answered from the light row (a 304 computes nothing);
-    otherwise the row and the balance come in one query."""
-    if if_none_match:
-        row = selectors.visible_balance_row(user=user, pk=pk)
-        found = None
-    else:
-        found = selectors.visible_balance(user=user, pk=pk, as_of=as_of)
-        row = found[0] if found else None
+    The agreement's light row (with its maintained figures) answers the tag, and the
+    balance wherever no entry takes effect after ``as_of``; else that agreement's ledger is
+    summed (one more query, or sent ahead: ``balance_of_one_queries``)."""
+    row = selectors.visible_balance_row(user=user, pk=pk)
     if row is None:
         return None
     etag = _etag("balance", row["id"], as_of, row["m_entries"] or 0, row["execution_ends_on"])
     if if_none_match and _holds(if_none_match, etag):
         return etag, None
-    if found is None:
-        found = selectors.visible_balance(user=user, pk=pk, as_of=as_of)
-        if found is None:
-            return None
-    return etag, balance_json(found[1], agreement=row["id"])
+    balance = selectors.balances_of(agreements=[row], as_of=as_of)[row["id"]]
+    return etag, balance_json(balance, agreement=row["id"])
 
 
-def balance_of_one_query(*, scope: str, pk, as_of, if_none_match: str = ""):
-    """The query :func:`balance_of_one` starts with for a caller of ``scope``
+def balance_of_one_queries(*, scope: str, pk, as_of, if_none_match: str = "") -> list:
+    """The queries :func:`balance_of_one` runs for a caller of ``scope``
     (``party_scope_key``), to send ahead with the token lookup (agreements/api/fast.py)."""
     light = bool(if_none_match)
-    return selectors.visible_balance_query(scope=scope, pk=pk, as_of=None if light else as_of)
+    return selectors.visible_balance_queries(scope=scope, pk=pk, as_of=None if light else as_of)
 
 
 class _StaffWriteViewSet(viewsets.GenericViewSet):

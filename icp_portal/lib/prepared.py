@@ -66,16 +66,50 @@ class _Compiled:
     converters: dict
     composite: bool  # whether a selected field is composite (read once, not per row)
 
+    def prepared_text(self, connection: Any, first: int = 1) -> tuple[str, list[int]]:
+        """The SQL to ``PREPARE``: each slot's placeholder numbered from ``$first``, every
+        other parameter (a constant of the query's shape: a kind, a group's name) written
+        in as the literal the driver would send for it; and the positions among the
+        parameters whose values ``EXECUTE`` passes, in that order. A call so sends only
+        its slots' values, and PostgreSQL plans with the constants in view."""
+        slotted = {position for positions in self.slots.values() for position in positions}
+        positions = iter(range(len(self.params)))
+        passed: list[int] = []
+
+        def placeholder(match: re.Match) -> str:
+            if match[0] == "%%":
+                return "%"
+            position = next(positions)
+            if position in slotted:
+                passed.append(position)
+                return f"${first + len(passed) - 1}"
+            return connection.ops.compose_sql("%s", [self.params[position]])
+
+        return _PLACEHOLDER.sub(placeholder, self.sql), passed
+
 
 @dataclass(frozen=True)
 class _Combined:
     """Several compiled queries as one statement: each row is a part's number, then every
     part's columns (NULL but its own)."""
 
-    sql: str
-    params: tuple  # (only their count is read: the arguments of EXECUTE)
+    sql: str  # with Django's placeholders: every part's parameters, twice
+    parts: tuple[_Compiled, ...]
     name: str
     label: str
+
+    def prepared_text(self, connection: Any) -> tuple[str, list[int]]:
+        """As ``_Compiled.prepared_text``, for the parts together; positions among the
+        parts' parameters once over (the first branch reuses each part's numbers)."""
+        texts: list[str] = []
+        passed: list[int] = []
+        offset = 0
+        for part in self.parts:
+            text, own = part.prepared_text(connection, first=len(passed) + 1)
+            texts.append(text)
+            passed += [offset + position for position in own]
+            offset += len(part.params)
+        return _union(texts, [part.compiler.col_count for part in self.parts]), passed
 
 
 @dataclass(frozen=True)
@@ -105,15 +139,12 @@ class _CompiledQuery:
         return getattr(self._query, name)
 
 
-def _numbered(sql: str) -> str:
-    """Django's ``%s`` placeholders as PostgreSQL's ``$1, $2…`` (and ``%%`` as ``%``)."""
-    numbers = itertools.count(1)
-    return _PLACEHOLDER.sub(lambda m: f"${next(numbers)}" if m[0] == "%s" else "%", sql)
-
-
-def _server_side(connection: Any, compiled: _Compiled | _Combined, label: str) -> str | None:
-    """``EXECUTE`` of ``compiled`` on this connection, preparing it the first time; None
-    where it cannot be (not PostgreSQL, or PostgreSQL refused to prepare it)."""
+def _server_side(
+    connection: Any, statement: _Compiled | _Combined, label: str, params: list
+) -> tuple[str, list] | None:
+    """``EXECUTE`` of ``statement`` on this connection with its arguments taken from
+    ``params``, preparing it the first time; None where it cannot be (not PostgreSQL, or
+    PostgreSQL refused to prepare it)."""
     if connection.vendor != "postgresql":
         return None
     connection.ensure_connection()
@@ -121,17 +152,19 @@ def _server_side(connection: Any, compiled: _Compiled | _Combined, label: str) -
     if owner is not connection.connection or prepared is None:  # nothing prepared on it yet
         prepared = {}
         connection._prepared_statements = (connection.connection, prepared)
-    if compiled.name not in prepared:
+    if statement.name not in prepared:
         try:
+            text, passed = statement.prepared_text(connection)
             with transaction.atomic(using=connection.alias), connection.cursor() as cursor:
-                cursor.execute(f"PREPARE {compiled.name} AS {_numbered(compiled.sql)}")
-            prepared[compiled.name] = True
+                cursor.execute(f"PREPARE {statement.name} AS {text}")
+            prepared[statement.name] = passed
         except DatabaseError:
-            prepared[compiled.name] = False
-    if not prepared[compiled.name]:
+            prepared[statement.name] = None
+    passed = prepared[statement.name]
+    if passed is None:
         return None
-    arguments = f" ({', '.join(['%s'] * len(compiled.params))})" if compiled.params else ""
-    return f"/* {label} */ EXECUTE {compiled.name}{arguments}"
+    arguments = f" ({', '.join(['%s'] * len(passed))})" if passed else ""
+    return f"/* {label} */ EXECUTE {statement.name}{arguments}", [params[i] for i in passed]
 
 
 class Prepared:
@@ -173,8 +206,11 @@ class Prepared:
         params = self._params(compiled, slots)
 
         def send() -> list:
-            sql = _server_side(connection, compiled, self.label) or compiled.sql
-            return _results(compiled, connection, sql=sql, params=params)
+            sql, arguments = _server_side(connection, compiled, self.label, params) or (
+                compiled.sql,
+                params,
+            )
+            return _results(compiled, connection, sql=sql, params=arguments)
 
         return _checked_by_use(connection, send)
 
@@ -287,26 +323,33 @@ def _results(
     return list(queryset)
 
 
+def _union(texts: list[str], widths: list[int]) -> str:
+    """Parts' SQL as one statement: ``UNION ALL`` of a branch per part, ``SELECT i, NULL…,
+    q.*, NULL… FROM (part i) q``, after a first branch that reads no row and only gives
+    every column its type (``… FROM (part 0) q0, (part 1) q1 … WHERE 1 = 0``: a NULL's type
+    would otherwise be guessed, pairwise, as text)."""
+    every = ", ".join(f"({text}) q{number}" for number, text in enumerate(texts))
+    columns = ", ".join(f"q{number}.*" for number in range(len(texts)))
+    # The parts' compiled SQL: every value stays a parameter (or a constant of the shape).
+    branches = [f"SELECT CAST(NULL AS INTEGER), {columns} FROM {every} WHERE 1 = 0"]  # noqa: S608
+    for number, text in enumerate(texts):
+        own = [
+            "q.*" if other == number else ", ".join(["NULL"] * width)
+            for other, width in enumerate(widths)
+        ]
+        branches.append(f"SELECT {number}, {', '.join(own)} FROM ({text}) q")  # noqa: S608
+    return " UNION ALL ".join(branches)
+
+
 def _combined(parts: list[_Compiled], label: str) -> _Combined | None:
-    """One statement of ``parts`` (kept per combination): ``SELECT i, NULL…, q.*, NULL…
-    FROM (part i) q`` joined by ``UNION ALL``; None if a part's columns are not only its
+    """One statement of ``parts`` (kept per combination; see ``_union``), whose plain SQL
+    takes every part's parameters twice; None if a part's columns are not only its
     selected ones (an ORDER BY column added for DISTINCT)."""
     key = tuple(part.name for part in parts)
     if key not in _COMBINED:
-        widths = [part.compiler.col_count for part in parts]
         combinable = not any(part.compiler.has_extra_select for part in parts)
-        branches = []
-        for number, part in enumerate(parts):
-            columns = [
-                "q.*" if other == number else ", ".join(["NULL"] * width)
-                for other, width in enumerate(widths)
-            ]
-            # Django's compiled SQL with its placeholders: every value stays a parameter.
-            select = f"SELECT {number}, {', '.join(columns)} FROM ({part.sql}) q"  # noqa: S608
-            branches.append(select)
-        params = tuple(param for part in parts for param in part.params)
-        name = f"icp_prepared_{next(_NAMES)}"
-        statement = _Combined(" UNION ALL ".join(branches), params, name, label)
+        sql = _union([part.sql for part in parts], [part.compiler.col_count for part in parts])
+        statement = _Combined(sql, tuple(parts), f"icp_prepared_{next(_NAMES)}", label)
         _COMBINED[key] = statement if combinable else None
     return _COMBINED[key]
 
@@ -314,9 +357,10 @@ def _combined(parts: list[_Compiled], label: str) -> _Combined | None:
 @contextmanager
 def fetched_together(*calls: Call) -> Iterator[bool]:
     """Send ``calls`` as one statement; inside the block, ``run`` with one of their
-    variants and slot values returns its rows (once) without querying. Yields whether they
-    were fetched: not when a call's variant is not compiled yet, matches nothing, or the
-    calls are on different databases (each ``run`` then queries as usual)."""
+    variants and slot values returns its rows (once) without querying. A call whose
+    variant is not compiled yet, or that matches nothing, is left out (its ``run`` then
+    queries, or answers nothing, as usual); calls on different databases are not sent.
+    Yields whether any rows were fetched."""
     fetched = _run_together(calls)
     token = _AHEAD.set(fetched)
     try:
@@ -332,12 +376,12 @@ def _run_together(calls: tuple[Call, ...]) -> dict:
         slots = call.prepared._slot_values(call.values)
         compiled = call.prepared._compiled.get(call.variant)
         if slots is None or compiled is None or compiled.queryset is None:
-            return {}
+            continue  # not sent: its ``run`` queries (or answers nothing) as usual
         parts.append((call, slots, compiled))
         databases.add(compiled.queryset.db)
     if len(databases) != 1:
-        return {}
-    label = " + ".join(call.prepared.label for call in calls)
+        return {}  # nothing to send, or not all to one database
+    label = " + ".join(call.prepared.label for call, _, _ in parts)
     combined = _combined([compiled for _, _, compiled in parts], label)
     if combined is None:
         return {}
@@ -345,9 +389,14 @@ def _run_together(calls: tuple[Call, ...]) -> dict:
     connection = connections[databases.pop()]
 
     def send() -> list:
-        sql = _server_side(connection, combined, label) or combined.sql
+        # Plain SQL (not prepared) takes the parameters twice: the first branch, then each
+        # part's own.
+        sql, arguments = _server_side(connection, combined, label, params) or (
+            combined.sql,
+            params * 2,
+        )
         with connection.cursor() as cursor:
-            cursor.execute(sql, params)
+            cursor.execute(sql, arguments)
             return cursor.fetchall()
 
     rows = _checked_by_use(connection, send)

@@ -216,15 +216,24 @@ def test_rows_fetched_for_one_variant_are_not_given_to_another_and_are_taken_onc
         visible.run(member, user=contractor_a_member, pk=pk + 1)
 
 
-def test_a_variant_not_compiled_yet_is_not_fetched_and_runs_as_usual(
+def test_a_variant_not_compiled_yet_is_left_out_and_runs_as_usual(
     office_user, agreements, django_assert_num_queries
 ):
-    visible = _visible_rows()
+    _token, key = api_token_issue(user=office_user, actor=office_user, name="x")
+    tokens, visible = _tokens(), _visible_rows()
     with fetched_together(visible.call("office", pk=agreements[0].pk)) as fetched:
-        assert not fetched
+        assert not fetched  # nothing compiled: nothing sent
         assert visible.run("office", user=office_user, pk=agreements[0].pk)[0]["id"] == (
             agreements[0].pk
         )
+    tokens.run(None, key=key[:15])  # compiled now; the visible rows' "none" scope not yet
+    with fetched_together(
+        tokens.call(None, key=key[:15]), visible.call("none", pk=agreements[0].pk)
+    ) as fetched:
+        assert fetched
+        with django_assert_num_queries(0):
+            assert tokens.run(None, key=key[:15])[0].user == office_user
+        assert visible.run("none", user=None, pk=agreements[0].pk) == []  # (matches nothing)
     with fetched_together(visible.call("office", pk="not an id")) as fetched:
         assert not fetched
         assert visible.run("office", user=office_user, pk="not an id") == []
