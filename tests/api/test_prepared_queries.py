@@ -344,3 +344,30 @@ def test_a_statement_that_fails_on_a_live_connection_is_not_sent_again(
     sent = [q["sql"] for q in captured.captured_queries if "EXECUTE" in q["sql"]]
     assert len(sent) == 1, sent  # division by zero: the connection is fine, the error stands
     assert kept_connection == [connections["default"]]  # (asked once, to tell which failed)
+
+
+def test_only_slot_values_are_passed_and_constants_are_written_into_the_statement(
+    office_user, contractor_a, agreements
+):
+    from organizations.models import Organization
+
+    Organization.objects.filter(pk=contractor_a.pk).update(name_en="O'Brien 100% \\ Sons")
+    prepared = Prepared(
+        "test constants",
+        lambda pk: Agreement.objects.filter(
+            pk=pk, contractor__name_en="O'Brien 100% \\ Sons"
+        ).values("id"),
+        pk=-7_000_000_096,
+    )
+    with CaptureQueriesContext(connection) as captured:
+        assert prepared.run(None, pk=agreements[0].pk) == [{"id": agreements[0].pk}]
+        assert prepared.run(None, pk=agreements[1].pk) == []  # contractor B's
+    executed = [q["sql"] for q in captured.captured_queries if "EXECUTE" in q["sql"]]
+    assert executed[-1].endswith(f"({agreements[1].pk})")  # the slot's value alone
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT statement FROM pg_prepared_statements WHERE statement LIKE %s",
+            ["%O''Brien 100%"],
+        )
+        (statement,) = cursor.fetchone()
+    assert "$1" in statement and "$2" not in statement
