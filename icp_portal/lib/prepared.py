@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import copy
 import itertools
+import logging
 import re
 from collections.abc import Callable, Hashable, Iterator
 from contextlib import contextmanager
@@ -48,6 +49,7 @@ from django.db import DatabaseError, connections, transaction
 from django.db.models import QuerySet
 
 _T = TypeVar("_T")
+_LOG = logging.getLogger(__name__)
 _NAMES = itertools.count(1)
 _BIGINT = (-(2**63), 2**63 - 1)
 _PLACEHOLDER = re.compile(r"%[s%]")
@@ -399,7 +401,15 @@ def _run_together(calls: tuple[Call, ...]) -> dict:
             cursor.execute(sql, arguments)
             return cursor.fetchall()
 
-    rows = _checked_by_use(connection, send)
+    try:
+        rows = _checked_by_use(connection, send)
+    except DatabaseError:
+        if connection.in_atomic_block:
+            raise  # the transaction is spoilt: as any failed query, to its caller
+        # Sent together, the queries failed: each ``run`` then sends its own (and fails,
+        # if it must, as it would have alone). Logged: it should not happen.
+        _LOG.warning("queries sent together failed: %s", label, exc_info=True)
+        return {}
     fetched = {}
     start = 1
     for number, (call, slots, compiled) in enumerate(parts):

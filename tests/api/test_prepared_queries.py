@@ -371,3 +371,33 @@ def test_only_slot_values_are_passed_and_constants_are_written_into_the_statemen
         )
         (statement,) = cursor.fetchone()
     assert "$1" in statement and "$2" not in statement
+
+
+@pytest.mark.django_db(transaction=True)
+def test_queries_that_fail_together_are_each_sent_alone_and_fail_only_if_they_must(
+    office_user, agreements, caplog
+):
+    from django.db import DatabaseError
+
+    _token, key = api_token_issue(user=office_user, actor=office_user, name="x")
+    tokens = _tokens()
+    failing = Prepared(
+        "test failing part",
+        lambda pk: Agreement.objects.extra(where=["1 / (%s - 1) = 1"], params=[1]).filter(pk=pk),
+        pk=-7_000_000_095,
+    )
+    tokens.run(None, key=key[:15])
+    with pytest.raises(DatabaseError):
+        failing.run(None, pk=agreements[0].pk)  # compiled; fails (division by zero)
+    with (
+        CaptureQueriesContext(connection) as captured,
+        fetched_together(
+            tokens.call(None, key=key[:15]), failing.call(None, pk=agreements[0].pk)
+        ) as fetched,
+    ):
+        assert not fetched
+        assert tokens.run(None, key=key[:15])[0].user == office_user  # sent alone
+        with pytest.raises(DatabaseError):
+            failing.run(None, pk=agreements[0].pk)
+    assert "test tokens + test failing part" in caplog.text
+    assert any("test tokens */ EXECUTE" in q["sql"] for q in captured.captured_queries)
